@@ -26,11 +26,13 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
 
         // Pipeline stages.
         .target(name: "SplatIO", dependencies: ["CZlib"]),
         .target(name: "Rasterizer", dependencies: ["SplatIO"], swiftSettings: hotLoopFlags),
         .target(name: "FrameEncoder", dependencies: ["CPNG", "CTurboJPEG"], path: "Sources/Encoder"),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
 
         // Executables.
         .executableTarget(
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "SplatIOTests", dependencies: ["SplatIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RasterizerTests", dependencies: ["Rasterizer", "SplatIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FrameEncoderTests", dependencies: ["FrameEncoder", "CPNG", "CTurboJPEG"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
     ],
     swiftLanguageModes: [.v5]
 )

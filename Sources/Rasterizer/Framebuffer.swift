@@ -1,0 +1,51 @@
+/// A rendered image: linear float colour, alpha, and the same colour quantised to 8-bit RGB.
+///
+/// Reused across frames: rendering into a framebuffer of the right size allocates nothing.
+public final class Framebuffer: @unchecked Sendable {
+    /// Image size in pixels.
+    public let width: Int, height: Int
+    /// Interleaved RGB, `height × width × 3`, rows top to bottom (background included).
+    public private(set) var color: [Float]
+    /// Opacity `1 − T` per pixel, `height × width`.
+    public private(set) var alpha: [Float]
+    /// `color` rounded to 8 bits per channel, interleaved RGB.
+    public private(set) var rgb8: [UInt8]
+
+    /// Creates a black, transparent framebuffer.
+    public init(width: Int, height: Int) {
+        precondition(width > 0 && height > 0, "framebuffer size must be positive")
+        self.width = width
+        self.height = height
+        color = Array(repeating: 0, count: width * height * 3)
+        alpha = Array(repeating: 0, count: width * height)
+        rgb8 = Array(repeating: 0, count: width * height * 3)
+    }
+
+    /// Raw pointers handed to the compositing workers for the duration of one render.
+    struct Pointers: @unchecked Sendable {
+        let width: Int, height: Int
+        let color: UnsafeMutablePointer<Float>
+        let alpha: UnsafeMutablePointer<Float>
+        let rgb8: UnsafeMutablePointer<UInt8>
+    }
+
+    func withPointers<R>(_ body: (Pointers) throws -> R) rethrows -> R {
+        try color.withUnsafeMutableBufferPointer { c in
+            try alpha.withUnsafeMutableBufferPointer { a in
+                try rgb8.withUnsafeMutableBufferPointer { q in
+                    try body(Pointers(width: width, height: height, color: c.baseAddress!,
+                                      alpha: a.baseAddress!, rgb8: q.baseAddress!))
+                }
+            }
+        }
+    }
+
+    /// Fills the image with `background` and zero alpha (an empty scene).
+    func clear(to background: SIMD3<Float>) {
+        for i in 0..<(width * height) {
+            color[3 * i] = background.x; color[3 * i + 1] = background.y; color[3 * i + 2] = background.z
+            alpha[i] = 0
+            rgb8[3 * i] = quantise(background.x); rgb8[3 * i + 1] = quantise(background.y); rgb8[3 * i + 2] = quantise(background.z)
+        }
+    }
+}

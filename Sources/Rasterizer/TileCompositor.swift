@@ -1,0 +1,165 @@
+/// Stage 3: blends the depth-ordered splats of one 16×16 tile front to back.
+///
+/// This is the hot loop of the renderer, so it works on raw pointers and `SIMD8<Float>`: a tile
+/// row is two 8-lane halves. For every splat only the rows inside its ellipse (where
+/// `α ≥ 1/255` is possible) and the halves its box touches are visited. Finished pixels carry
+/// `T = 0` (so they add nothing) and keep their final transmittance in `finalT`.
+struct TileCompositor {
+    /// Per-tile pixel state, 32 halves (16 rows × 2) of 8 lanes each.
+    let transmittance: UnsafeMutablePointer<SIMD8<Float>>
+    let finalT: UnsafeMutablePointer<SIMD8<Float>>
+    let red: UnsafeMutablePointer<SIMD8<Float>>
+    let green: UnsafeMutablePointer<SIMD8<Float>>
+    let blue: UnsafeMutablePointer<SIMD8<Float>>
+
+    static let halves = 32
+
+    init() {
+        transmittance = .allocate(capacity: Self.halves)
+        finalT = .allocate(capacity: Self.halves)
+        red = .allocate(capacity: Self.halves)
+        green = .allocate(capacity: Self.halves)
+        blue = .allocate(capacity: Self.halves)
+    }
+
+    func deallocate() {
+        for p in [transmittance, finalT, red, green, blue] { p.deallocate() }
+    }
+
+    /// Composites `ids[0..<count]` (indices into `splats`, front to back) over the tile whose
+    /// top-left pixel is `(x0, y0)`, then writes colour, alpha and 8-bit RGB into `output`.
+    func composite(
+        tileX x0: Int, tileY y0: Int, ids: UnsafePointer<UInt32>, count: Int,
+        splats: UnsafePointer<ProjectedSplat>, alphaClamp: Float, inclusiveStop: Bool,
+        background: SIMD3<Float>, output: Framebuffer.Pointers
+    ) {
+        let tile = RasterConstants.tileSize
+        let rows = min(tile, output.height - y0)
+        let columns = min(tile, output.width - x0)
+        // Lanes outside the image start finished.
+        let laneIndex = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        let live0 = laneIndex .< Float(columns)
+        let live1 = laneIndex .< Float(columns - 8)
+        let transmittance = self.transmittance, finalT = self.finalT
+        let red = self.red, green = self.green, blue = self.blue
+        var activeHalves: UInt32 = 0
+        for h in 0..<Self.halves {
+            let row = h >> 1
+            let live = row < rows ? (h & 1 == 0 ? live0 : live1) : SIMDMask(repeating: false)
+            transmittance[h] = SIMD8(repeating: 0).replacing(with: 1, where: live)
+            finalT[h] = .zero
+            red[h] = .zero; green[h] = .zero; blue[h] = .zero
+            if any(live) { activeHalves |= 1 << UInt32(h) }
+        }
+
+        let pixelX0 = laneIndex + (Float(x0) + 0.5)
+        let pixelX1 = pixelX0 + 8
+        let minAlpha = SIMD8<Float>(repeating: RasterConstants.minAlpha)
+        let clamp = SIMD8<Float>(repeating: alphaClamp)
+        // gsplat stops at T ≤ 1e-4, INRIA at T < 1e-4.
+        let stopBelow = inclusiveStop ? RasterConstants.minTransmittance.nextUp : RasterConstants.minTransmittance
+        let stopT = SIMD8<Float>(repeating: stopBelow)
+        let zero = SIMD8<Float>.zero
+        let rowTop = Float(y0) + 0.5
+
+        var k = 0
+        while k < count && activeHalves != 0 {
+            let s = splats[Int(ids[k])]
+            k += 1
+            if s.extentY < 0 { continue }
+            // Rows whose centre lies within the ellipse's vertical extent.
+            let first = max(0, Int((s.meanY - s.extentY - rowTop).rounded(.up)))
+            let last = min(rows - 1, Int((s.meanY + s.extentY - rowTop).rounded(.down)))
+            if first > last { continue }
+            // Halves touched by the horizontal extent.
+            let left = s.meanX - s.extentX, right = s.meanX + s.extentX
+            let useHalf0 = left <= Float(x0) + 7.5 && right >= Float(x0) + 0.5
+            let useHalf1 = left <= Float(x0) + 15.5 && right >= Float(x0) + 8.5
+            let halfMask: UInt32 = (useHalf0 ? 1 : 0) | (useHalf1 ? 2 : 0)
+            if halfMask == 0 { continue }
+            let dx0 = SIMD8(repeating: s.meanX) - pixelX0
+            let dx1 = SIMD8(repeating: s.meanX) - pixelX1
+            let ca = SIMD8(repeating: s.conicA)
+            let lnOpacity = SIMD8(repeating: s.lnOpacity)
+            let r = SIMD8(repeating: s.red), g = SIMD8(repeating: s.green), b = SIMD8(repeating: s.blue)
+            // σ = dx·(a·dx + b·dy) + c·dy², with b·dy and c·dy² computed once per row.
+            // (The blend is written out here rather than in a helper: Swift passed the
+            // helper's SIMD8 arguments through the stack, which cost a third of the frame.)
+            for row in first...last {
+                var bits = (activeHalves &>> UInt32(2 * row)) & halfMask
+                if bits == 0 { continue }
+                let dy = s.meanY - (rowTop + Float(row))
+                let bdy = SIMD8(repeating: s.conicB * dy)
+                let cdy = SIMD8(repeating: s.conicC * dy * dy)
+                while bits != 0 {
+                    let half = bits & 1 == 1 ? 0 : 1
+                    bits &= bits &- 1
+                    let h = 2 * row + half
+                    let dx = half == 0 ? dx0 : dx1
+                    let sigma = cdy.addingProduct(dx, bdy.addingProduct(ca, dx))
+                    var alpha = fastExp(lnOpacity - sigma)
+                    alpha.replace(with: clamp, where: alpha .> clamp)
+                    let T = transmittance[h]
+                    let hit = (sigma .>= zero) .& (alpha .>= minAlpha) .& (T .> zero)
+                    if !any(hit) { continue }
+                    let weight = zero.replacing(with: alpha * T, where: hit)
+                    let next = T - weight
+                    let stop = hit .& (next .< stopT)
+                    if !any(stop) {
+                        red[h] = red[h].addingProduct(weight, r)
+                        green[h] = green[h].addingProduct(weight, g)
+                        blue[h] = blue[h].addingProduct(weight, b)
+                        transmittance[h] = next
+                    } else {
+                        // Pixels reaching T ≤ 1e-4 stop without this splat's contribution.
+                        finalT[h].replace(with: T, where: stop)
+                        let w = weight.replacing(with: zero, where: stop)
+                        red[h] = red[h].addingProduct(w, r)
+                        green[h] = green[h].addingProduct(w, g)
+                        blue[h] = blue[h].addingProduct(w, b)
+                        transmittance[h] = (T - w).replacing(with: zero, where: stop)
+                    }
+                }
+            }
+            // Every 16 splats, retire halves whose pixels have all stopped.
+            if k & 15 == 0 {
+                var bits = activeHalves
+                while bits != 0 {
+                    let h = bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    if transmittance[h].max() == 0 { activeHalves &= ~(1 << UInt32(h)) }
+                }
+            }
+        }
+
+        // Write the tile out: colour = C + T·background, alpha = 1 − T.
+        for row in 0..<rows {
+            for half in 0..<2 {
+                let h = 2 * row + half
+                let t = transmittance[h]
+                let T = t.replacing(with: finalT[h], where: t .== zero)
+                let cr = red[h].addingProduct(T, background.x)
+                let cg = green[h].addingProduct(T, background.y)
+                let cb = blue[h].addingProduct(T, background.z)
+                let lanes = min(8, columns - 8 * half)
+                if lanes <= 0 { continue }
+                let pixel = (y0 + row) * output.width + x0 + 8 * half
+                for l in 0..<lanes {
+                    let o = pixel + l
+                    output.color[3 * o] = cr[l]; output.color[3 * o + 1] = cg[l]; output.color[3 * o + 2] = cb[l]
+                    output.alpha[o] = 1 - T[l]
+                    output.rgb8[3 * o] = quantise(cr[l])
+                    output.rgb8[3 * o + 1] = quantise(cg[l])
+                    output.rgb8[3 * o + 2] = quantise(cb[l])
+                }
+            }
+        }
+    }
+}
+
+/// 0…1 → 0…255, rounded to nearest, clamped.
+@inline(__always)
+func quantise(_ v: Float) -> UInt8 {
+    let c = min(max(v, 0), 1) * 255 + 0.5
+    return UInt8(truncatingIfNeeded: Int32(c))
+}

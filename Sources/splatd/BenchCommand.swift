@@ -1,0 +1,146 @@
+import ArgumentParser
+import FrameEncoder
+import Foundation
+import Rasterizer
+import SplatIO
+
+/// `splatd bench`: renders repeatedly and reports per-stage times and frames per second.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Render a scene repeatedly; print per-stage times, fps, and a final JSON line.",
+        discussion: """
+            Either a scene and camera (--scene FILE --camera CAMERA.json) or a synthetic head-sized \
+            shell of N Gaussians seen from 1 m (--synthetic N --width W --height H). The last line \
+            is JSON with "fps" (median over the measured frames, warm-up excluded), "gaussians", \
+            "visible" and the per-stage medians in milliseconds.
+            """
+    )
+
+    @Option(name: .long, help: "Scene file (.ply or .splat).")
+    var scene: String?
+
+    @Option(name: .long, help: "Camera JSON for --scene (default: the synthetic head camera).")
+    var camera: String?
+
+    @Option(name: .long, help: "Benchmark a synthetic head-sized shell of this many Gaussians.")
+    var synthetic: Int?
+
+    @Option(name: .long, help: "Image width for --synthetic.")
+    var width: Int = 512
+
+    @Option(name: .long, help: "Image height for --synthetic.")
+    var height: Int = 512
+
+    @Option(name: .long, help: "Measured frames.")
+    var frames: Int = 100
+
+    @Option(name: .long, help: "Warm-up frames (not measured).")
+    var warmup: Int = 10
+
+    @Option(name: .long, help: "Threads per frame (default: every core).")
+    var threads: Int = System.coreCount
+
+    @Option(name: .long, help: "Rendering semantics: gsplat or inria.")
+    var convention: Convention = .gsplat
+
+    @Option(name: .long, help: "Codec timed after each render: png[:level], jpeg[:quality] or raw.")
+    var codec: String = "jpeg:85"
+
+    func validate() throws {
+        guard (scene == nil) != (synthetic == nil) else {
+            throw ValidationError("give either --scene FILE or --synthetic N")
+        }
+        if let synthetic, !(1...50_000_000).contains(synthetic) {
+            throw ValidationError("--synthetic must be 1…50000000, got \(synthetic)")
+        }
+        guard (1...100_000).contains(frames), (0...10_000).contains(warmup) else {
+            throw ValidationError("--frames must be 1…100000 and --warmup 0…10000")
+        }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1…256") }
+    }
+
+    mutating func run() throws {
+        let cloud: GaussianCloud
+        let cam: Camera
+        if let synthetic {
+            cloud = SyntheticScene.headShell(count: synthetic)
+            cam = try SyntheticScene.headCamera(width: width, height: height)
+        } else {
+            do { cloud = try SceneFile.read(contentsOf: URL(fileURLWithPath: scene!)) } catch {
+                throw ValidationError("\(error)")
+            }
+            cam = try camera.map { try CameraOptions.parse(["--camera", $0]).load() }
+                ?? SyntheticScene.headCamera(width: width, height: height)
+        }
+        let codecValue: FrameCodec
+        do { codecValue = try FrameCodec(parsing: codec) } catch { throw ValidationError("\(error)") }
+        var encoder = try makeEncoder(for: codecValue)
+
+        let renderer = Renderer(threadCount: threads)
+        let framebuffer = Framebuffer(width: cam.width, height: cam.height)
+        let options = RenderOptions(convention: convention)
+        var encoded: [UInt8] = []
+        var samples = StageSamples()
+        for frame in 0..<(warmup + frames) {
+            let report = renderer.render(cloud, camera: cam, options: options, into: framebuffer)
+            let start = DispatchTime.now().uptimeNanoseconds
+            try encoder.encode(framebuffer.rgb8, width: cam.width, height: cam.height, layout: .rgb8, into: &encoded)
+            let encodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if frame >= warmup { samples.add(report, encodeSeconds: encodeSeconds) }
+            if frame == 0 { samples.visible = report.visible; samples.tileInstances = report.tileInstances }
+        }
+        samples.print(gaussians: cloud.count, camera: cam, threads: threads, codec: codecValue, encodedBytes: encoded.count)
+    }
+}
+
+/// Per-frame stage times of a benchmark run.
+struct StageSamples {
+    var projection: [Double] = [], binning: [Double] = [], compositing: [Double] = []
+    var render: [Double] = [], encoding: [Double] = []
+    var visible = 0, tileInstances = 0
+
+    mutating func add(_ report: RenderReport, encodeSeconds: Double) {
+        projection.append(report.projectionSeconds)
+        binning.append(report.binningSeconds)
+        compositing.append(report.compositingSeconds)
+        render.append(report.totalSeconds)
+        encoding.append(encodeSeconds)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let s = values.sorted()
+        return s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+    }
+
+    func print(gaussians: Int, camera: Camera, threads: Int, codec: FrameCodec, encodedBytes: Int) {
+        func ms(_ v: [Double]) -> Double { Self.median(v) * 1000 }
+        func row(_ name: String, _ v: [Double]) {
+            let s = v.sorted()
+            Swift.print(name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(format: "median %7.2f ms   min %7.2f   max %7.2f", ms(v), s.first! * 1000, s.last! * 1000))
+        }
+        Swift.print("scene: \(gaussians) Gaussians, \(visible) visible, \(tileInstances) tile instances; \(camera.width)×\(camera.height); \(threads) thread(s); \(render.count) frames")
+        row("projection", projection)
+        row("sort+binning", binning)
+        row("compositing", compositing)
+        row("render", render)
+        row("encoding", encoding)
+        let renderMedian = Self.median(render)
+        let totalMedian = Self.median(zip(render, encoding).map { $0 + $1 })
+        let fps = 1 / renderMedian
+        Swift.print(String(format: "render: %.1f fps; render + %@ encode: %.1f fps (%d bytes/frame)",
+                           fps, codec.description, 1 / totalMedian, encodedBytes))
+        let json: [String: Any] = [
+            "fps": (fps * 10).rounded() / 10,
+            "fps_with_encoding": (1 / totalMedian * 10).rounded() / 10,
+            "gaussians": gaussians, "visible": visible, "tile_instances": tileInstances,
+            "width": camera.width, "height": camera.height, "threads": threads, "frames": render.count,
+            "codec": codec.description, "encoded_bytes": encodedBytes,
+            "projection_ms": ms(projection), "binning_ms": ms(binning), "compositing_ms": ms(compositing),
+            "render_ms": ms(render), "encoding_ms": ms(encoding),
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        Swift.print(String(decoding: data, as: UTF8.self))
+    }
+}
