@@ -173,7 +173,7 @@ public nonisolated enum Splatd_V1_Status: SwiftProtobuf.Enum, Swift.CaseIterable
   /// the file could not be read or is not a valid avatar
   case loadFailed // = 4
 
-  /// e.g. unloading an avatar that streams still render
+  /// the daemon is shutting down or a load of the same id is under way
   case busy // = 5
 
   /// too many avatars/streams or too much memory
@@ -546,15 +546,13 @@ public nonisolated struct Splatd_V1_LoadAvatar: Sendable {
   public init() {}
 }
 
+/// Unloads an avatar. Streams rendering it are closed (each announced by a stream_closed event).
 public nonisolated struct Splatd_V1_UnloadAvatar: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var avatarID: String = String()
-
-  /// Also close the streams rendering it; otherwise unloading an avatar with open streams fails.
-  public var closeStreams: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2167,7 +2165,7 @@ nonisolated extension Splatd_V1_LoadAvatar: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Splatd_V1_UnloadAvatar: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UnloadAvatar"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}avatar_id\0\u{3}close_streams\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}avatar_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2176,7 +2174,6 @@ nonisolated extension Splatd_V1_UnloadAvatar: SwiftProtobuf.Message, SwiftProtob
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.avatarID) }()
-      case 2: try { try decoder.decodeSingularBoolField(value: &self.closeStreams) }()
       default: break
       }
     }
@@ -2186,15 +2183,11 @@ nonisolated extension Splatd_V1_UnloadAvatar: SwiftProtobuf.Message, SwiftProtob
     if !self.avatarID.isEmpty {
       try visitor.visitSingularStringField(value: self.avatarID, fieldNumber: 1)
     }
-    if self.closeStreams != false {
-      try visitor.visitSingularBoolField(value: self.closeStreams, fieldNumber: 2)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Splatd_V1_UnloadAvatar, rhs: Splatd_V1_UnloadAvatar) -> Bool {
     if lhs.avatarID != rhs.avatarID {return false}
-    if lhs.closeStreams != rhs.closeStreams {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
