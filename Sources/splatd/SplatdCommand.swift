@@ -5,8 +5,8 @@ import ArgumentParser
 struct SplatdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "splatd",
-        abstract: "Render 3D Gaussian-splat scenes and head avatars on the CPU.",
-        subcommands: [RenderCommand.self, BenchCommand.self],
-        defaultSubcommand: RenderCommand.self
+        abstract: "A daemon that animates 3D Gaussian head avatars, renders them on the CPU and streams frames over ZeroMQ.",
+        subcommands: [ServeCommand.self, RenderCommand.self, BenchCommand.self],
+        defaultSubcommand: ServeCommand.self
     )
 }

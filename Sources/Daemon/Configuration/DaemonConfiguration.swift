@@ -1,0 +1,75 @@
+import Foundation
+
+/// Everything `splatd serve` can be told, from flags or a JSON config file (same names).
+public struct DaemonConfiguration: Codable, Sendable, Equatable {
+    /// Control endpoint (ROUTER).
+    public var control = "tcp://127.0.0.1:5555"
+    /// Drive endpoint (SUB; trackers connect PUB sockets).
+    public var drive = "tcp://127.0.0.1:5556"
+    /// Frames endpoint (XPUB; viewers connect SUB sockets).
+    public var frames = "tcp://127.0.0.1:5557"
+    /// Audio endpoint (PULL; speech sources connect PUSH sockets).
+    public var audio = "tcp://127.0.0.1:5558"
+    /// Load the built-in demo avatar as "demo" at start-up.
+    public var loadDemo = true
+    /// Open a stream of the demo avatar at start-up ("default": 512×512, 30 fps, JPEG).
+    public var defaultStream = true
+    /// Most avatars held at once.
+    public var maximumAvatars = 16
+    /// Most streams open at once.
+    public var maximumStreams = 32
+    /// Threads that share each frame (0: every core).
+    public var renderThreads = 0
+    /// Frames queued per viewer before the daemon drops frames for that viewer (ZMQ_SNDHWM).
+    public var framesHighWaterMark = 4
+    /// When not empty, avatars and rigs may only be loaded from below these folders.
+    public var avatarRoots: [String] = []
+    /// Seconds the last pose is held after drive frames stop, then seconds to ease to neutral.
+    public var holdSeconds = 0.5
+    public var easeSeconds = 1.0
+
+    public init() {}
+
+    /// Reads a JSON config file; keys not given keep their defaults.
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ConfigurationError("\(url.path): cannot read: \(error.localizedDescription)")
+        }
+        do {
+            let object = try JSONSerialization.jsonObject(with: data)
+            guard let dict = object as? [String: Any] else { throw ConfigurationError("\(url.path): not a JSON object") }
+            let known = Set(Mirror(reflecting: DaemonConfiguration()).children.compactMap(\.label))
+            let unknown = dict.keys.filter { !known.contains($0) }.sorted()
+            guard unknown.isEmpty else {
+                throw ConfigurationError("\(url.path): unknown keys \(unknown.joined(separator: ", ")); known: \(known.sorted().joined(separator: ", "))")
+            }
+            // Merge over the defaults, so that any subset of keys may be given.
+            var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(DaemonConfiguration())) as! [String: Any]
+            merged.merge(dict) { $1 }
+            self = try JSONDecoder().decode(DaemonConfiguration.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError("\(url.path): \(error)")
+        }
+        try validate()
+    }
+
+    /// Checks ranges; throws a message naming the setting.
+    public func validate() throws {
+        guard (1...1024).contains(maximumAvatars) else { throw ConfigurationError("maximumAvatars must be 1…1024") }
+        guard (1...1024).contains(maximumStreams) else { throw ConfigurationError("maximumStreams must be 1…1024") }
+        guard (0...256).contains(renderThreads) else { throw ConfigurationError("renderThreads must be 0…256") }
+        guard (1...10_000).contains(framesHighWaterMark) else { throw ConfigurationError("framesHighWaterMark must be 1…10000") }
+        guard holdSeconds >= 0, holdSeconds <= 60, easeSeconds > 0, easeSeconds <= 60 else {
+            throw ConfigurationError("holdSeconds must be 0…60 and easeSeconds 0…60 (exclusive of 0)")
+        }
+    }
+}
+
+/// A configuration problem, with a message naming the setting or file.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ message: String) { description = message }
+}

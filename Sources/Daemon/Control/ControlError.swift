@@ -1,0 +1,29 @@
+import SplatProtocol
+
+/// A control request that cannot be carried out, with the status and message of its reply.
+enum ControlError: Error, CustomStringConvertible {
+    case invalid(String)
+    case notFound(String)
+    case alreadyExists(String)
+    case loadFailed(String)
+    case busy(String)
+    case limitReached(String)
+
+    var status: Splatd_V1_Status {
+        switch self {
+        case .invalid: return .invalidRequest
+        case .notFound: return .notFound
+        case .alreadyExists: return .alreadyExists
+        case .loadFailed: return .loadFailed
+        case .busy: return .busy
+        case .limitReached: return .limitReached
+        }
+    }
+
+    var description: String {
+        switch self {
+        case let .invalid(m), let .notFound(m), let .alreadyExists(m), let .loadFailed(m), let .busy(m), let .limitReached(m):
+            return m
+        }
+    }
+}

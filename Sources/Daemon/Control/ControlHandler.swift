@@ -1,0 +1,223 @@
+import Foundation
+import Logging
+import Rasterizer
+import SplatProtocol
+
+/// Answers control requests. Runs on the I/O thread; loading an avatar runs on the loader
+/// queue and answers through the outbox when it is done, so a slow load never blocks drive
+/// frames or other clients.
+final class ControlHandler: @unchecked Sendable {
+    private let registry: Registry
+    private let outbox: Outbox
+    private let configuration: DaemonConfiguration
+    private let loader: AvatarLoader
+    private let logger: Logger
+    private let loaderQueue = DispatchQueue(label: "splatd-loader")
+    private let started = MonotonicClock.now()
+    /// Set by the service once the scheduler and I/O loop exist.
+    var scheduler: FrameScheduler?
+    var subscriberCount: ((String) -> Int)?
+    var extraStatus: ((inout Splatd_V1_DaemonStatus) -> Void)?
+
+    private(set) var requests: UInt64 = 0
+    private(set) var malformedRequests: UInt64 = 0
+
+    init(registry: Registry, outbox: Outbox, configuration: DaemonConfiguration, loader: AvatarLoader, logger: Logger) {
+        self.registry = registry
+        self.outbox = outbox
+        self.configuration = configuration
+        self.loader = loader
+        self.logger = logger
+    }
+
+    /// Handles one request body that arrived with `envelope` (ROUTER identity frames).
+    func handle(body: [UInt8], envelope: [[UInt8]]) {
+        requests += 1
+        let request: Splatd_V1_Request
+        do {
+            request = try .decode(wire: body, limit: WireLimits.maximumRequestBytes, what: "request")
+        } catch {
+            malformedRequests += 1
+            reply(envelope, Splatd_V1_Reply.with { $0.status = .invalidRequest; $0.error = "\(error)" })
+            return
+        }
+        var response = Splatd_V1_Reply()
+        response.requestID = request.requestID
+        do {
+            guard request.version <= WireLimits.version else { throw ControlError.invalid(WireError.unsupportedVersion(request.version).description) }
+            switch request.body {
+            case .ping(let p)?:
+                response.pong = .with { $0.payload = p.payload.prefix(1024); $0.version = SplatService.version; $0.timeUs = wallClockMicroseconds() }
+            case .loadAvatar(let l)?:
+                try load(l, requestID: request.requestID, envelope: envelope)
+                return  // replied when the load finishes
+            case .unloadAvatar(let u)?:
+                response.avatar = try unload(u.avatarID)
+            case .listAvatars?:
+                response.avatars = .with { $0.avatars = registry.allAvatars.map(\.info) }
+            case .openStream(let o)?:
+                response.stream = try open(o)
+            case .updateStream(let u)?:
+                response.stream = try update(u)
+            case .closeStream(let c)?:
+                response.stream = try close(c.streamID)
+            case .listStreams?:
+                response.streams = .with { $0.streams = registry.allStreams.map { info($0) } }
+            case .getStatus?:
+                response.daemonStatus = status()
+            case .setMixing(let m)?:
+                guard registry.avatar(m.avatarID) != nil else { throw ControlError.notFound("no avatar \(Identifier.quoted(m.avatarID))") }
+                throw ControlError.invalid("set_mixing takes effect only with an audio source, which this daemon does not run yet")
+            case nil:
+                throw ControlError.invalid("the request has no body (ping, load_avatar, open_stream, …)")
+            }
+        } catch let error as ControlError {
+            response.status = error.status
+            response.error = error.description
+        } catch {
+            response.status = .internal
+            response.error = "\(error)"
+        }
+        reply(envelope, response)
+    }
+
+    private func reply(_ envelope: [[UInt8]], _ reply: Splatd_V1_Reply) {
+        outbox.post(.reply(envelope: envelope, body: reply.wireBytes()))
+    }
+
+    private func event(_ body: (inout Splatd_V1_Event) -> Void) {
+        var e = Splatd_V1_Event()
+        e.timeUs = wallClockMicroseconds()
+        body(&e)
+        outbox.post(.event(e.wireBytes()))
+    }
+
+    // MARK: Avatars
+
+    private func load(_ l: Splatd_V1_LoadAvatar, requestID: UInt64, envelope: [[UInt8]]) throws {
+        let id = l.avatarID.isEmpty ? registry.makeID("avatar") : l.avatarID
+        guard Identifier.isValid(id) else {
+            throw ControlError.invalid("avatar id \(Identifier.quoted(id)) must be 1…64 characters of A–Z a–z 0–9 _ . -")
+        }
+        guard registry.avatarCount < configuration.maximumAvatars || (l.replace && registry.avatar(id) != nil) else {
+            throw ControlError.limitReached("the daemon holds its maximum of \(configuration.maximumAvatars) avatars; unload one first")
+        }
+        let path = try loader.checkPath(l.path, field: "path")
+        let rig = l.rigPath.isEmpty ? nil : try loader.checkPath(l.rigPath, field: "rig_path")
+        guard registry.beginLoad(id, replace: l.replace) else {
+            throw ControlError.alreadyExists("avatar \(Identifier.quoted(id)) is already loaded or loading (set replace to swap it)")
+        }
+        loaderQueue.async { [self] in
+            var response = Splatd_V1_Reply()
+            response.requestID = requestID
+            let start = MonotonicClock.now()
+            do {
+                let avatar = try loader.load(path: path, rigPath: rig)
+                let slot = AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start)
+                registry.endLoad(id, slot)
+                response.avatar = slot.info
+                logger.info("loaded avatar \(id) from \(path): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", slot.loadSeconds * 1000)) ms")
+                event { $0.avatarLoaded = slot.info }
+                scheduler?.kick()
+            } catch {
+                registry.endLoad(id, nil)
+                response.status = .loadFailed
+                response.error = "\(error)"
+                logger.warning("load of avatar \(id) from \(path) failed: \(error)")
+            }
+            reply(envelope, response)
+        }
+    }
+
+    private func unload(_ id: String) throws -> Splatd_V1_AvatarInfo {
+        guard let (slot, closed) = registry.removeAvatar(id) else { throw ControlError.notFound("no avatar \(Identifier.quoted(id))") }
+        for s in closed { event { $0.streamClosed = s.id } }
+        event { $0.avatarUnloaded = id }
+        logger.info("unloaded avatar \(id)\(closed.isEmpty ? "" : " and closed streams \(closed.map(\.id).joined(separator: ", "))")")
+        return slot.info
+    }
+
+    // MARK: Streams
+
+    private func info(_ stream: StreamSlot) -> Splatd_V1_StreamInfo {
+        let settings = stream.settings
+        let camera = registry.avatar(settings.avatarID).flatMap { try? settings.camera(headCentre: $0.avatar.headCentre) }
+        return stream.info(camera: camera)
+    }
+
+    private func open(_ o: Splatd_V1_OpenStream) throws -> Splatd_V1_StreamInfo {
+        let id = o.streamID.isEmpty ? registry.makeID("stream") : o.streamID
+        guard Identifier.isValid(id) else {
+            throw ControlError.invalid("stream id \(Identifier.quoted(id)) must be 1…64 characters of A–Z a–z 0–9 _ . -")
+        }
+        guard registry.avatar(o.avatarID) != nil else { throw ControlError.notFound("no avatar \(Identifier.quoted(o.avatarID))") }
+        guard registry.stream(id) == nil else { throw ControlError.alreadyExists("stream \(Identifier.quoted(id)) is already open") }
+        guard registry.streamCount < configuration.maximumStreams else {
+            throw ControlError.limitReached("the daemon runs its maximum of \(configuration.maximumStreams) streams; close one first")
+        }
+        let slot = StreamSlot(id: id, settings: try StreamSettings(o))
+        slot.subscribers = subscriberCount?(slot.topic) ?? 0
+        guard registry.addStream(slot) else { throw ControlError.alreadyExists("stream \(Identifier.quoted(id)) is already open") }
+        let result = info(slot)
+        event { $0.streamOpened = result }
+        scheduler?.kick()
+        logger.info("opened stream \(id) of avatar \(o.avatarID): \(slot.settings.width)×\(slot.settings.height) at \(slot.settings.fps) fps, \(slot.settings.frameCodec)")
+        return result
+    }
+
+    private func update(_ u: Splatd_V1_UpdateStream) throws -> Splatd_V1_StreamInfo {
+        guard let slot = registry.stream(u.streamID) else { throw ControlError.notFound("no stream \(Identifier.quoted(u.streamID))") }
+        let settings = try slot.settings.updated(with: u)
+        guard registry.avatar(settings.avatarID) != nil else { throw ControlError.notFound("no avatar \(Identifier.quoted(settings.avatarID))") }
+        slot.settings = settings
+        let result = info(slot)
+        event { $0.streamUpdated = result }
+        scheduler?.kick()
+        return result
+    }
+
+    private func close(_ id: String) throws -> Splatd_V1_StreamInfo {
+        guard let slot = registry.removeStream(id) else { throw ControlError.notFound("no stream \(Identifier.quoted(id))") }
+        let result = info(slot)
+        event { $0.streamClosed = id }
+        return result
+    }
+
+    /// Called by the I/O loop when subscriptions changed.
+    func subscriptionsChanged() { scheduler?.kick() }
+
+    // MARK: Status
+
+    func status() -> Splatd_V1_DaemonStatus {
+        let now = MonotonicClock.now()
+        var s = Splatd_V1_DaemonStatus()
+        s.version = SplatService.version
+        s.uptimeSeconds = now - started
+        s.avatars = registry.allAvatars.map { $0.status(at: now) }
+        s.streams = registry.allStreams.map { stream in
+            let settings = stream.settings
+            let camera = registry.avatar(settings.avatarID).flatMap { try? settings.camera(headCentre: $0.avatar.headCentre) }
+            return stream.status(camera: camera, now: now)
+        }
+        s.requests = requests
+        s.malformedRequests = malformedRequests
+        s.cpuSeconds = ProcessStats.cpuSeconds()
+        s.rssBytes = ProcessStats.residentBytes()
+        s.renderThreads = UInt32(scheduler?.renderThreads ?? 0)
+        extraStatus?(&s)
+        return s
+    }
+
+    /// Opens a stream at start-up (the configured default stream).
+    func openAtStartup(_ o: Splatd_V1_OpenStream) throws -> Splatd_V1_StreamInfo { try open(o) }
+
+    /// Loads an avatar synchronously at start-up.
+    func loadAtStartup(id: String, path: String, rigPath: String?) throws {
+        let start = MonotonicClock.now()
+        let avatar = try loader.load(path: try loader.checkPath(path, field: "path"),
+                                     rigPath: try rigPath.map { try loader.checkPath($0, field: "rig") })
+        guard registry.beginLoad(id, replace: true) else { throw ControlError.alreadyExists(id) }
+        registry.endLoad(id, AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start))
+        logger.info("loaded avatar \(id) (\(path)): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", (MonotonicClock.now() - start) * 1000)) ms")
+    }
+}

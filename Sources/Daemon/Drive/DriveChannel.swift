@@ -1,0 +1,129 @@
+import Foundation
+import SplatProtocol
+
+/// The live drive state of one avatar: the latest values received, smoothed for display,
+/// held when the source stops, then eased back to neutral with idle motion.
+///
+/// Not thread-safe: `AvatarSlot` guards it with its lock.
+struct DriveChannel: Sendable {
+    /// How long the last pose is held after drive frames stop (seconds).
+    var holdSeconds: Double = 0.5
+    /// How long easing back to neutral takes (seconds).
+    var easeSeconds: Double = 1.0
+
+    /// The newest values, with every frame applied so far.
+    private(set) var target = DriveValues.neutral
+    /// What was shown at `shownTime`.
+    private var shown = DriveValues.neutral
+    private var shownTime: Double?
+    /// The pose held when the source went quiet, eased from.
+    private var heldPose = DriveValues.neutral
+
+    private(set) var lastSequence: UInt64 = 0
+    private(set) var lastSenderTimeUs: UInt64 = 0
+    private(set) var lastReceivedUs: UInt64 = 0
+    private var lastReceivedTime: Double?
+    private var interval: Double = 1.0 / 30
+    private(set) var received: UInt64 = 0
+    private(set) var rejected: UInt64 = 0
+    private(set) var outOfOrder: UInt64 = 0
+    private var rate = RateMeter()
+    private var idle = IdleMotion()
+
+    /// Applies one drive frame received at `now` (monotonic) / `receivedUs` (wall clock).
+    /// Frames with a sequence not newer than the last applied one are dropped (counted), unless
+    /// the sender restarted (sequence back to ≤ 1).
+    mutating func receive(_ frame: Splatd_V1_DriveFrame, now: Double, receivedUs: UInt64) throws {
+        if frame.sequence <= lastSequence && frame.sequence > 1 && received > 0 {
+            outOfOrder += 1
+            return
+        }
+        do { try target.apply(frame) } catch {
+            rejected += 1
+            throw error
+        }
+        received += 1
+        if let last = lastReceivedTime {
+            // Smoothed inter-arrival interval, bounded to tracker-like rates.
+            let dt = min(max(now - last, 1.0 / 240), 0.2)
+            interval += (dt - interval) * 0.2
+        }
+        lastReceivedTime = now
+        lastSequence = frame.sequence
+        lastSenderTimeUs = frame.senderTimeUs
+        lastReceivedUs = receivedUs
+        rate.tick(at: now)
+    }
+
+    /// Counts a frame refused before it could be applied (e.g. undecodable).
+    mutating func countRejected() { rejected += 1 }
+
+    /// The state of the drive source at `now`.
+    func state(at now: Double) -> Splatd_V1_DriveState {
+        guard let last = lastReceivedTime else { return .idle }
+        let age = now - last
+        if age <= max(holdSeconds * 0.2, 3 * interval) { return .live }
+        if age <= holdSeconds { return .hold }
+        if age <= holdSeconds + easeSeconds { return .easing }
+        return .idle
+    }
+
+    /// The values to show at `now`: the latest target approached with a time constant of a
+    /// fraction of the tracker's interval (smooth at any stream rate, at most a frame behind),
+    /// the held pose while the source is briefly quiet, then an ease to neutral plus idle motion.
+    mutating func values(at now: Double) -> DriveValues {
+        let dt = shownTime.map { max(0, now - $0) } ?? 1
+        shownTime = now
+        let state = state(at: now)
+        switch state {
+        case .live, .hold:
+            let tau = max(interval * 0.35, 0.004)
+            let k = Float(1 - exp(-dt / tau))
+            shown = DriveValues.mix(shown, target, k)
+            heldPose = shown
+        case .easing:
+            let age = now - (lastReceivedTime ?? now)
+            let t = Float(min(1, max(0, (age - holdSeconds) / easeSeconds)))
+            let s = t * t * (3 - 2 * t)  // smoothstep
+            shown = DriveValues.mix(heldPose, idle.values(at: now), s)
+        case .idle, .UNRECOGNIZED:
+            shown = idle.values(at: now)
+        }
+        return shown
+    }
+
+    /// Drive frames per second over the last seconds.
+    func rate(at now: Double) -> Double { rate.rate(at: now) }
+
+    /// Seconds since the last applied frame, or nil if none.
+    func age(at now: Double) -> Double? { lastReceivedTime.map { now - $0 } }
+}
+
+/// Natural idle behaviour for an undriven face: blinks every few seconds and a slow, small
+/// head sway, so a viewer never sees a frozen face.
+struct IdleMotion: Sendable {
+    private var nextBlink: Double = 1.5
+    private var blinkStart: Double = -10
+    private var seed: UInt64 = 0x9E37_79B9
+
+    /// Duration of one blink, seconds.
+    static let blinkSeconds = 0.16
+
+    mutating func values(at now: Double) -> DriveValues {
+        if now >= nextBlink {
+            blinkStart = now
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            nextBlink = now + 2.5 + Double(seed >> 40) / Double(1 << 24) * 3.0
+        }
+        var v = DriveValues.neutral
+        let phase = (now - blinkStart) / Self.blinkSeconds
+        let blink: Float = phase < 1 ? Float(sin(phase * .pi)) : 0
+        v.eyelids = SIMD2(blink, blink)
+        v.arkit[0] = blink   // eyeBlinkLeft
+        v.arkit[7] = blink   // eyeBlinkRight
+        // Breathing-like sway, a degree or two.
+        v.rotation = SIMD3(Float(0.012 * sin(now * 2 * .pi / 5.3)), Float(0.02 * sin(now * 2 * .pi / 7.1)),
+                           Float(0.008 * sin(now * 2 * .pi / 9.7)))
+        return v
+    }
+}

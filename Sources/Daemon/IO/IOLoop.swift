@@ -1,0 +1,264 @@
+import Foundation
+import Logging
+import SplatProtocol
+import ZeroMQ
+
+/// The I/O thread: owns every ZeroMQ socket and runs one `zmq_poll` loop over them and the
+/// outbox's wake-up. Control requests are answered here (loads run on the loader queue and
+/// reply through the outbox); drive frames are applied to their avatar; frames and events
+/// queued by other threads are published.
+final class IOLoop: @unchecked Sendable {
+    let control: ZMQSocket
+    let drive: ZMQSocket
+    let frames: ZMQSocket
+    let audio: ZMQSocket
+    private let outbox: Outbox
+    private let registry: Registry
+    private let handler: ControlHandler
+    private let logger: Logger
+    private var subscriptions = SubscriptionTable()
+    private let stopLock = NSLock()
+    private var stopping = false
+    private var thread: Thread?
+    private let done = DispatchSemaphore(value: 0)
+    private var driveErrorsLogged = 0
+
+    /// Counters reported by `status`.
+    private(set) var malformedDriveFrames: UInt64 = 0
+
+    init(context: ZMQContext, configuration: DaemonConfiguration, registry: Registry, outbox: Outbox,
+         handler: ControlHandler, logger: Logger) throws {
+        self.registry = registry
+        self.outbox = outbox
+        self.handler = handler
+        self.logger = logger
+        control = try context.socket(.router)
+        drive = try context.socket(.sub)
+        frames = try context.socket(.xpub)
+        audio = try context.socket(.pull)
+        for socket in [control, drive, frames, audio] { try socket.set(.linger, .milliseconds(200)) }
+        // Bounded inbound messages: libzmq drops peers that exceed the socket's limit; the
+        // protocol limits below it are answered with an error.
+        try control.limitInboundMessages(maxBytes: 1 << 20, maxFrames: 8)
+        try drive.limitInboundMessages(maxBytes: 1 << 20, maxFrames: 4)
+        try audio.limitInboundMessages(maxBytes: 4 << 20, maxFrames: 4)
+        try control.set(.routerMandatory, true)
+        try drive.subscribe("")
+        try drive.set(.receiveHighWaterMark, 1000)
+        try frames.set(.sendHighWaterMark, configuration.framesHighWaterMark)
+        try frames.set(.xpubVerboser, true)
+        try frames.limitInboundMessages(maxBytes: 4096, maxFrames: 1)
+    }
+
+    /// Binds every endpoint; returns the endpoints actually bound (ephemeral ports resolved).
+    func bind(_ c: DaemonConfiguration) throws -> DaemonEndpoints {
+        DaemonEndpoints(control: try control.bind(c.control), drive: try drive.bind(c.drive),
+                        frames: try frames.bind(c.frames), audio: try audio.bind(c.audio))
+    }
+
+    func start() {
+        let t = Thread { [self] in
+            run()
+            done.signal()
+        }
+        t.name = "splatd-io"
+        thread = t
+        t.start()
+    }
+
+    /// Asks the loop to publish what is queued, close the sockets and end; waits for it.
+    func stop() {
+        stopLock.lock(); stopping = true; stopLock.unlock()
+        outbox.wakeup.signal()
+        if thread != nil { done.wait() }
+        thread = nil
+    }
+
+    private var isStopping: Bool { stopLock.lock(); defer { stopLock.unlock() }; return stopping }
+
+    private func run() {
+        let items = [ZMQPollItem(control), ZMQPollItem(drive), ZMQPollItem(frames), ZMQPollItem(audio),
+                     ZMQPollItem(outbox.wakeup)]
+        while !isStopping {
+            let ready: [ZMQPollEvents]
+            do { ready = try ZMQ.poll(items, timeoutMilliseconds: 250) } catch let error as ZMQError where error.isInterrupted {
+                continue
+            } catch {
+                logger.critical("poll failed: \(error)")
+                break
+            }
+            if ready[4].contains(.pollIn) { _ = outbox.wakeup.drain() }
+            if ready[0].contains(.pollIn) { drainControl() }
+            if ready[1].contains(.pollIn) { drainDrive() }
+            if ready[2].contains(.pollIn) { drainSubscriptions() }
+            if ready[3].contains(.pollIn) { drainAudio() }
+            publishOutbox()
+        }
+        publishOutbox()
+        for socket in [control, drive, frames, audio] { socket.close() }
+    }
+
+    // MARK: Control
+
+    private func drainControl() {
+        for _ in 0..<64 {
+            let message: [[UInt8]]
+            do {
+                guard let m = try control.receiveMultipart(dontWait: true) else { return }
+                message = m
+            } catch let error as ZMQError where error.isMessageTooLarge {
+                logger.warning("control: dropped an oversized request (\(error))")
+                continue
+            } catch {
+                logger.warning("control: \(error)")
+                return
+            }
+            // ROUTER: [identity, (empty delimiter from REQ), body].
+            guard message.count >= 2, message.count <= 3 else {
+                logger.warning("control: dropped a message of \(message.count) frames")
+                continue
+            }
+            let envelope = Array(message.dropLast())
+            if envelope.count == 2 && !envelope[1].isEmpty { continue }
+            handler.handle(body: message.last!, envelope: envelope)
+        }
+    }
+
+    // MARK: Drive
+
+    private func drainDrive() {
+        for _ in 0..<256 {
+            let message: [[UInt8]]
+            do {
+                guard let m = try drive.receiveMultipart(dontWait: true) else { return }
+                message = m
+            } catch let error as ZMQError where error.isMessageTooLarge {
+                dropDrive("\(error)", avatar: nil)
+                continue
+            } catch {
+                malformedDriveFrames += 1
+                return
+            }
+            let receivedUs = wallClockMicroseconds()
+            let now = MonotonicClock.now()
+            let topic = message.count == 2 ? String(decoding: message[0], as: UTF8.self) : nil
+            guard message.count == 2 else {
+                dropDrive("a drive message must have 2 frames ([avatar id][DriveFrame]), got \(message.count)", avatar: nil)
+                continue
+            }
+            let frame: Splatd_V1_DriveFrame
+            do {
+                frame = try .decode(wire: message[1], limit: WireLimits.maximumDriveFrameBytes, what: "drive frame")
+            } catch {
+                dropDrive("\(error)", avatar: topic.flatMap { registry.avatar($0) })
+                continue
+            }
+            let id = frame.avatarID.isEmpty ? (topic ?? "") : frame.avatarID
+            guard id == topic || frame.avatarID.isEmpty else {
+                dropDrive("drive frame for avatar \(Identifier.quoted(frame.avatarID)) sent on topic \(Identifier.quoted(topic ?? ""))", avatar: nil)
+                continue
+            }
+            guard let avatar = registry.avatar(id) else {
+                dropDrive("drive frame for unknown avatar \(Identifier.quoted(id))", avatar: nil)
+                continue
+            }
+            do {
+                try avatar.receive(frame, now: now, receivedUs: receivedUs)
+            } catch {
+                logDriveError("avatar \(id): drive frame \(frame.sequence) refused: \(error)")
+            }
+        }
+    }
+
+    private func dropDrive(_ reason: String, avatar: AvatarSlot?) {
+        malformedDriveFrames += 1
+        logDriveError("drive: dropped: \(reason)")
+    }
+
+    /// Logs the first drive errors, then one in a thousand, so a misbehaving tracker cannot
+    /// flood the log.
+    private func logDriveError(_ message: String) {
+        driveErrorsLogged += 1
+        if driveErrorsLogged <= 20 || driveErrorsLogged % 1000 == 0 {
+            logger.warning("\(message) [\(driveErrorsLogged) so far]")
+        }
+    }
+
+    // MARK: Audio
+
+    private var audioChunks: UInt64 = 0
+
+    private func drainAudio() {
+        for _ in 0..<256 {
+            guard let message = try? audio.receiveMultipart(dontWait: true) else { return }
+            guard message.count == 1,
+                  let chunk = try? Splatd_V1_AudioChunk.decode(wire: message[0], limit: WireLimits.maximumAudioChunkBytes, what: "audio chunk")
+            else {
+                logDriveError("audio: dropped a malformed chunk")
+                continue
+            }
+            audioChunks += 1
+            _ = chunk
+        }
+    }
+
+    // MARK: Frames endpoint
+
+    private func drainSubscriptions() {
+        var changed = false
+        for _ in 0..<256 {
+            guard let message = try? frames.receive(dontWait: true) else { break }
+            if subscriptions.apply(message) { changed = true }
+        }
+        guard changed else { return }
+        for stream in registry.allStreams {
+            let n = subscriptions.subscribers(of: stream.topic)
+            let before = stream.subscribers
+            stream.subscribers = n
+            if n > before { stream.nextTick = 0 }  // a new viewer gets a frame at once
+        }
+        handler.subscriptionsChanged()
+    }
+
+    /// Subscriber count for a stream topic (for streams opened after the subscription).
+    func subscribers(of topic: String) -> Int { subscriptions.subscribers(of: topic) }
+
+    private func publishOutbox() {
+        let (items, frameList) = outbox.drain()
+        for item in items {
+            switch item {
+            case let .reply(envelope, body):
+                do { _ = try control.send(multipart: envelope + [body], dontWait: true) } catch {
+                    logger.info("control: reply not delivered (\(error))")
+                }
+            case let .event(bytes):
+                _ = try? frames.send(multipart: [Array(Topic.events.utf8), bytes], dontWait: true)
+            }
+        }
+        for frame in frameList {
+            do {
+                _ = try frames.send(frame.stream.topic, more: true, dontWait: true)
+                _ = try frames.send(frame.meta, more: true, dontWait: true)
+                _ = try frames.sendZeroCopy(frame.image, more: false, dontWait: true)
+                let latency = frame.driveSenderTimeUs.map { Double(Int64(bitPattern: wallClockMicroseconds() &- $0)) / 1000 }
+                frame.stream.recordSent(bytes: frame.image.count, latencyMs: latency, now: MonotonicClock.now())
+            } catch {
+                logger.warning("frames: publish failed: \(error)")
+            }
+        }
+    }
+
+    var audioChunksReceived: UInt64 { audioChunks }
+}
+
+/// The endpoints a running daemon has bound (ephemeral ports resolved).
+public struct DaemonEndpoints: Sendable, Equatable, CustomStringConvertible {
+    public var control: String
+    public var drive: String
+    public var frames: String
+    public var audio: String
+
+    public var description: String {
+        "control \(control), drive \(drive), frames \(frames), audio \(audio)"
+    }
+}

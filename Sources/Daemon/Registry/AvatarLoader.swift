@@ -1,0 +1,54 @@
+import Foundation
+import Rasterizer
+import SplatIO
+
+/// Checks avatar paths sent by clients and loads avatars from them.
+struct AvatarLoader: Sendable {
+    /// The path that names the built-in demo avatar.
+    static let demoPath = "demo"
+    /// Longest accepted path, bytes.
+    static let maximumPathLength = 4096
+
+    /// When not empty, the only folders (resolved) avatars may be loaded from.
+    let roots: [String]
+    let hold: Double
+    let ease: Double
+
+    init(roots: [String], hold: Double, ease: Double) {
+        self.roots = roots.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path }
+        self.hold = hold
+        self.ease = ease
+    }
+
+    /// Validates a client-supplied path and returns it resolved (symlinks followed).
+    func checkPath(_ path: String, field: String) throws -> String {
+        if path == Self.demoPath && field == "path" { return path }
+        guard !path.isEmpty else { throw ControlError.invalid("\(field) is empty (give a file or folder on the daemon's host, or \"demo\")") }
+        guard path.utf8.count <= Self.maximumPathLength, !path.utf8.contains(0) else {
+            throw ControlError.invalid("\(field) is longer than \(Self.maximumPathLength) bytes or contains a NUL byte")
+        }
+        guard path.hasPrefix("/") else { throw ControlError.invalid("\(field) \(quoted(path)) must be an absolute path on the daemon's host") }
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        if !roots.isEmpty && !roots.contains(where: { resolved == $0 || resolved.hasPrefix($0 + "/") }) {
+            throw ControlError.invalid("\(field) \(quoted(path)) is outside the folders this daemon may load from (avatarRoots)")
+        }
+        guard FileManager.default.fileExists(atPath: resolved) else { throw ControlError.loadFailed("\(field) \(quoted(path)) does not exist") }
+        return resolved
+    }
+
+    private func quoted(_ s: String) -> String { "\"\(s.prefix(200))\"" }
+}
+
+extension AvatarLoader {
+    /// Loads the avatar at a path already checked by `checkPath`.
+    func load(path: String, rigPath: String?) throws -> any DaemonAvatar {
+        if path == Self.demoPath {
+            return RigidSceneAvatar(scene: SyntheticScene.headShell(count: 50_000), kind: .demo)
+        }
+        do {
+            return RigidSceneAvatar(scene: try SceneFile.read(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw ControlError.loadFailed("\(error)")
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import FrameEncoder
+import Foundation
+import Logging
+import Rasterizer
+import SplatIO
+import SplatProtocol
+import ZeroMQ
+
+/// The render thread: runs every watched stream on the monotonic clock at its frame rate.
+///
+/// One frame at a time uses every core (the renderer splits tiles across threads), which keeps
+/// each frame's latency low. When rendering falls behind, a stream skips the ticks it missed
+/// and renders the newest drive state; nothing waits in a queue.
+final class FrameScheduler: @unchecked Sendable {
+    private let registry: Registry
+    private let outbox: Outbox
+    private let renderer: Renderer
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var stopping = false
+    private var kicked = false
+    private var thread: Thread?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(registry: Registry, outbox: Outbox, renderThreads: Int, logger: Logger) {
+        self.registry = registry
+        self.outbox = outbox
+        renderer = Renderer(threadCount: renderThreads)
+        self.logger = logger
+    }
+
+    var renderThreads: Int { renderer.threadCount }
+
+    func start() {
+        let t = Thread { [self] in
+            loop()
+            done.signal()
+        }
+        t.name = "splatd-render"
+        t.stackSize = 4 << 20
+        thread = t
+        t.start()
+    }
+
+    /// Wakes the loop to re-examine streams (new stream, new subscriber, settings changed).
+    func kick() {
+        condition.lock()
+        kicked = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Stops after the frame in flight and waits for the thread to end.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        if thread != nil { done.wait() }
+        thread = nil
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            if stopping { condition.unlock(); return }
+            kicked = false
+            condition.unlock()
+
+            let now = MonotonicClock.now()
+            let watched = registry.allStreams.filter { $0.subscribers > 0 }
+            let due = watched.filter { $0.nextTick <= now }.min { $0.nextTick < $1.nextTick }
+            if let stream = due {
+                renderFrame(stream, now: now)
+                continue
+            }
+            // Sleep until the next tick of a watched stream, or until kicked.
+            let next = watched.map(\.nextTick).min() ?? (now + 0.25)
+            condition.lock()
+            if !stopping && !kicked {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: max(0.0005, min(next - now, 0.25))))
+            }
+            condition.unlock()
+        }
+    }
+
+    private func renderFrame(_ stream: StreamSlot, now: Double) {
+        let settings = stream.settings
+        let period = 1 / Double(settings.fps)
+        // Skip ticks that were missed: render the newest state, never catch up with old ones.
+        var skipped: UInt64 = 0
+        if stream.nextTick == 0 || now - stream.nextTick > period {
+            if stream.nextTick != 0 { skipped = UInt64((now - stream.nextTick) / period) }
+            stream.nextTick = now
+        }
+        let tick = stream.nextTick
+        stream.nextTick += period
+
+        guard let avatar = registry.avatar(settings.avatarID) else { return }
+        do {
+            var resources = try prepare(stream, settings: settings, avatar: avatar)
+            let renderStartUs = wallClockMicroseconds()
+            let renderStart = MonotonicClock.now()
+            let snapshot = avatar.driveSnapshot(at: renderStart)
+            avatar.avatar.pose(snapshot.values, into: &resources.cloud)
+            let convention: Convention = switch settings.convention {
+            case .gsplat: .gsplat
+            case .inria: .inria
+            default: avatar.avatar.defaultConvention
+            }
+            let background = settings.background ?? avatar.avatar.defaultBackground
+            let report = renderer.render(resources.cloud, camera: resources.camera,
+                                         options: RenderOptions(convention: convention, background: background),
+                                         into: resources.framebuffer)
+            let renderDoneUs = wallClockMicroseconds()
+            let encodeStart = MonotonicClock.now()
+            try resources.framebuffer.rgb8.withUnsafeBytes { pixels in
+                try resources.encoder.encode(pixels, width: settings.width, height: settings.height,
+                                             layout: .rgb8, into: &resources.encoded)
+            }
+            let encodeDone = MonotonicClock.now()
+            let image = ZMQOwnedBuffer(copying: resources.encoded)
+            stream.frameSequence += 1
+            let firstShowing = snapshot.sequence != 0 && snapshot.sequence != lastDriveShown[stream.id]
+            lastDriveShown[stream.id] = snapshot.sequence
+            let meta = Splatd_V1_FrameMeta.with {
+                $0.streamID = stream.id
+                $0.frameSequence = stream.frameSequence
+                $0.codec = settings.codec
+                $0.width = UInt32(settings.width)
+                $0.height = UInt32(settings.height)
+                $0.avatarID = avatar.id
+                $0.driveSequence = snapshot.sequence
+                $0.driveSenderTimeUs = snapshot.senderTimeUs
+                $0.driveReceivedUs = snapshot.receivedUs
+                $0.frameTimeUs = renderStartUs &- UInt64(max(0, (renderStart - tick) * 1e6))
+                $0.renderStartUs = renderStartUs
+                $0.renderDoneUs = renderDoneUs
+                $0.encodeDoneUs = wallClockMicroseconds()
+                $0.gaussiansVisible = UInt32(clamping: report.visible)
+            }
+            stream.resources = resources
+            stream.recordRender(renderSeconds: encodeStart - renderStart, encodeSeconds: encodeDone - encodeStart, skipped: skipped)
+            outbox.post(Outbox.Frame(stream: stream, meta: meta.wireBytes(), image: image,
+                                     driveSenderTimeUs: firstShowing ? snapshot.senderTimeUs : nil))
+        } catch {
+            logger.error("stream \(stream.id): cannot render: \(error)")
+            outbox.post(.event(Splatd_V1_Event.with {
+                $0.timeUs = wallClockMicroseconds()
+                $0.error = "stream \(stream.id): \(error)"
+            }.wireBytes()))
+            stream.nextTick = now + 1  // retry later rather than spinning
+        }
+    }
+
+    private var lastDriveShown: [String: UInt64] = [:]
+
+    /// Returns the stream's resources, rebuilding them when the settings or avatar changed.
+    private func prepare(_ stream: StreamSlot, settings: StreamSettings, avatar: AvatarSlot) throws -> RenderResources {
+        if let r = stream.resources, r.settings == settings, r.avatar === avatar { return r }
+        let camera = try settings.camera(headCentre: avatar.avatar.headCentre)
+        let encoder = try makeEncoder(for: settings.frameCodec)
+        return RenderResources(settings: settings, avatar: avatar, camera: camera,
+                               framebuffer: Framebuffer(width: settings.width, height: settings.height),
+                               encoder: encoder, cloud: avatar.avatar.makePoseBuffer())
+    }
+}

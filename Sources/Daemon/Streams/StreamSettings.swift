@@ -1,0 +1,146 @@
+import FrameEncoder
+import Foundation
+import Rasterizer
+import SplatProtocol
+
+/// A stream's validated settings.
+struct StreamSettings: Sendable, Equatable {
+    static let sideRange: ClosedRange<UInt32> = 16...4096
+    static let fpsRange: ClosedRange<Float> = 1...120
+
+    var avatarID: String
+    var width: Int = 512
+    var height: Int = 512
+    var fps: Float = 30
+    var codec: Splatd_V1_Codec = .jpeg
+    var quality: UInt32 = 0
+    /// nil → the avatar's default.
+    var background: SIMD3<Float>?
+    var convention: Splatd_V1_Convention = .default
+    var view: View = .orbit(Splatd_V1_OrbitCamera())
+
+    enum View: Sendable, Equatable {
+        case camera(Splatd_V1_Camera)
+        case orbit(Splatd_V1_OrbitCamera)
+    }
+
+    /// The encoder setting for `codec` and `quality`.
+    var frameCodec: FrameCodec {
+        switch codec {
+        case .png: return .png(level: quality == 0 ? 1 : Int(quality))
+        case .raw: return .raw
+        case .jpeg, .UNRECOGNIZED: return .jpeg(quality: quality == 0 ? 85 : Int(quality))
+        }
+    }
+
+    /// Settings from an `OpenStream` request (defaults for absent values), validated.
+    init(_ open: Splatd_V1_OpenStream) throws {
+        avatarID = open.avatarID
+        if open.width != 0 { width = Int(try Self.side(open.width, "width")) }
+        if open.height != 0 { height = Int(try Self.side(open.height, "height")) }
+        if open.fps != 0 { fps = try Self.rate(open.fps) }
+        codec = try Self.codec(open.codec)
+        quality = open.quality
+        if open.hasBackground { background = try Self.colour(open.background) }
+        convention = try Self.convention(open.convention)
+        switch open.view {
+        case .camera(let c)?: view = .camera(c)
+        case .orbit(let o)?: view = .orbit(o)
+        case nil: break
+        }
+        try validate()
+    }
+
+    /// These settings with the fields present in `update` changed, validated.
+    func updated(with update: Splatd_V1_UpdateStream) throws -> StreamSettings {
+        var s = self
+        if case .width(let w)? = update.widthSet { s.width = Int(try Self.side(w, "width")) }
+        if case .height(let h)? = update.heightSet { s.height = Int(try Self.side(h, "height")) }
+        if case .fps(let f)? = update.fpsSet { s.fps = try Self.rate(f) }
+        if case .codec(let c)? = update.codecSet { s.codec = try Self.codec(c) }
+        if case .quality(let q)? = update.qualitySet { s.quality = q }
+        if update.hasBackground { s.background = try Self.colour(update.background) }
+        if case .convention(let c)? = update.conventionSet { s.convention = try Self.convention(c) }
+        switch update.view {
+        case .camera(let c)?: s.view = .camera(c)
+        case .orbit(let o)?: s.view = .orbit(o)
+        case nil: break
+        }
+        if case .avatarID(let a)? = update.avatarSet { s.avatarID = a }
+        try s.validate()
+        return s
+    }
+
+    private func validate() throws {
+        do { try frameCodec.validate() } catch {
+            throw ControlError.invalid("quality \(quality) is out of range for \(codec == .png ? "PNG (0…9)" : "JPEG (1…100)")")
+        }
+        _ = try camera(headCentre: .zero)
+    }
+
+    /// The camera for this stream, aimed at `headCentre` for orbit views.
+    func camera(headCentre: SIMD3<Float>) throws -> Camera {
+        switch view {
+        case .camera(let c):
+            guard c.worldToCamera.count == 16 else {
+                throw ControlError.invalid("camera.world_to_camera must hold 16 values (row-major 4×4), got \(c.worldToCamera.count)")
+            }
+            let m = c.worldToCamera.map(Double.init)
+            let rows = (0..<4).map { Array(m[($0 * 4)..<($0 * 4 + 4)]) }
+            guard m.allSatisfy(\.isFinite) else { throw ControlError.invalid("camera.world_to_camera holds NaN or infinity") }
+            do {
+                return try Camera(width: width, height: height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
+                                  worldToCamera: RigidTransform(rowMajor: rows))
+            } catch { throw ControlError.invalid("\(error)") }
+        case .orbit(let o):
+            let distance = o.distance == 0 ? 1 : o.distance
+            let fov = o.fovYDegrees == 0 ? 20 : o.fovYDegrees
+            guard distance.isFinite, (0.05...100).contains(distance) else {
+                throw ControlError.invalid("orbit.distance \(distance) m is outside 0.05…100")
+            }
+            guard fov.isFinite, (1...150).contains(fov) else { throw ControlError.invalid("orbit.fov_y_degrees \(fov) is outside 1…150") }
+            guard o.yawDegrees.isFinite, o.pitchDegrees.isFinite, abs(o.pitchDegrees) < 89 else {
+                throw ControlError.invalid("orbit yaw must be finite and pitch within ±89°")
+            }
+            let yaw = o.yawDegrees * .pi / 180, pitch = o.pitchDegrees * .pi / 180
+            let direction = SIMD3<Float>(sin(yaw) * cos(pitch), sin(pitch), cos(yaw) * cos(pitch))
+            do {
+                return try Camera.lookAt(eye: headCentre + direction * distance, target: headCentre,
+                                         up: [0, 1, 0], fovY: fov, width: width, height: height)
+            } catch { throw ControlError.invalid("\(error)") }
+        }
+    }
+
+    var cameraMessage: Splatd_V1_Camera? {
+        if case .camera(let c) = view { return c }
+        return nil
+    }
+
+    private static func side(_ v: UInt32, _ name: String) throws -> UInt32 {
+        guard sideRange.contains(v) else { throw ControlError.invalid("\(name) \(v) is outside \(sideRange.lowerBound)…\(sideRange.upperBound) pixels") }
+        return v
+    }
+
+    private static func rate(_ f: Float) throws -> Float {
+        guard f.isFinite, fpsRange.contains(f) else { throw ControlError.invalid("fps \(f) is outside 1…120") }
+        return f
+    }
+
+    private static func codec(_ c: Splatd_V1_Codec) throws -> Splatd_V1_Codec {
+        if case .UNRECOGNIZED(let raw) = c { throw ControlError.invalid("unknown codec \(raw)") }
+        return c
+    }
+
+    private static func convention(_ c: Splatd_V1_Convention) throws -> Splatd_V1_Convention {
+        if case .UNRECOGNIZED(let raw) = c { throw ControlError.invalid("unknown convention \(raw)") }
+        return c
+    }
+
+    private static func colour(_ v: Splatd_V1_Vec3) throws -> SIMD3<Float> {
+        let c = SIMD3(v.x, v.y, v.z)
+        guard [c.x, c.y, c.z].allSatisfy({ $0.isFinite && (0...1).contains($0) }) else {
+            throw ControlError.invalid("background components must be within 0…1")
+        }
+        return c
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Daemon
+import Dispatch
+import Foundation
+import Logging
+
+/// `splatd serve` (the default): the long-running daemon.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon: hold avatars, take drive streams, render and publish frames.",
+        discussion: """
+            Binds four ZeroMQ endpoints (loopback by default): control (ROUTER), drive (SUB), \
+            frames (XPUB) and audio (PULL). Starts with the built-in demo avatar loaded as "demo" \
+            and a stream "default" (512×512, 30 fps, JPEG) that renders whenever someone \
+            subscribes to "frames/default". Stop with SIGINT or SIGTERM. See docs/protocol.md.
+            """
+    )
+
+    @Option(help: "JSON config file (keys as in docs/operations.md); flags override it.")
+    var config: String?
+
+    @Option(help: "Control endpoint (ROUTER).") var control: String?
+    @Option(help: "Drive endpoint (SUB).") var drive: String?
+    @Option(help: "Frames endpoint (XPUB).") var frames: String?
+    @Option(help: "Audio endpoint (PULL).") var audio: String?
+
+    @Flag(help: "Start without the demo avatar and default stream.")
+    var noDemo = false
+
+    @Option(help: "Threads per frame (default: every core).")
+    var renderThreads: Int?
+
+    @Option(help: "Only load avatars from below this folder (repeatable).")
+    var avatarRoot: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    mutating func run() throws {
+        var configuration = DaemonConfiguration()
+        if let config {
+            do { configuration = try DaemonConfiguration(contentsOf: URL(fileURLWithPath: config)) } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        if let control { configuration.control = control }
+        if let drive { configuration.drive = drive }
+        if let frames { configuration.frames = frames }
+        if let audio { configuration.audio = audio }
+        if noDemo { configuration.loadDemo = false }
+        if let renderThreads { configuration.renderThreads = renderThreads }
+        if !avatarRoot.isEmpty { configuration.avatarRoots = avatarRoot }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var logger = Logger(label: "splatd")
+        logger.logLevel = level
+
+        setvbuf(stdout, nil, _IOLBF, 0)
+        let service: SplatService
+        do {
+            service = try SplatService(configuration: configuration, logger: logger)
+            let endpoints = try service.start()
+            print("splatd serving — \(endpoints)")
+            print("watch the demo: splatctl watch default --frames \(endpoints.frames)")
+        } catch {
+            throw ValidationError("cannot start: \(error)")
+        }
+        // Graceful shutdown on SIGINT/SIGTERM: finish the frame in flight, close the sockets.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let queue = DispatchQueue(label: "splatd-signals")
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
+        for source in sources {
+            source.setEventHandler { service.stop() }
+            source.resume()
+        }
+        service.waitUntilStopped()
+        withExtendedLifetime(sources) {}
+    }
+}
