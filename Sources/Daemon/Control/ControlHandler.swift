@@ -183,8 +183,8 @@ final class ControlHandler: @unchecked Sendable {
         return result
     }
 
-    /// Called by the I/O loop when subscriptions changed.
-    func subscriptionsChanged() { scheduler?.kick() }
+    /// Called by the I/O loop when subscriptions changed or a drive frame arrived.
+    func wakeScheduler() { scheduler?.kick() }
 
     // MARK: Status
 

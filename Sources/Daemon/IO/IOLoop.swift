@@ -164,6 +164,12 @@ final class IOLoop: @unchecked Sendable {
             }
             do {
                 try avatar.receive(frame, now: now, receivedUs: receivedUs)
+                var woke = false
+                for stream in registry.allStreams where stream.settings.avatarID == id && stream.subscribers > 0 {
+                    stream.driveArrived()
+                    woke = true
+                }
+                if woke { handler.wakeScheduler() }
             } catch {
                 logDriveError("avatar \(id): drive frame \(frame.sequence) refused: \(error)")
             }
@@ -217,7 +223,7 @@ final class IOLoop: @unchecked Sendable {
             stream.subscribers = n
             if n > before { stream.nextTick = 0 }  // a new viewer gets a frame at once
         }
-        handler.subscriptionsChanged()
+        handler.wakeScheduler()
     }
 
     /// Subscriber count for a stream topic (for streams opened after the subscription).

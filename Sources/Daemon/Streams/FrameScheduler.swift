@@ -69,6 +69,13 @@ final class FrameScheduler: @unchecked Sendable {
 
             let now = MonotonicClock.now()
             let watched = registry.allStreams.filter { $0.subscribers > 0 }
+            // A new drive frame pulls the stream's next tick forward (but never closer than
+            // half a period to the previous frame): frames follow the tracker's phase, which
+            // saves up to a frame period of latency without exceeding the stream's rate much.
+            for stream in watched where stream.takeDriveArrived() {
+                let period = 1 / Double(stream.settings.fps)
+                stream.nextTick = min(stream.nextTick, max(now, stream.lastRender + 0.5 * period))
+            }
             let due = watched.filter { $0.nextTick <= now }.min { $0.nextTick < $1.nextTick }
             if let stream = due {
                 renderFrame(stream, now: now)
@@ -95,6 +102,7 @@ final class FrameScheduler: @unchecked Sendable {
         }
         let tick = stream.nextTick
         stream.nextTick += period
+        stream.lastRender = now
 
         guard let avatar = registry.avatar(settings.avatarID) else { return }
         do {

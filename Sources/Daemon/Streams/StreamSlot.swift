@@ -24,8 +24,11 @@ final class StreamSlot: @unchecked Sendable {
     private var _subscribers = 0
     private var pending = 0
 
+    private var _driveArrived = false
+
     // Render-thread state.
     var nextTick: Double = 0
+    var lastRender: Double = 0
     var frameSequence: UInt64 = 0
     var resources: RenderResources?
 
@@ -43,6 +46,19 @@ final class StreamSlot: @unchecked Sendable {
     var subscribers: Int {
         get { lock.lock(); defer { lock.unlock() }; return _subscribers }
         set { lock.lock(); _subscribers = newValue; lock.unlock() }
+    }
+
+    /// Marks that a new drive frame arrived for this stream's avatar (I/O thread).
+    func driveArrived() {
+        lock.lock(); _driveArrived = true; lock.unlock()
+    }
+
+    /// Takes the drive-arrived mark (render thread).
+    func takeDriveArrived() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let v = _driveArrived
+        _driveArrived = false
+        return v
     }
 
     func recordRender(renderSeconds: Double, encodeSeconds: Double, skipped: UInt64) {

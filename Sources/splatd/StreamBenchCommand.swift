@@ -1,0 +1,230 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Logging
+import SplatProtocol
+import ZeroMQ
+
+/// `splatd bench-stream`: the daemon measured end to end over real loopback sockets.
+struct StreamBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-stream",
+        abstract: "Measure the daemon end to end: drive→frame latency, concurrent streams, CPU and memory.",
+        discussion: """
+            Starts the daemon in this process on ephemeral loopback ports with the demo avatar, \
+            then (1) publishes drive frames at 30 Hz to a 512² JPEG 30 fps stream and measures the \
+            time from a drive frame being sent to the first frame rendered from it being received; \
+            (2) opens 1, 2, 3 … 256² JPEG streams at 30 fps until one drops frames; (3) reports CPU \
+            and RSS at idle and under load. Ends with one JSON line.
+            """
+    )
+
+    @Option(help: "Seconds of the latency measurement.")
+    var seconds: Double = 10
+
+    @Option(help: "Seconds per step of the concurrent-streams search.")
+    var stepSeconds: Double = 4
+
+    @Option(help: "Most concurrent streams to try.")
+    var maxStreams: Int = 12
+
+    mutating func run() throws {
+        var configuration = DaemonConfiguration()
+        configuration.control = "tcp://127.0.0.1:*"
+        configuration.drive = "tcp://127.0.0.1:*"
+        configuration.frames = "tcp://127.0.0.1:*"
+        configuration.audio = "tcp://127.0.0.1:*"
+        configuration.defaultStream = false
+        var logger = Logger(label: "splatd")
+        logger.logLevel = .error
+        let service = try SplatService(configuration: configuration, logger: logger)
+        let endpoints = try service.start()
+        defer { service.stop() }
+        let client = try BenchClient(endpoints: endpoints)
+        var json: [String: Any] = [:]
+
+        // Idle: nothing watched.
+        Thread.sleep(forTimeInterval: 1)
+        let idle = try client.usage(over: 3)
+        print(String(format: "idle: CPU %.1f %%, RSS %.0f MB", idle.cpuPercent, idle.rssMB))
+        json["idle_cpu_percent"] = idle.cpuPercent
+        json["idle_rss_mb"] = idle.rssMB
+
+        // 1. Latency at 512² JPEG, 30 fps.
+        try client.open(id: "lat", size: 512)
+        let latency = try client.measureLatency(stream: "lat", seconds: seconds)
+        let load = try client.usage(over: 0)  // figures accumulated during the latency run
+        print(String(format: "latency drive→frame received (512² JPEG, 30 fps, %d samples): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
+                     latency.samples, latency.p50, latency.p90, latency.p99, latency.max))
+        print(String(format: "under load (1 stream 512² 30 fps + 30 Hz drive): CPU %.1f %% of one core, RSS %.0f MB",
+                     latency.cpuPercent, load.rssMB))
+        json["latency_p50_ms"] = latency.p50
+        json["latency_p90_ms"] = latency.p90
+        json["latency_p99_ms"] = latency.p99
+        json["latency_max_ms"] = latency.max
+        json["latency_samples"] = latency.samples
+        json["load_cpu_percent"] = latency.cpuPercent
+        json["load_rss_mb"] = load.rssMB
+        try client.close("lat")
+
+        // 2. Concurrent 256² streams.
+        var sustained = 0
+        for n in 1...maxStreams {
+            for i in 0..<n where i >= sustained { try client.open(id: "c\(i)", size: 256) }
+            let result = try client.measureConcurrent(streams: (0..<n).map { "c\($0)" }, seconds: stepSeconds)
+            print(String(format: "%2d × 256² @30: min %.1f fps per stream, %d frames skipped, CPU %.0f %%", n, result.minFPS, result.skipped, result.cpuPercent))
+            if result.minFPS >= 29 && result.skipped == 0 { sustained = n } else { break }
+        }
+        print("concurrent 256² streams at 30 fps without drops: \(sustained)")
+        json["concurrent_256_streams"] = sustained
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Client side of the stream benchmark.
+private final class BenchClient {
+    let context: ZMQContext
+    let control: ZMQSocket
+    let endpoints: DaemonEndpoints
+    private var requestID: UInt64 = 0
+    private var lastCPU = ProcessInfo.processInfo.systemUptime
+    private var cpuMark: (wall: Double, cpu: Double)
+
+    init(endpoints: DaemonEndpoints) throws {
+        self.endpoints = endpoints
+        context = try ZMQContext()
+        control = try context.socket(.dealer)
+        try control.set(.linger, .zero)
+        try control.set(.receiveTimeout, .seconds(30))
+        try control.connect(endpoints.control)
+        cpuMark = (Self.wall(), Self.cpu())
+    }
+
+    static func wall() -> Double { ProcessInfo.processInfo.systemUptime }
+    static func cpu() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+    }
+
+    func request(_ body: (inout Splatd_V1_Request) -> Void) throws -> Splatd_V1_Reply {
+        requestID += 1
+        var r = Splatd_V1_Request()
+        r.requestID = requestID
+        r.version = 1
+        body(&r)
+        _ = try control.send(r.wireBytes())
+        guard let bytes = try control.receive() else { throw ValidationError("no reply from the daemon") }
+        let reply = try Splatd_V1_Reply(serializedBytes: bytes)
+        guard reply.status == .ok else { throw ValidationError("daemon: \(reply.error)") }
+        return reply
+    }
+
+    func open(id: String, size: UInt32) throws {
+        _ = try request {
+            $0.openStream = .with { $0.streamID = id; $0.avatarID = "demo"; $0.width = size; $0.height = size; $0.fps = 30; $0.codec = .jpeg }
+        }
+    }
+
+    func close(_ id: String) throws { _ = try request { $0.closeStream = .with { $0.streamID = id } } }
+
+    /// CPU use of this process (daemon + benchmark clients) since the last call, and RSS.
+    func usage(over seconds: Double) throws -> (cpuPercent: Double, rssMB: Double) {
+        if seconds > 0 {
+            cpuMark = (Self.wall(), Self.cpu())
+            Thread.sleep(forTimeInterval: seconds)
+        }
+        let now = (Self.wall(), Self.cpu())
+        defer { cpuMark = now }
+        let status = try request { $0.getStatus = .init() }.daemonStatus
+        return (100 * (now.1 - cpuMark.cpu) / max(now.0 - cpuMark.wall, 1e-3), Double(status.rssBytes) / 1e6)
+    }
+
+    func subscriber(_ topics: [String]) throws -> ZMQSocket {
+        let s = try context.socket(.sub)
+        try s.set(.linger, .zero)
+        try s.set(.receiveTimeout, .milliseconds(500))
+        for t in topics { try s.subscribe(t) }
+        try s.connect(endpoints.frames)
+        return s
+    }
+
+    struct Latency { var p50 = 0.0, p90 = 0.0, p99 = 0.0, max = 0.0, samples = 0, cpuPercent = 0.0 }
+
+    func measureLatency(stream: String, seconds: Double) throws -> Latency {
+        let sub = try subscriber([Topic.frames(stream)])
+        let pub = try context.socket(.pub)
+        try pub.set(.linger, .zero)
+        try pub.connect(endpoints.drive)
+        Thread.sleep(forTimeInterval: 0.5)
+        // Publisher thread: 30 Hz, jaw opening and closing.
+        let stop = NSLock()
+        var stopped = false
+        let publisher = Thread {
+            var sequence: UInt64 = 0
+            let start = BenchClient.wall()
+            while true {
+                stop.lock(); let s = stopped; stop.unlock()
+                if s { break }
+                sequence += 1
+                let t = BenchClient.wall() - start
+                let frame = Splatd_V1_DriveFrame.with {
+                    $0.avatarID = "demo"; $0.sequence = sequence; $0.senderTimeUs = wallClockMicroseconds()
+                    $0.arkit = .with { $0.named = ["jawOpen": Float(0.5 + 0.5 * sin(t * 6))] }
+                }
+                _ = try? pub.send(multipart: [Array("demo".utf8), frame.wireBytes()])
+                let next = start + Double(sequence) / 30
+                let wait = next - BenchClient.wall()
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            }
+        }
+        cpuMark = (Self.wall(), Self.cpu())
+        publisher.start()
+        var latencies: [Double] = []
+        var lastSequence: UInt64 = 0
+        let end = Self.wall() + seconds
+        let warmup = Self.wall() + 1
+        while Self.wall() < end {
+            guard let parts = try sub.receiveMultipart(), parts.count == 3 else { continue }
+            let received = wallClockMicroseconds()
+            let meta = try Splatd_V1_FrameMeta(serializedBytes: parts[1])
+            if meta.driveSequence != lastSequence && meta.driveSequence > 0 {
+                lastSequence = meta.driveSequence
+                if Self.wall() > warmup { latencies.append(Double(received &- meta.driveSenderTimeUs) / 1000) }
+            }
+        }
+        let cpuPercent = 100 * (Self.cpu() - cpuMark.cpu) / max(Self.wall() - cpuMark.wall, 1e-3)
+        stop.lock(); stopped = true; stop.unlock()
+        Thread.sleep(forTimeInterval: 0.1)
+        pub.close(); sub.close()
+        let s = latencies.sorted()
+        guard !s.isEmpty else { throw ValidationError("no frames received") }
+        func q(_ p: Double) -> Double { s[min(s.count - 1, Int(p * Double(s.count - 1)))] }
+        return Latency(p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s.last!, samples: s.count, cpuPercent: cpuPercent)
+    }
+
+    func measureConcurrent(streams: [String], seconds: Double) throws -> (minFPS: Double, skipped: Int, cpuPercent: Double) {
+        let sub = try subscriber(streams.map { Topic.frames($0) })
+        defer { sub.close() }
+        Thread.sleep(forTimeInterval: 1)  // all streams running
+        while (try? sub.receiveMultipart(dontWait: true)) ?? nil != nil {}
+        let before = try request { $0.getStatus = .init() }.daemonStatus.streams
+        var counts: [String: Int] = [:]
+        cpuMark = (Self.wall(), Self.cpu())
+        let end = Self.wall() + seconds
+        while Self.wall() < end {
+            guard let parts = try sub.receiveMultipart(), parts.count == 3 else { continue }
+            counts[String(decoding: parts[0], as: UTF8.self), default: 0] += 1
+        }
+        let cpuPercent = 100 * (Self.cpu() - cpuMark.cpu) / max(Self.wall() - cpuMark.wall, 1e-3)
+        let after = try request { $0.getStatus = .init() }.daemonStatus.streams
+        var skipped = 0
+        for a in after {
+            if let b = before.first(where: { $0.info.streamID == a.info.streamID }) { skipped += Int(a.framesSkipped - b.framesSkipped) }
+        }
+        let minFPS = streams.map { Double(counts[Topic.frames($0)] ?? 0) / seconds }.min() ?? 0
+        return (minFPS, skipped, cpuPercent)
+    }
+}
