@@ -22,12 +22,12 @@ public struct RigidTransform: Sendable, Equatable {
     }
 
     /// `R · v`.
-    @inlinable public func applyRotation(_ v: SIMD3<Float>) -> SIMD3<Float> {
+    @inlinable @inline(__always) public func applyRotation(_ v: SIMD3<Float>) -> SIMD3<Float> {
         SIMD3((rows.0 * v).sum(), (rows.1 * v).sum(), (rows.2 * v).sum())
     }
 
     /// `R · p + t`.
-    @inlinable public func apply(_ p: SIMD3<Float>) -> SIMD3<Float> { applyRotation(p) + translation }
+    @inlinable @inline(__always) public func apply(_ p: SIMD3<Float>) -> SIMD3<Float> { applyRotation(p) + translation }
 
     /// The rotation's columns (the rows of `Rᵀ`).
     public var columns: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>) {
