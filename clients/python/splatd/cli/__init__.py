@@ -1,0 +1,6 @@
+"""Command-line tools of the splatd Python client (installed as console scripts):
+
+    splatd-ctl      control requests (ping, load, unload, list, streams, open, update, close, status)
+    splatd-publish  publish drive frames from a motion file (npz, CSV) or a synthetic wave
+    splatd-watch    subscribe to a stream: save frames, pipe them into ffmpeg, report fps and latency
+"""

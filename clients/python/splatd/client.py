@@ -1,0 +1,616 @@
+"""Python client of the splatd daemon: control requests, frame subscription, drive publishing.
+
+    from splatd import Control, FrameSubscriber, DrivePublisher
+
+    with Control("tcp://127.0.0.1:5555") as ctl:
+        ctl.open_stream("demo", stream_id="cam", width=256, height=256, codec="png")
+
+    with FrameSubscriber("tcp://127.0.0.1:5557", "cam") as frames:
+        for meta, image in frames:
+            ...
+
+    with DrivePublisher("tcp://127.0.0.1:5556") as drive:
+        drive.wait_connected()
+        drive.send_arkit("demo", {"jawOpen": 1.0})
+
+Each object owns one ZeroMQ socket and, like ZeroMQ sockets, must be used from one thread at
+a time. Wire format: `splatd.proto.splatd_pb2` (generated from Sources/Protocol/splatd.proto).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from typing import Callable, Deque, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Union
+
+import zmq
+
+from .arkit import canonical_arkit_name
+from .proto import splatd_pb2 as pb
+
+__all__ = [
+    "DEFAULT_CONTROL", "DEFAULT_DRIVE", "DEFAULT_FRAMES", "DEFAULT_AUDIO", "PROTOCOL_VERSION",
+    "SplatdError", "SplatdTimeout", "Control", "FrameSubscriber", "DrivePublisher", "Frame",
+    "wall_clock_us", "frames_topic",
+]
+
+DEFAULT_CONTROL = "tcp://127.0.0.1:5555"
+DEFAULT_DRIVE = "tcp://127.0.0.1:5556"
+DEFAULT_FRAMES = "tcp://127.0.0.1:5557"
+DEFAULT_AUDIO = "tcp://127.0.0.1:5558"
+PROTOCOL_VERSION = 1
+
+FRAMES_PREFIX = "frames/"
+EVENTS_TOPIC = b"events"
+
+
+def wall_clock_us() -> int:
+    """Microseconds since the Unix epoch (CLOCK_REALTIME), the clock of every *_us field."""
+    return time.time_ns() // 1000
+
+
+def frames_topic(stream_id: str) -> bytes:
+    """The topic a stream's frames are published on: `frames/<stream id>`."""
+    return (FRAMES_PREFIX + stream_id).encode("utf-8")
+
+
+class SplatdError(Exception):
+    """A control reply whose status is not STATUS_OK.
+
+    `status` is the `splatd_pb2.Status` value (an int), `status_name` its name
+    (e.g. "STATUS_NOT_FOUND"), `message` the daemon's explanation."""
+
+    def __init__(self, status: int, message: str, request_id: Optional[int] = None):
+        self.status = int(status)
+        self.message = message
+        self.request_id = request_id
+        super().__init__(f"{self.status_name}: {message}")
+
+    @property
+    def status_name(self) -> str:
+        try:
+            return pb.Status.Name(self.status)
+        except ValueError:
+            return f"STATUS_{self.status}"
+
+
+class SplatdTimeout(TimeoutError):
+    """No reply (or no frame) arrived in time."""
+
+
+# ─── value helpers ────────────────────────────────────────────────────────────
+
+def _enum_value(enum, value, prefix: str, what: str) -> int:
+    if isinstance(value, str):
+        name = value.strip().upper()
+        if not name.startswith(prefix):
+            name = prefix + name
+        try:
+            return enum.Value(name)
+        except ValueError:
+            names = ", ".join(n[len(prefix):].lower() for n in enum.keys())
+            raise ValueError(f"unknown {what} {value!r} (one of {names})") from None
+    return int(value)
+
+
+def codec_value(value) -> int:
+    """`splatd_pb2.Codec` from "jpeg" / "png" / "raw" / "CODEC_PNG" / an int."""
+    return _enum_value(pb.Codec, value, "CODEC_", "codec")
+
+
+def convention_value(value) -> int:
+    """`splatd_pb2.Convention` from "default" / "gsplat" / "inria" / an int."""
+    return _enum_value(pb.Convention, value, "CONVENTION_", "convention")
+
+
+def _floats(values, n: Optional[int], what: str) -> List[float]:
+    try:
+        out = [float(v) for v in _flatten(values)]
+    except TypeError:
+        raise ValueError(f"{what} must be a sequence of numbers") from None
+    if n is not None and len(out) != n:
+        raise ValueError(f"{what} must hold {n} values, got {len(out)}")
+    return out
+
+
+def _flatten(values) -> Iterable:
+    if hasattr(values, "tolist"):  # numpy arrays and scalars
+        values = values.tolist()
+    if isinstance(values, (int, float)):
+        return [values]
+    out = []
+    for v in values:
+        if isinstance(v, (list, tuple)) or hasattr(v, "tolist"):
+            out.extend(_flatten(v))
+        else:
+            out.append(v)
+    return out
+
+
+def _vec3(values, what: str) -> pb.Vec3:
+    if isinstance(values, pb.Vec3):
+        return values
+    x, y, z = _floats(values, 3, what)
+    return pb.Vec3(x=x, y=y, z=z)
+
+
+def _camera(camera) -> pb.Camera:
+    if isinstance(camera, pb.Camera):
+        return camera
+    if isinstance(camera, Mapping):
+        c = pb.Camera(fx=float(camera["fx"]), fy=float(camera["fy"]), cx=float(camera["cx"]), cy=float(camera["cy"]))
+        c.world_to_camera.extend(_floats(camera["world_to_camera"], 16, "camera world_to_camera"))
+        return c
+    raise TypeError("camera must be a splatd_pb2.Camera or a dict with fx, fy, cx, cy, world_to_camera (16 values)")
+
+
+def _orbit(orbit) -> pb.OrbitCamera:
+    if isinstance(orbit, pb.OrbitCamera):
+        return orbit
+    if isinstance(orbit, Mapping):
+        allowed = {"distance", "yaw_degrees", "pitch_degrees", "fov_y_degrees"}
+        unknown = set(orbit) - allowed
+        if unknown:
+            raise ValueError(f"unknown orbit keys {sorted(unknown)} (allowed: {sorted(allowed)})")
+        return pb.OrbitCamera(**{k: float(v) for k, v in orbit.items()})
+    raise TypeError("orbit must be a splatd_pb2.OrbitCamera or a dict with distance, yaw_degrees, pitch_degrees, fov_y_degrees")
+
+
+# ─── control ──────────────────────────────────────────────────────────────────
+
+class Control:
+    """Control requests over a DEALER socket connected to the daemon's ROUTER.
+
+    Every request carries a fresh request id; the reply with that id is returned (replies to
+    earlier requests that timed out are skipped). A reply whose status is not OK raises
+    `SplatdError`; no reply within `timeout` seconds raises `SplatdTimeout` (the socket stays
+    usable). Loading an avatar uses `load_timeout`, since big avatars take a while."""
+
+    def __init__(self, endpoint: str = DEFAULT_CONTROL, timeout: float = 5.0, load_timeout: float = 120.0,
+                 context: Optional[zmq.Context] = None):
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.load_timeout = load_timeout
+        self._context = context or zmq.Context.instance()
+        self._socket = self._context.socket(zmq.DEALER)
+        self._socket.setsockopt(zmq.LINGER, 0)
+        self._socket.connect(endpoint)
+        self._next_id = 1
+
+    # Lifetime
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close(linger=0)
+            self._socket = None
+
+    def __enter__(self) -> "Control":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # The request/reply exchange
+    def call(self, request: pb.Request, timeout: Optional[float] = None, check: bool = True) -> pb.Reply:
+        """Sends `request` (its request_id and version are filled in) and returns the reply.
+        With `check`, a non-OK status raises `SplatdError`."""
+        if self._socket is None:
+            raise RuntimeError("this Control is closed")
+        request_id = self._next_id
+        self._next_id += 1
+        request.request_id = request_id
+        if request.version == 0:
+            request.version = PROTOCOL_VERSION
+        wait = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + wait
+        if not self._socket.poll(math.ceil(wait * 1000), zmq.POLLOUT):
+            raise SplatdTimeout(f"cannot send to {self.endpoint} within {wait:g} s")
+        self._socket.send(request.SerializeToString(), zmq.NOBLOCK)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                body = request.WhichOneof("body") or "request"
+                raise SplatdTimeout(f"no reply to {body} from {self.endpoint} within {wait:g} s (is splatd running?)")
+            if not self._socket.poll(math.ceil(remaining * 1000), zmq.POLLIN):
+                continue
+            frames = self._socket.recv_multipart()
+            try:
+                reply = pb.Reply.FromString(frames[-1])
+            except Exception:  # not a Reply: ignore it
+                continue
+            # The daemon answers a request it cannot decode with request id 0.
+            if reply.request_id != request_id and not (reply.request_id == 0 and reply.status != pb.STATUS_OK):
+                continue  # a late reply to an earlier request that timed out
+            if check and reply.status != pb.STATUS_OK:
+                raise SplatdError(reply.status, reply.error, reply.request_id)
+            return reply
+
+    def _request(self, field: str, message, timeout: Optional[float] = None) -> pb.Reply:
+        request = pb.Request()
+        getattr(request, field).CopyFrom(message)
+        return self.call(request, timeout)
+
+    # Requests
+    def ping(self, payload: bytes = b"", timeout: Optional[float] = None) -> pb.Pong:
+        """Round trip; returns the Pong (payload echoed, daemon version, daemon time)."""
+        return self._request("ping", pb.Ping(payload=payload), timeout).pong
+
+    def load_avatar(self, path: str, avatar_id: Optional[str] = None, rig_path: Optional[str] = None,
+                    replace: bool = False, timeout: Optional[float] = None) -> pb.AvatarInfo:
+        """Loads an avatar from a path on the daemon's host ("demo", a GaussianAvatars folder, a
+        .ply/.splat scene). Without `avatar_id` the daemon picks one (see the returned info)."""
+        message = pb.LoadAvatar(path=path, avatar_id=avatar_id or "", rig_path=rig_path or "", replace=replace)
+        return self._request("load_avatar", message, self.load_timeout if timeout is None else timeout).avatar
+
+    def unload_avatar(self, avatar_id: str, timeout: Optional[float] = None) -> pb.AvatarInfo:
+        """Unloads an avatar (its streams are closed)."""
+        return self._request("unload_avatar", pb.UnloadAvatar(avatar_id=avatar_id), timeout).avatar
+
+    def list_avatars(self, timeout: Optional[float] = None) -> List[pb.AvatarInfo]:
+        return list(self._request("list_avatars", pb.ListAvatars(), timeout).avatars.avatars)
+
+    def open_stream(self, avatar_id: str = "demo", stream_id: Optional[str] = None, width: Optional[int] = None,
+                    height: Optional[int] = None, fps: Optional[float] = None, codec=None,
+                    quality: Optional[int] = None, background: Optional[Sequence[float]] = None,
+                    convention=None, camera=None, orbit=None, timeout: Optional[float] = None) -> pb.StreamInfo:
+        """Opens a stream rendering `avatar_id`; frames go out on topic "frames/<stream id>".
+        Absent values take the daemon's defaults (512×512, 30 fps, JPEG). `codec`: "jpeg",
+        "png", "raw" or a `splatd_pb2.Codec`; `background`: RGB 0…1; `camera`: a
+        `splatd_pb2.Camera` or dict; `orbit`: a `splatd_pb2.OrbitCamera` or dict with
+        distance, yaw_degrees, pitch_degrees, fov_y_degrees."""
+        if camera is not None and orbit is not None:
+            raise ValueError("give camera or orbit, not both")
+        o = pb.OpenStream(stream_id=stream_id or "", avatar_id=avatar_id)
+        if width is not None:
+            o.width = int(width)
+        if height is not None:
+            o.height = int(height)
+        if fps is not None:
+            o.fps = float(fps)
+        if codec is not None:
+            o.codec = codec_value(codec)
+        if quality is not None:
+            o.quality = int(quality)
+        if background is not None:
+            o.background.CopyFrom(_vec3(background, "background"))
+        if convention is not None:
+            o.convention = convention_value(convention)
+        if camera is not None:
+            o.camera.CopyFrom(_camera(camera))
+        if orbit is not None:
+            o.orbit.CopyFrom(_orbit(orbit))
+        return self._request("open_stream", o, timeout).stream
+
+    def update_stream(self, stream_id: str, width: Optional[int] = None, height: Optional[int] = None,
+                      fps: Optional[float] = None, codec=None, quality: Optional[int] = None,
+                      background: Optional[Sequence[float]] = None, convention=None, camera=None, orbit=None,
+                      avatar_id: Optional[str] = None, timeout: Optional[float] = None) -> pb.StreamInfo:
+        """Changes a stream's settings; values left None keep theirs."""
+        if camera is not None and orbit is not None:
+            raise ValueError("give camera or orbit, not both")
+        u = pb.UpdateStream(stream_id=stream_id)
+        if width is not None:
+            u.width = int(width)
+        if height is not None:
+            u.height = int(height)
+        if fps is not None:
+            u.fps = float(fps)
+        if codec is not None:
+            u.codec = codec_value(codec)
+        if quality is not None:
+            u.quality = int(quality)
+        if background is not None:
+            u.background.CopyFrom(_vec3(background, "background"))
+        if convention is not None:
+            u.convention = convention_value(convention)
+        if camera is not None:
+            u.camera.CopyFrom(_camera(camera))
+        if orbit is not None:
+            u.orbit.CopyFrom(_orbit(orbit))
+        if avatar_id is not None:
+            u.avatar_id = avatar_id
+        return self._request("update_stream", u, timeout).stream
+
+    def close_stream(self, stream_id: str, timeout: Optional[float] = None) -> pb.StreamInfo:
+        return self._request("close_stream", pb.CloseStream(stream_id=stream_id), timeout).stream
+
+    def list_streams(self, timeout: Optional[float] = None) -> List[pb.StreamInfo]:
+        return list(self._request("list_streams", pb.ListStreams(), timeout).streams.streams)
+
+    def status(self, timeout: Optional[float] = None) -> pb.DaemonStatus:
+        """Daemon status: avatars (drive counters), streams (fps, latency), process figures."""
+        return self._request("get_status", pb.GetStatus(), timeout).daemon_status
+
+    def avatar_status(self, avatar_id: str, timeout: Optional[float] = None) -> pb.AvatarStatus:
+        """The `status()` entry of one avatar; raises KeyError if it is not loaded."""
+        for a in self.status(timeout).avatars:
+            if a.info.avatar_id == avatar_id:
+                return a
+        raise KeyError(avatar_id)
+
+    def set_mixing(self, avatar_id: str, jaw_and_mouth=None, head_pose=None, eyes_and_brows=None,
+                   timeout: Optional[float] = None) -> pb.Reply:
+        """Which drive source (tracker or audio) owns which part of the face."""
+        m = pb.Mixing()
+        for name, value in (("jaw_and_mouth", jaw_and_mouth), ("head_pose", head_pose), ("eyes_and_brows", eyes_and_brows)):
+            if value is not None:
+                setattr(m, name, _enum_value(pb.Source, value, "SOURCE_", "source"))
+        return self._request("set_mixing", pb.SetMixing(avatar_id=avatar_id, mixing=m), timeout)
+
+
+# ─── frames ───────────────────────────────────────────────────────────────────
+
+class Frame(NamedTuple):
+    """One published frame: its `splatd_pb2.FrameMeta` and the encoded image bytes."""
+    meta: pb.FrameMeta
+    image: bytes
+
+
+class FrameSubscriber:
+    """Subscribes to one stream's frames (and optionally to daemon events) on the frames
+    endpoint.
+
+    ZeroMQ subscriptions are prefixes (a subscription to "frames/cam" also receives
+    "frames/cam2"); this class drops every message whose topic is not exactly
+    "frames/<stream_id>". Iterating yields `(meta, image_bytes)` and blocks for at most
+    `timeout` seconds per frame (None: forever), raising `SplatdTimeout` when none came.
+    With `events=True`, `Event` messages met along the way are appended to `self.events` and
+    passed to `on_event`; `receive()` returns frames and events alike.
+
+    `stream_id=None` subscribes to events only."""
+
+    def __init__(self, endpoint: str = DEFAULT_FRAMES, stream_id: Optional[str] = "default", events: bool = False,
+                 timeout: Optional[float] = None, on_event: Optional[Callable[[pb.Event], None]] = None,
+                 context: Optional[zmq.Context] = None, receive_high_water_mark: int = 100):
+        if stream_id is None and not events:
+            raise ValueError("subscribe to a stream, to events, or to both")
+        self.endpoint = endpoint
+        self.stream_id = stream_id
+        self.timeout = timeout
+        self.on_event = on_event
+        self.events: Deque[pb.Event] = deque(maxlen=1000)
+        self.last_received_us = 0
+        self._topic = frames_topic(stream_id) if stream_id is not None else None
+        self._want_events = events
+        self._context = context or zmq.Context.instance()
+        self._socket = self._context.socket(zmq.SUB)
+        self._socket.setsockopt(zmq.LINGER, 0)
+        self._socket.setsockopt(zmq.RCVHWM, receive_high_water_mark)
+        if self._topic is not None:
+            self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
+        if events:
+            self._socket.setsockopt(zmq.SUBSCRIBE, EVENTS_TOPIC)
+        self._socket.connect(endpoint)
+        self.dropped_other_topics = 0
+        self.dropped_malformed = 0
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close(linger=0)
+            self._socket = None
+
+    def __enter__(self) -> "FrameSubscriber":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def receive(self, timeout: Optional[float] = None) -> Union[Frame, pb.Event]:
+        """The next frame of the stream or (with events) the next event; `SplatdTimeout` after
+        `timeout` seconds (None: wait forever)."""
+        if self._socket is None:
+            raise RuntimeError("this FrameSubscriber is closed")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if deadline is not None:
+                remaining = max(0.0, deadline - time.monotonic())
+                if not self._socket.poll(math.ceil(remaining * 1000), zmq.POLLIN):
+                    if time.monotonic() < deadline:
+                        continue
+                    what = f"frame of stream {self.stream_id!r}" if self._topic is not None else "event"
+                    raise SplatdTimeout(f"no {what} from {self.endpoint} within {timeout:g} s")
+            parts = self._socket.recv_multipart()
+            received_us = wall_clock_us()
+            topic = parts[0]
+            if self._topic is not None and topic == self._topic:
+                if len(parts) != 3:
+                    self.dropped_malformed += 1
+                    continue
+                try:
+                    meta = pb.FrameMeta.FromString(parts[1])
+                except Exception:
+                    self.dropped_malformed += 1
+                    continue
+                self.last_received_us = received_us
+                return Frame(meta, parts[2])
+            if self._want_events and topic == EVENTS_TOPIC:
+                if len(parts) != 2:
+                    self.dropped_malformed += 1
+                    continue
+                try:
+                    event = pb.Event.FromString(parts[1])
+                except Exception:
+                    self.dropped_malformed += 1
+                    continue
+                self.events.append(event)
+                if self.on_event is not None:
+                    self.on_event(event)
+                return event
+            self.dropped_other_topics += 1  # a longer topic that shares our prefix
+
+    def next_frame(self, timeout: Optional[float] = None) -> Frame:
+        """The next frame; events met on the way are only recorded (`events`, `on_event`)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                item = self.receive(remaining)
+            except SplatdTimeout:
+                raise SplatdTimeout(f"no frame of stream {self.stream_id!r} from {self.endpoint} within {timeout:g} s") from None
+            if isinstance(item, Frame):
+                return item
+
+    def next_event(self, timeout: Optional[float] = None) -> pb.Event:
+        """The next event (frames met on the way are dropped)."""
+        if not self._want_events:
+            raise RuntimeError("this subscriber was made without events=True")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            item = self.receive(remaining)
+            if isinstance(item, pb.Event):
+                return item
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self._topic is None:
+            raise RuntimeError("this subscriber watches events only; use receive() or next_event()")
+        while True:
+            yield self.next_frame(self.timeout)
+
+
+# ─── drive ────────────────────────────────────────────────────────────────────
+
+class DrivePublisher:
+    """Publishes drive frames (`[avatar id][DriveFrame]`) to the daemon's drive SUB socket.
+
+    Sequence numbers count 1, 2, 3, … per avatar (the daemon drops frames older than the
+    newest applied one, and takes a sequence ≤ 1 as a sender restart); `sender_time_us` is the
+    wall clock in µs at sending. Publish/subscribe drops whatever is sent before the daemon's
+    subscription has come through the new connection (the late-joiner problem): call
+    `wait_connected()` once after creating the publisher.
+
+    The socket is an XPUB (a PUB that also reports subscriptions), so `wait_connected()` knows
+    when the daemon's subscription has arrived instead of guessing with a sleep."""
+
+    def __init__(self, endpoint: str = DEFAULT_DRIVE, context: Optional[zmq.Context] = None,
+                 send_high_water_mark: int = 1000, linger_ms: int = 500):
+        self.endpoint = endpoint
+        self._context = context or zmq.Context.instance()
+        self._socket = self._context.socket(zmq.XPUB)
+        self._socket.setsockopt(zmq.LINGER, linger_ms)
+        self._socket.setsockopt(zmq.SNDHWM, send_high_water_mark)
+        self._socket.connect(endpoint)
+        self._connected = False
+        self._sequences = {}
+        self.frames_sent = 0
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+
+    def __enter__(self) -> "DrivePublisher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def wait_connected(self, timeout: float = 3.0, settle: float = 0.02) -> bool:
+        """Blocks until the daemon's subscription has arrived over the connection (from then on
+        nothing sent is lost), plus `settle` seconds; at most `timeout` seconds. Returns False
+        when no daemon subscribed in time (frames sent now would be dropped)."""
+        if self._connected:
+            return True
+        if self._socket is None:
+            raise RuntimeError("this DrivePublisher is closed")
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = max(0.0, deadline - time.monotonic())
+            if not self._socket.poll(math.ceil(remaining * 1000), zmq.POLLIN):
+                if time.monotonic() >= deadline:
+                    return False
+                continue
+            message = self._socket.recv()
+            if message[:1] == b"\x01":  # a subscription (0x01 + prefix)
+                break
+        if settle > 0:
+            time.sleep(settle)
+        self._connected = True
+        return True
+
+    def next_sequence(self, avatar_id: str) -> int:
+        seq = self._sequences.get(avatar_id, 0) + 1
+        self._sequences[avatar_id] = seq
+        return seq
+
+    def reset_sequence(self, avatar_id: Optional[str] = None) -> None:
+        """Starts the avatar's (or every avatar's) sequence over at 1."""
+        if avatar_id is None:
+            self._sequences.clear()
+        else:
+            self._sequences.pop(avatar_id, None)
+
+    def send(self, frame: pb.DriveFrame) -> pb.DriveFrame:
+        """Publishes a prepared DriveFrame (avatar_id required; a zero sequence or sender time
+        is filled in). Returns the frame as sent."""
+        if self._socket is None:
+            raise RuntimeError("this DrivePublisher is closed")
+        if not frame.avatar_id:
+            raise ValueError("the drive frame needs an avatar_id")
+        if frame.sequence == 0:
+            frame.sequence = self.next_sequence(frame.avatar_id)
+        else:
+            self._sequences[frame.avatar_id] = max(self._sequences.get(frame.avatar_id, 0), frame.sequence)
+        if frame.sender_time_us == 0:
+            frame.sender_time_us = wall_clock_us()
+        self._socket.send_multipart([frame.avatar_id.encode("utf-8"), frame.SerializeToString()])
+        self.frames_sent += 1
+        return frame
+
+    def send_flame(self, avatar_id: str, expr=None, jaw_pose=None, neck_pose=None, eyes_pose=None,
+                   rotation=None, translation=None, eyelids=None, left_eye_pose=None,
+                   right_eye_pose=None) -> pb.DriveFrame:
+        """FLAME values (axis-angle radians, metres); None fields are absent (the daemon keeps
+        their last value). `eyes_pose`: 6 values, left then right eye (GaussianAvatars'
+        layout); `eyelids`: [left, right] closure 0…1."""
+        f = pb.FlameValues()
+        if expr is not None:
+            f.expr.extend(_floats(expr, None, "expr"))
+        if jaw_pose is not None:
+            f.jaw_pose.CopyFrom(_vec3(jaw_pose, "jaw_pose"))
+        if neck_pose is not None:
+            f.neck_pose.CopyFrom(_vec3(neck_pose, "neck_pose"))
+        if eyes_pose is not None:
+            eyes = _floats(eyes_pose, 6, "eyes_pose")
+            f.left_eye_pose.CopyFrom(_vec3(eyes[:3], "eyes_pose"))
+            f.right_eye_pose.CopyFrom(_vec3(eyes[3:], "eyes_pose"))
+        if left_eye_pose is not None:
+            f.left_eye_pose.CopyFrom(_vec3(left_eye_pose, "left_eye_pose"))
+        if right_eye_pose is not None:
+            f.right_eye_pose.CopyFrom(_vec3(right_eye_pose, "right_eye_pose"))
+        if rotation is not None:
+            f.rotation.CopyFrom(_vec3(rotation, "rotation"))
+        if translation is not None:
+            f.translation.CopyFrom(_vec3(translation, "translation"))
+        if eyelids is not None:
+            f.eyelids.extend(_floats(eyelids, 2, "eyelids"))
+        return self.send(pb.DriveFrame(avatar_id=avatar_id, flame=f))
+
+    def send_arkit(self, avatar_id: str, weights=None, head_rotation=None, head_translation=None,
+                   left_eye_rotation=None, right_eye_rotation=None, named: Optional[Mapping[str, float]] = None
+                   ) -> pb.DriveFrame:
+        """ARKit blendshapes: `weights` is either all 52 values in ARKit order or a dict
+        name → weight (any subset, names in any letter case); `named` adds a dict on top of a
+        52-vector. Rotations are axis-angle radians in the avatar's frame (see
+        `splatd.arkit.axis_angle_from_ypr`), translations metres."""
+        a = pb.ArkitValues()
+        extra = dict(named or {})
+        if isinstance(weights, Mapping):
+            extra = {**dict(weights), **extra}
+        elif weights is not None:
+            a.weights.extend(_floats(weights, 52, "ARKit weights (ARKit order)"))
+        for name, value in extra.items():
+            canonical = canonical_arkit_name(name)
+            if canonical is None:
+                raise ValueError(f"unknown ARKit blendshape name {name!r}")
+            a.named[canonical] = float(value)
+        if head_rotation is not None:
+            a.head_rotation.CopyFrom(_vec3(head_rotation, "head_rotation"))
+        if head_translation is not None:
+            a.head_translation.CopyFrom(_vec3(head_translation, "head_translation"))
+        if left_eye_rotation is not None:
+            a.left_eye_rotation.CopyFrom(_vec3(left_eye_rotation, "left_eye_rotation"))
+        if right_eye_rotation is not None:
+            a.right_eye_rotation.CopyFrom(_vec3(right_eye_rotation, "right_eye_rotation"))
+        return self.send(pb.DriveFrame(avatar_id=avatar_id, arkit=a))
+

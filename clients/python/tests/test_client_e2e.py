@@ -1,0 +1,280 @@
+"""The Python client against a real splatd (started by the `splatd_daemon` fixture)."""
+
+import time
+
+import numpy as np
+import pytest
+import zmq
+
+from splatd import Control, DrivePublisher, FrameSubscriber, SplatdError
+from splatd.flame.avatar import write_3dgs_ply
+from splatd.images import PNG_SIGNATURE, decode_png, jpeg_size, png_size
+from splatd.proto import splatd_pb2 as pb
+
+FRAME_TIMEOUT = 10.0
+
+
+def test_ping(control):
+    pong = control.ping(b"hello")
+    assert pong.payload == b"hello"
+    assert pong.version
+    assert abs(pong.time_us - time.time_ns() // 1000) < 60_000_000
+
+
+def test_list_shows_demo(control):
+    avatars = {a.avatar_id: a for a in control.list_avatars()}
+    assert "demo" in avatars
+    assert avatars["demo"].kind == pb.AVATAR_KIND_DEMO
+    assert avatars["demo"].gaussians > 0
+    assert "default" in [s.stream_id for s in control.list_streams()]
+
+
+def test_png_stream(splatd_daemon, control):
+    info = control.open_stream("demo", stream_id="pngcheck", width=128, height=128, codec="png", fps=30)
+    assert (info.width, info.height, info.codec, info.topic) == (128, 128, pb.CODEC_PNG, "frames/pngcheck")
+    try:
+        with FrameSubscriber(splatd_daemon.frames, "pngcheck") as sub:
+            previous = None
+            for _ in range(3):
+                meta, image = sub.next_frame(FRAME_TIMEOUT)
+                assert (meta.stream_id, meta.avatar_id, meta.codec) == ("pngcheck", "demo", pb.CODEC_PNG)
+                assert (meta.width, meta.height) == (128, 128)
+                assert image.startswith(PNG_SIGNATURE)
+                assert png_size(image) == (128, 128)
+                assert decode_png(image).shape[:2] == (128, 128)
+                assert meta.render_start_us <= meta.render_done_us <= meta.encode_done_us
+                if previous is not None:
+                    assert meta.frame_sequence > previous
+                previous = meta.frame_sequence
+
+            # A new size and codec apply to the next frames.
+            control.update_stream("pngcheck", width=96, height=64, codec="jpeg")
+            deadline = time.monotonic() + FRAME_TIMEOUT
+            while True:
+                meta, image = sub.next_frame(FRAME_TIMEOUT)
+                if meta.codec == pb.CODEC_JPEG:
+                    break
+                assert time.monotonic() < deadline, "the update never showed in the frames"
+            assert (meta.width, meta.height) == (96, 64)
+            assert jpeg_size(image) == (96, 64)
+    finally:
+        control.close_stream("pngcheck")
+    assert "pngcheck" not in [s.stream_id for s in control.list_streams()]
+
+
+def test_exact_topic_matching(splatd_daemon, control):
+    """A subscription to frames/topiccam also receives frames/topiccam2 from ZeroMQ; the
+    subscriber must drop those."""
+    for sid in ("topiccam", "topiccam2"):
+        control.open_stream("demo", stream_id=sid, width=32, height=32, fps=30)
+    try:
+        with FrameSubscriber(splatd_daemon.frames, "topiccam") as sub:
+            for _ in range(8):
+                meta, _ = sub.next_frame(FRAME_TIMEOUT)
+                assert meta.stream_id == "topiccam"
+            assert sub.dropped_other_topics > 0  # topiccam2 frames did arrive, and were dropped
+    finally:
+        for sid in ("topiccam", "topiccam2"):
+            control.close_stream(sid)
+
+
+def _frame_showing(sub, sequence, timeout=FRAME_TIMEOUT):
+    """Reads frames until one shows drive `sequence`; checks drive_sequence never goes back or
+    beyond it on the way."""
+    deadline = time.monotonic() + timeout
+    last = -1
+    while True:
+        meta, image = sub.next_frame(max(0.1, deadline - time.monotonic()))
+        assert meta.drive_sequence >= last, "drive_sequence went backwards"
+        assert meta.drive_sequence <= sequence, "a frame claims a drive frame that was never sent"
+        last = meta.drive_sequence
+        if meta.drive_sequence == sequence:
+            return meta, image
+        assert time.monotonic() < deadline, f"no frame showed drive frame {sequence} (last {last})"
+
+
+def test_drive_sequence_follows_arkit(splatd_daemon, control, fresh_avatar):
+    control.open_stream(fresh_avatar, stream_id="seqcheck", width=64, height=64, fps=30)
+    try:
+        with FrameSubscriber(splatd_daemon.frames, "seqcheck") as sub, DrivePublisher(splatd_daemon.drive) as drive:
+            assert drive.wait_connected(5.0)
+            meta, _ = sub.next_frame(FRAME_TIMEOUT)
+            assert meta.drive_sequence == 0  # a fresh avatar: no drive frame yet
+            sent = 0
+            for value in (1.0, 0.0, 1.0):
+                for _ in range(5):
+                    frame = drive.send_arkit(fresh_avatar, {"jawOpen": value})
+                    sent += 1
+                    time.sleep(1 / 60)
+                assert frame.sequence == sent
+                meta, _ = _frame_showing(sub, frame.sequence)
+                assert meta.drive_sender_time_us == frame.sender_time_us
+                assert meta.drive_received_us >= meta.drive_sender_time_us - 1000
+                assert meta.frame_time_us > 0
+            status = control.avatar_status(fresh_avatar)
+            assert status.drive_frames_received == sent
+            assert status.drive_frames_rejected == 0
+            assert status.last_drive_sequence == sent
+            assert status.drive_state in (pb.DRIVE_STATE_LIVE, pb.DRIVE_STATE_HOLD, pb.DRIVE_STATE_EASING)
+
+            # A new sender starts over at 1: the daemon takes it as a restart.
+            with DrivePublisher(splatd_daemon.drive) as again:
+                assert again.wait_connected(5.0)
+                frame = again.send_flame(fresh_avatar, jaw_pose=[0.1, 0, 0])
+                assert frame.sequence == 1
+                _frame_showing_restart(sub, 1)
+    finally:
+        control.close_stream("seqcheck")
+
+
+def _frame_showing_restart(sub, sequence, timeout=FRAME_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while True:
+        meta, _ = sub.next_frame(max(0.1, deadline - time.monotonic()))
+        if meta.drive_sequence == sequence:
+            return meta
+        assert time.monotonic() < deadline, "the restarted sequence never showed"
+
+
+def _pixels_after(sub, drive, send, settle_frames=8):
+    """Keeps sending the same drive values while reading frames; returns the decoded image of a
+    frame rendered `settle_frames` frames after the first one that showed them."""
+    first_sent = first = None
+    while True:
+        frame = send(drive)
+        if first_sent is None:
+            first_sent = frame.sequence
+        meta, image = sub.next_frame(FRAME_TIMEOUT)
+        if first is None and meta.drive_sequence >= first_sent:
+            first = meta.frame_sequence
+        if first is not None and meta.frame_sequence >= first + settle_frames:
+            return decode_png(image).astype(np.int16)
+
+
+@pytest.mark.parametrize("kind", ["flame", "arkit"])
+def test_head_rotation_changes_pixels(splatd_daemon, control, fresh_avatar, kind):
+    """Every avatar kind follows head rotation (FLAME `rotation`, ARKit `head_rotation`)."""
+    sid = f"rot{kind}"
+    control.open_stream(fresh_avatar, stream_id=sid, width=128, height=128, fps=30, codec="png")
+
+    def sender(angle):
+        if kind == "flame":
+            return lambda d: d.send_flame(fresh_avatar, rotation=[0.0, angle, 0.0])
+        return lambda d: d.send_arkit(fresh_avatar, head_rotation=[0.0, angle, 0.0])
+
+    try:
+        with FrameSubscriber(splatd_daemon.frames, sid) as sub, DrivePublisher(splatd_daemon.drive) as drive:
+            assert drive.wait_connected(5.0)
+            straight = _pixels_after(sub, drive, sender(0.0))
+            straight_again = _pixels_after(sub, drive, sender(0.0), settle_frames=3)
+            turned = _pixels_after(sub, drive, sender(0.7))
+    finally:
+        control.close_stream(sid)
+    same = np.abs(straight - straight_again).mean()
+    changed = np.abs(straight - turned).mean()
+    assert changed > 1.0, f"turning the head by 0.7 rad changed the pixels by only {changed:.3f} on average"
+    assert changed > 4 * same, f"turned {changed:.3f} vs same pose {same:.3f}"
+
+
+def test_error_replies(control):
+    with pytest.raises(SplatdError) as e:
+        control.open_stream("no-such-avatar", stream_id="errs")
+    assert e.value.status == pb.STATUS_NOT_FOUND and e.value.status_name == "STATUS_NOT_FOUND"
+    assert "no-such-avatar" in e.value.message
+
+    for kwargs in ({"width": 8}, {"height": 5000}, {"fps": 500}, {"codec": "jpeg", "quality": 200},
+                   {"orbit": {"pitch_degrees": 95}}):
+        with pytest.raises(SplatdError) as e:
+            control.open_stream("demo", stream_id="errs", **kwargs)
+        assert e.value.status == pb.STATUS_INVALID_REQUEST, kwargs
+
+    with pytest.raises(SplatdError) as e:
+        control.open_stream("demo", stream_id="bad id!")
+    assert e.value.status == pb.STATUS_INVALID_REQUEST
+
+    with pytest.raises(SplatdError) as e:
+        control.open_stream("demo", stream_id="default")
+    assert e.value.status == pb.STATUS_ALREADY_EXISTS
+
+    for call in (lambda: control.unload_avatar("nope"), lambda: control.close_stream("nope"),
+                 lambda: control.update_stream("nope", fps=10)):
+        with pytest.raises(SplatdError) as e:
+            call()
+        assert e.value.status == pb.STATUS_NOT_FOUND
+
+    with pytest.raises(SplatdError) as e:
+        control.load_avatar("relative/path.ply", avatar_id="x")
+    assert e.value.status == pb.STATUS_INVALID_REQUEST
+    with pytest.raises(SplatdError) as e:
+        control.load_avatar("/no/such/avatar.ply", avatar_id="x")
+    assert e.value.status == pb.STATUS_LOAD_FAILED
+
+    # A request without a body, and one of a future protocol version.
+    with pytest.raises(SplatdError) as e:
+        control.call(pb.Request())
+    assert e.value.status == pb.STATUS_INVALID_REQUEST
+    with pytest.raises(SplatdError) as e:
+        control.call(pb.Request(version=99, ping=pb.Ping()))
+    assert e.value.status == pb.STATUS_INVALID_REQUEST
+
+    assert control.ping(b"still fine").payload == b"still fine"
+
+
+def test_malformed_bytes_get_invalid_request(splatd_daemon, control):
+    before = control.status().malformed_requests
+    context = zmq.Context.instance()
+    with context.socket(zmq.DEALER) as raw:
+        raw.setsockopt(zmq.LINGER, 0)
+        raw.connect(splatd_daemon.control)
+        raw.send(b"\xff\xff\xff\xff garbage, not a Request")
+        assert raw.poll(5000), "no reply to garbage"
+        body = raw.recv_multipart()[-1]
+    reply = pb.Reply.FromString(body)
+    assert reply.status == pb.STATUS_INVALID_REQUEST
+    assert reply.request_id == 0
+    assert reply.error
+    assert control.status().malformed_requests == before + 1
+
+
+def test_load_unload_with_events(splatd_daemon, control, tmp_path):
+    rng = np.random.default_rng(3)
+    n = 300
+    xyz = rng.normal(0, 0.05, (n, 3))
+    quat = np.tile([1.0, 0, 0, 0], (n, 1))
+    ply = tmp_path / "blob.ply"
+    write_3dgs_ply(ply, xyz, rng.normal(0, 1, (n, 3)), np.zeros((n, 45)), np.full(n, 2.0),
+                   np.full((n, 3), np.log(0.01)), quat)
+
+    with FrameSubscriber(splatd_daemon.frames, None, events=True) as events:
+        time.sleep(0.2)  # the subscription reaches the daemon
+        info = control.load_avatar(str(ply), avatar_id="blob")
+        assert info.avatar_id == "blob" and info.gaussians == n
+        assert info.kind == pb.AVATAR_KIND_STATIC
+        assert "blob" in [a.avatar_id for a in control.list_avatars()]
+        with pytest.raises(SplatdError) as e:
+            control.load_avatar(str(ply), avatar_id="blob")
+        assert e.value.status == pb.STATUS_ALREADY_EXISTS
+        control.open_stream("blob", stream_id="blobcam", width=32, height=32)
+        control.unload_avatar("blob")
+        assert "blob" not in [a.avatar_id for a in control.list_avatars()]
+        assert "blobcam" not in [s.stream_id for s in control.list_streams()]
+
+        seen = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and "avatar_unloaded" not in [k for k, _ in seen]:
+            event = events.next_event(5)
+            kind = event.WhichOneof("body")
+            seen.append((kind, getattr(event, kind)))
+    kinds = [k for k, _ in seen]
+    assert kinds.index("avatar_loaded") < kinds.index("stream_opened") < kinds.index("stream_closed") < kinds.index("avatar_unloaded")
+    assert ("stream_closed", "blobcam") in seen and ("avatar_unloaded", "blob") in seen
+
+
+def test_timeout_when_nobody_answers():
+    from splatd.client import SplatdTimeout
+
+    with Control("tcp://127.0.0.1:9", timeout=0.3) as ctl:  # nothing listens on port 9
+        start = time.monotonic()
+        with pytest.raises(SplatdTimeout):
+            ctl.ping()
+        assert time.monotonic() - start < 2
