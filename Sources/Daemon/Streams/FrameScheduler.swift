@@ -129,7 +129,10 @@ final class FrameScheduler: @unchecked Sendable {
             let encodeDone = MonotonicClock.now()
             let image = ZMQOwnedBuffer(copying: resources.encoded)
             stream.frameSequence += 1
-            let firstShowing = snapshot.sequence != 0 && snapshot.sequence != lastDriveShown[stream.id]
+            // Latency counts only frames that are the first to show a drive frame that arrived
+            // while the stream was running (not one from before a viewer subscribed).
+            let fresh = renderStartUs &- snapshot.receivedUs <= UInt64(max(2 * period, 0.1) * 1e6)
+            let firstShowing = snapshot.sequence != 0 && snapshot.sequence != lastDriveShown[stream.id] && fresh
             lastDriveShown[stream.id] = snapshot.sequence
             let meta = Splatd_V1_FrameMeta.with {
                 $0.streamID = stream.id

@@ -1,0 +1,264 @@
+import FrameEncoder
+import Foundation
+import SplatProtocol
+import ZeroMQ
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Receives one stream's frames from the daemon's frames endpoint, with the daemon's events,
+/// and measures them (`WatchStatistics`); optionally writes every frame to a folder and
+/// decodes every image to check it against its metadata.
+///
+/// Messages are `[topic][FrameMeta][image]` on `frames/<stream id>` and `[topic][Event]` on
+/// `events`. ZeroMQ subscriptions match prefixes, so the topic frame is compared exactly:
+/// watching `cam` does not count the frames of `cam2`.
+final class FrameWatcher {
+    /// What to do with the frames.
+    struct Settings {
+        var endpoint: String
+        var stream: String
+        /// Write frames and `frames.jsonl` here.
+        var outDirectory: URL?
+        /// Decode each image and check its size.
+        var verify = false
+        /// Print a report every second.
+        var progress = false
+        /// Print events and reports as JSON lines.
+        var json = false
+        /// Stop after this many frames.
+        var frameLimit: Int?
+        /// Stop after this many seconds.
+        var secondsLimit: Double?
+    }
+
+    let settings: Settings
+    private let socket: ZMQSocket
+    private let topic: [UInt8]
+    private let eventsTopic = Array(Topic.events.utf8)
+    private var jsonl: FileHandle?
+    private(set) var statistics: WatchStatistics
+    /// Failures printed in full before they are only counted.
+    private let verifyMessagesShown = 10
+
+    /// Connects and subscribes (to the stream's topic and to events).
+    init(_ settings: Settings) throws {
+        self.settings = settings
+        topic = Array(Topic.frames(settings.stream).utf8)
+        statistics = WatchStatistics(startTime: Self.monotonicSeconds())
+        do {
+            socket = try ZMQContext().socket(.sub)
+            try socket.set(.receiveHighWaterMark, 100)
+        } catch {
+            throw SplatctlError.transport("cannot create a ZeroMQ socket: \(error)")
+        }
+        do {
+            try socket.connect(settings.endpoint)
+        } catch let error as ZMQError {
+            throw SplatctlError.badEndpoint(endpoint: settings.endpoint, reason: error.message)
+        }
+        try socket.subscribe(topic)
+        try socket.subscribe(eventsTopic)
+        if let dir = settings.outDirectory { try prepare(dir) }
+    }
+
+    deinit {
+        socket.close()
+        try? jsonl?.close()
+    }
+
+    private func prepare(_ dir: URL) throws {
+        let url = dir.appendingPathComponent("frames.jsonl")
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw SplatctlError.cannotWrite(path: dir.path, reason: error.localizedDescription)
+        }
+        guard FileManager.default.createFile(atPath: url.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: url) else {
+            throw SplatctlError.cannotWrite(path: url.path, reason: "cannot create the file (is the folder writable?)")
+        }
+        jsonl = handle
+    }
+
+    /// Receives until the frame or time limit, or Ctrl-C. Returns the statistics.
+    func run() throws -> WatchStatistics {
+        let start = Self.monotonicSeconds()
+        statistics = WatchStatistics(startTime: start)
+        let deadline = settings.secondsLimit.map { start + $0 }
+        var nextProgress = start + 1
+        var framesAtLastProgress = 0
+        var timeAtLastProgress = start
+        while !Interrupt.requested {
+            if let limit = settings.frameLimit, statistics.frames >= limit { break }
+            let now = Self.monotonicSeconds()
+            if let deadline, now >= deadline { break }
+            if settings.progress && now >= nextProgress {
+                printProgress(now: now, recentFPS: Double(statistics.frames - framesAtLastProgress) / (now - timeAtLastProgress))
+                framesAtLastProgress = statistics.frames
+                timeAtLastProgress = now
+                nextProgress += 1
+                continue
+            }
+            var wait = 0.25
+            if let deadline { wait = min(wait, deadline - now) }
+            if settings.progress { wait = min(wait, nextProgress - now) }
+            do {
+                let ready = try ZMQ.poll([ZMQPollItem(socket)], timeout: .microseconds(Int64(max(wait, 0) * 1e6)))
+                guard ready[0].contains(.pollIn) else { continue }
+                try drain()
+            } catch let error as ZMQError where error.isInterrupted {
+                continue
+            }
+        }
+        return statistics
+    }
+
+    /// Handles every message already queued (stopping at the frame limit).
+    private func drain() throws {
+        while true {
+            if let limit = settings.frameLimit, statistics.frames >= limit { return }
+            let message: [[UInt8]]
+            do {
+                guard let m = try socket.receiveMultipart(dontWait: true) else { return }
+                message = m
+            } catch let error as ZMQError where error.isMessageTooLarge {
+                statistics.malformed += 1
+                Console.warn("dropped a message: \(error)")
+                continue
+            }
+            let receivedUs = wallClockMicroseconds()
+            let time = Self.monotonicSeconds()
+            guard let first = message.first else { continue }
+            if first == topic {
+                try handleFrame(message, receivedUs: receivedUs, time: time)
+            } else if first == eventsTopic {
+                handleEvent(message)
+            }
+            // Anything else matched a subscription only as a prefix (frames/cam2 for cam).
+        }
+    }
+
+    private func handleFrame(_ message: [[UInt8]], receivedUs: UInt64, time: Double) throws {
+        guard message.count == 3 else {
+            statistics.malformed += 1
+            Console.warn("dropped a frame message of \(message.count) parts (expected [topic][FrameMeta][image])")
+            return
+        }
+        let meta: Splatd_V1_FrameMeta
+        do {
+            meta = try Splatd_V1_FrameMeta(serializedBytes: message[1])
+        } catch {
+            statistics.malformed += 1
+            Console.warn("dropped a frame with unreadable FrameMeta: \(error)")
+            return
+        }
+        let image = message[2]
+        statistics.add(meta, imageBytes: image.count, receivedUs: receivedUs, time: time)
+        let index = statistics.frames
+        if let dir = settings.outDirectory { try write(meta, image: image, index: index, to: dir) }
+        if settings.verify { verify(meta, image: image) }
+    }
+
+    /// Writes `frame-NNNNNN.<ext>` and appends the meta to `frames.jsonl`.
+    private func write(_ meta: Splatd_V1_FrameMeta, image: [UInt8], index: Int, to dir: URL) throws {
+        let name = String(format: "frame-%06d.%@", index, Format.fileExtension(meta.codec))
+        let url = dir.appendingPathComponent(name)
+        do {
+            try Data(image).write(to: url)
+            let line = ((try? meta.jsonString()) ?? "{}") + "\n"
+            jsonl?.write(Data(line.utf8))
+        } catch {
+            throw SplatctlError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Decodes the image and checks that its size matches the meta's; counts failures.
+    private func verify(_ meta: Splatd_V1_FrameMeta, image: [UInt8]) {
+        let problem: String?
+        do {
+            problem = try Self.check(image, codec: meta.codec, width: Int(meta.width), height: Int(meta.height))
+        } catch {
+            problem = "does not decode: \(error)"
+        }
+        statistics.verified += 1
+        guard let problem else { return }
+        statistics.verifyFailed += 1
+        if statistics.verifyFailed <= verifyMessagesShown {
+            Console.warn("frame \(meta.frameSequence): \(Format.codecName(meta.codec)) image \(problem)")
+        } else if statistics.verifyFailed == verifyMessagesShown + 1 {
+            Console.warn("(further verification failures are only counted)")
+        }
+    }
+
+    /// Nil when `image` decodes to `width`×`height`; otherwise what is wrong.
+    static func check(_ image: [UInt8], codec: Splatd_V1_Codec, width: Int, height: Int) throws -> String? {
+        switch codec {
+        case .jpeg, .png:
+            let decoded = codec == .png ? try PNGDecoder.decode(image) : try JPEGDecoder.decode(image)
+            guard decoded.width == width, decoded.height == height else {
+                return "is \(decoded.width)×\(decoded.height), but its meta says \(width)×\(height)"
+            }
+            return nil
+        case .raw:
+            let expected = width * height * 3
+            return image.count == expected ? nil : "holds \(image.count) bytes; \(width)×\(height) RGB needs \(expected)"
+        case .UNRECOGNIZED(let raw):
+            return "has an unknown codec (\(raw)) and cannot be checked"
+        }
+    }
+
+    private func handleEvent(_ message: [[UInt8]]) {
+        guard message.count == 2, let event = try? Splatd_V1_Event(serializedBytes: message[1]) else {
+            Console.warn("dropped an unreadable event")
+            return
+        }
+        statistics.events += 1
+        if settings.json {
+            print(Console.jsonLine(["event": (try? JSONSerialization.jsonObject(with: Data(((try? event.jsonString()) ?? "{}").utf8))) ?? [:]]))
+        } else {
+            print("\(Format.clock(us: event.timeUs == 0 ? wallClockMicroseconds() : event.timeUs)) event: \(Self.describe(event, watching: settings.stream))")
+        }
+        fflush(stdout)
+    }
+
+    /// One line describing an event.
+    static func describe(_ event: Splatd_V1_Event, watching stream: String) -> String {
+        switch event.body {
+        case .avatarLoaded(let a)?:
+            return "avatar loaded: \(a.avatarID) (\(Format.kind(a.kind)), \(Format.count(a.gaussians)) Gaussians) from \(a.path)"
+        case .avatarUnloaded(let id)?:
+            return "avatar unloaded: \(id)"
+        case .streamOpened(let s)?:
+            return "stream opened: \(s.streamID) of avatar \(s.avatarID), \(Format.streamLine(s))"
+        case .streamUpdated(let s)?:
+            return "stream updated: \(s.streamID) of avatar \(s.avatarID), \(Format.streamLine(s))"
+        case .streamClosed(let id)?:
+            return "stream closed: \(id)" + (id == stream ? " (the stream being watched: no more frames unless it is opened again)" : "")
+        case .error(let text)?:
+            return "daemon error: \(text)"
+        case nil:
+            return "(an event of a kind this splatctl does not know)"
+        }
+    }
+
+    private func printProgress(now: Double, recentFPS: Double) {
+        if settings.json {
+            var o = statistics.reportJSON(stream: settings.stream, now: now)
+            o["progress"] = true
+            print(Console.jsonLine(o))
+        } else {
+            print(statistics.progressLine(now: now, recentFPS: recentFPS))
+        }
+    }
+
+    /// Monotonic seconds.
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

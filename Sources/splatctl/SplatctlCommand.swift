@@ -1,0 +1,38 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `splatctl`: the command-line client of splatd. Talks to a running daemon over its
+/// ZeroMQ endpoints: control requests (load, open, status, …), frame viewing (`watch`) and
+/// a small test tracker (`drive`).
+@main
+struct SplatctlCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "splatctl",
+        abstract: "Control a running splatd: load avatars, open streams, watch frames, drive faces.",
+        discussion: """
+            Global options (--control, --frames, --drive, --timeout, --json) may be given before \
+            or after the command. A command exits with status 1, printing the daemon's \
+            explanation, when a request fails or no reply arrives within --timeout; with 64 \
+            for a mistake on the command line.
+            """,
+        subcommands: [
+            PingCommand.self, LoadCommand.self, UnloadCommand.self, ListCommand.self,
+            StreamsCommand.self, OpenCommand.self, UpdateCommand.self, CloseCommand.self,
+            StatusCommand.self, WatchCommand.self, DriveCommand.self,
+        ]
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    /// Runs the command with line-buffered standard output, so reports, events and
+    /// diagnostics (standard error) appear in the order they happen even when piped.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import SplatProtocol
+
+/// The readable form of a `DaemonStatus`: a summary line, then a table of avatars and a
+/// table of streams.
+enum StatusTable {
+    /// Renders `status`. With `previous` (the status of the last refresh), CPU use is shown
+    /// over the interval between the two; otherwise averaged over the daemon's uptime.
+    static func render(_ status: Splatd_V1_DaemonStatus, previous: Splatd_V1_DaemonStatus? = nil) -> String {
+        var out: [String] = []
+        out.append(summary(status, previous: previous))
+        out.append("")
+        out.append("AVATARS (\(status.avatars.count))")
+        if status.avatars.isEmpty {
+            out.append("  none loaded")
+        } else {
+            out.append(contentsOf: avatarTable(status.avatars).lines)
+        }
+        out.append("")
+        out.append("STREAMS (\(status.streams.count))")
+        if status.streams.isEmpty {
+            out.append("  none open")
+        } else {
+            out.append(contentsOf: streamTable(status.streams).lines)
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// `splatd 0.1.0 · up 3 min 20 s · CPU 12.4 s (6.2 % of a core) · RSS 182.3 MB · …`.
+    static func summary(_ s: Splatd_V1_DaemonStatus, previous: Splatd_V1_DaemonStatus? = nil) -> String {
+        var cpuShare: Double?
+        if let previous, s.uptimeSeconds > previous.uptimeSeconds {
+            cpuShare = (s.cpuSeconds - previous.cpuSeconds) / (s.uptimeSeconds - previous.uptimeSeconds)
+        } else if s.uptimeSeconds > 0 {
+            cpuShare = s.cpuSeconds / s.uptimeSeconds
+        }
+        let cpu = "CPU \(String(format: "%.1f", s.cpuSeconds)) s"
+            + (cpuShare.map { String(format: " (%.0f %% of a core%@)", $0 * 100, previous == nil ? " on average" : " now") } ?? "")
+        return [
+            "splatd \(s.version.isEmpty ? "?" : s.version)",
+            "up \(Format.uptime(s.uptimeSeconds))",
+            cpu,
+            "RSS \(String(format: "%.1f", Double(s.rssBytes) / 1e6)) MB",
+            "\(s.renderThreads) render thread\(s.renderThreads == 1 ? "" : "s")",
+            "\(s.requests) requests (\(s.malformedRequests) malformed)",
+            "\(s.driveFramesMalformed) unattributable drive frames",
+        ].joined(separator: " · ")
+    }
+
+    /// Per avatar: kind, Gaussians, drive state, drive frames received/rejected/out of order,
+    /// drive rate and the age of the last drive frame.
+    static func avatarTable(_ avatars: [Splatd_V1_AvatarStatus]) -> TextTable {
+        var t = TextTable(["ID", "KIND", "GAUSSIANS", "DRIVE", "RECEIVED", "REJECTED", "OUT-OF-ORDER", "RATE Hz", "LAST", "SEQ"],
+                          rightAligned: [2, 4, 5, 6, 7, 8, 9], indent: "  ")
+        for a in avatars {
+            t.add([a.info.avatarID, Format.kind(a.info.kind), Format.count(a.info.gaussians), Format.driveState(a.driveState),
+                   "\(a.driveFramesReceived)", "\(a.driveFramesRejected)", "\(a.driveFramesOutOfOrder)",
+                   Format.rate(a.driveRateHz), age(ms: a.lastDriveAgeMs, received: a.driveFramesReceived),
+                   a.lastDriveSequence == 0 ? "–" : "\(a.lastDriveSequence)"])
+        }
+        return t
+    }
+
+    /// Per stream: size, target and measured fps, subscribers, frames rendered/sent/skipped,
+    /// latency p50/p99, render and encode p50, bytes sent.
+    static func streamTable(_ streams: [Splatd_V1_StreamStatus]) -> TextTable {
+        var t = TextTable(["ID", "AVATAR", "SIZE", "CODEC", "FPS SET/NOW", "SUBS", "RENDERED", "SENT", "SKIPPED",
+                           "LATENCY p50/p99 ms", "RENDER p50", "ENCODE p50", "BYTES SENT"],
+                          rightAligned: [2, 4, 5, 6, 7, 8, 9, 10, 11, 12], indent: "  ")
+        for s in streams {
+            let i = s.info
+            let latency = s.hasLatencyMs && s.latencyMs.max > 0 ? "\(Format.ms(s.latencyMs.p50))/\(Format.ms(s.latencyMs.p99))" : "–"
+            t.add([i.streamID, i.avatarID, Format.size(i.width, i.height), Format.codec(i.codec, quality: i.quality),
+                   "\(String(format: "%g", i.fps))/\(Format.rate(s.fps))", "\(s.subscribers)",
+                   "\(s.framesRendered)", "\(s.framesSent)", "\(s.framesSkipped)", latency,
+                   milliseconds(s.renderMs, present: s.hasRenderMs), milliseconds(s.encodeMs, present: s.hasEncodeMs),
+                   Format.bytes(s.bytesSent)])
+        }
+        return t
+    }
+
+    /// `8.12 ms`, or `–` without samples.
+    private static func milliseconds(_ p: Splatd_V1_Percentiles, present: Bool) -> String {
+        present && p.max > 0 ? "\(Format.ms(p.p50)) ms" : "–"
+    }
+
+    /// The age of the last drive frame: `35 ms ago`, `4.2 s ago`, `12 min ago`, or `never`.
+    static func age(ms: Double, received: UInt64) -> String {
+        guard received > 0, ms >= 0, ms.isFinite else { return "never" }
+        if ms < 1000 { return "\(Int(ms)) ms ago" }
+        if ms < 120_000 { return String(format: "%.1f s ago", ms / 1000) }
+        return "\(Int(ms / 60_000)) min ago"
+    }
+}

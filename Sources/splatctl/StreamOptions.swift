@@ -1,0 +1,199 @@
+import ArgumentParser
+import Foundation
+import SplatProtocol
+
+/// The stream settings of `open` and `update`. Every option is optional: `open` leaves the
+/// daemon's defaults for the absent ones (512×512, 30 fps, JPEG 85, the avatar's background
+/// and convention, 1 m in front at 20° field of view); `update` sends only the given ones.
+struct StreamOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Image size WxH (16…4096 each), or N for N×N.", valueName: "WxH"),
+            transform: FrameSize.init(parsing:))
+    var size: FrameSize?
+
+    @Option(name: .long, help: ArgumentHelp("Target frame rate (1…120).", valueName: "N"))
+    var fps: Float?
+
+    @Option(name: .long, help: ArgumentHelp("Image codec: jpeg, png or raw (8-bit RGB).", valueName: "codec"),
+            transform: StreamCodec.init(parsing:))
+    var codec: StreamCodec?
+
+    @Option(name: .long, help: ArgumentHelp("JPEG quality 1…100 or PNG level 0…9 (0: the codec's default).", valueName: "Q"))
+    var quality: UInt32?
+
+    @Option(name: .long, help: ArgumentHelp("Background colour r,g,b in 0…1 (or 0…255).", valueName: "r,g,b"),
+            transform: BackgroundColour.init(parsing:))
+    var background: BackgroundColour?
+
+    @Option(name: .long, help: ArgumentHelp("Rendering semantics: gsplat, inria or default (the avatar's own).", valueName: "name"),
+            transform: StreamConvention.init(parsing:))
+    var convention: StreamConvention?
+
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Orbit camera: turn about the head's up axis, degrees (positive: to the avatar's left).", valueName: "deg"))
+    var yaw: Float?
+
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Orbit camera: look down at the head by this many degrees (within ±89).", valueName: "deg"))
+    var pitch: Float?
+
+    @Option(name: .long, help: ArgumentHelp("Orbit camera: distance from the head centre, metres (0.05…100, default 1).", valueName: "m"))
+    var distance: Float?
+
+    @Option(name: .long, help: ArgumentHelp("Orbit camera: vertical field of view, degrees (1…150, default 20).", valueName: "deg"))
+    var fov: Float?
+
+    /// Whether any orbit option was given.
+    var hasOrbit: Bool { yaw != nil || pitch != nil || distance != nil || fov != nil }
+
+    /// Whether any setting at all was given.
+    var isEmpty: Bool {
+        size == nil && fps == nil && codec == nil && quality == nil && background == nil && convention == nil && !hasOrbit
+    }
+
+    /// The orbit camera from the given options; absent ones are 0, which the daemon reads as
+    /// its default (distance 1 m, field of view 20°, yaw and pitch 0).
+    var orbit: Splatd_V1_OrbitCamera {
+        .with {
+            $0.yawDegrees = yaw ?? 0
+            $0.pitchDegrees = pitch ?? 0
+            $0.distance = distance ?? 0
+            $0.fovYDegrees = fov ?? 0
+        }
+    }
+
+    func validate() throws {
+        for (name, value) in [("--fps", fps), ("--yaw", yaw), ("--pitch", pitch), ("--distance", distance), ("--fov", fov)] {
+            if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number, got \(value)") }
+        }
+    }
+
+    /// An `OpenStream` request for `avatar` with these settings.
+    func openRequest(avatar: String, streamID: String?) -> Splatd_V1_OpenStream {
+        .with {
+            $0.avatarID = avatar
+            $0.streamID = streamID ?? ""
+            if let size { $0.width = size.width; $0.height = size.height }
+            if let fps { $0.fps = fps }
+            if let codec { $0.codec = codec.wire }
+            if let quality { $0.quality = quality }
+            if let background { $0.background = background.wire }
+            if let convention { $0.convention = convention.wire }
+            if hasOrbit { $0.orbit = orbit }
+        }
+    }
+
+    /// An `UpdateStream` request for `stream` carrying only the given settings.
+    func updateRequest(stream: String, avatar: String?) -> Splatd_V1_UpdateStream {
+        .with {
+            $0.streamID = stream
+            if let size { $0.width = size.width; $0.height = size.height }
+            if let fps { $0.fps = fps }
+            if let codec { $0.codec = codec.wire }
+            if let quality { $0.quality = quality }
+            if let background { $0.background = background.wire }
+            if let convention { $0.convention = convention.wire }
+            if hasOrbit { $0.orbit = orbit }
+            if let avatar { $0.avatarID = avatar }
+        }
+    }
+}
+
+/// An error in one option's value; ArgumentParser shows it after the offending value.
+struct OptionValueError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `--size WxH`: an image size. Range checks (16…4096) are left to the daemon.
+struct FrameSize: Equatable {
+    var width: UInt32
+    var height: UInt32
+
+    init(width: UInt32, height: UInt32) {
+        self.width = width
+        self.height = height
+    }
+
+    /// Reads `640x480`, `640X480`, `640×480` or `512` (512×512).
+    init(parsing text: String) throws {
+        let parts = text.replacingOccurrences(of: "×", with: "x").lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        let numbers = parts.map { UInt32($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(numbers.count), numbers.allSatisfy({ $0 != nil && $0! > 0 }) else {
+            throw OptionValueError("expected WIDTHxHEIGHT in pixels, e.g. 512x512 or 640x480")
+        }
+        width = numbers[0]!
+        height = numbers.count == 2 ? numbers[1]! : numbers[0]!
+    }
+}
+
+/// `--codec`: the image codec of a stream.
+enum StreamCodec: String, CaseIterable {
+    case jpeg, png, raw
+
+    init(parsing text: String) throws {
+        switch text.lowercased() {
+        case "jpeg", "jpg": self = .jpeg
+        case "png": self = .png
+        case "raw", "rgb": self = .raw
+        default: throw OptionValueError("expected jpeg, png or raw")
+        }
+    }
+
+    var wire: Splatd_V1_Codec {
+        switch self {
+        case .jpeg: return .jpeg
+        case .png: return .png
+        case .raw: return .raw
+        }
+    }
+}
+
+/// `--convention`: whose rendering semantics to reproduce.
+enum StreamConvention: String, CaseIterable {
+    case `default`, gsplat, inria
+
+    init(parsing text: String) throws {
+        guard let value = StreamConvention(rawValue: text.lowercased()) else {
+            throw OptionValueError("expected gsplat, inria or default")
+        }
+        self = value
+    }
+
+    var wire: Splatd_V1_Convention {
+        switch self {
+        case .default: return .default
+        case .gsplat: return .gsplat
+        case .inria: return .inria
+        }
+    }
+}
+
+/// `--background r,g,b`: components in 0…1, or in 0…255 when any of them exceeds 1.
+struct BackgroundColour: Equatable {
+    var red: Float
+    var green: Float
+    var blue: Float
+
+    init(red: Float, green: Float, blue: Float) {
+        self.red = red
+        self.green = green
+        self.blue = blue
+    }
+
+    init(parsing text: String) throws {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, parts.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }) else {
+            throw OptionValueError("expected three numbers r,g,b in 0…1 (or 0…255), e.g. 0.1,0.1,0.12")
+        }
+        var rgb = parts.map { $0! }
+        if rgb.contains(where: { $0 > 1 }) {
+            guard rgb.allSatisfy({ $0 <= 255 }) else { throw OptionValueError("components above 1 are read as 0…255, and must be at most 255") }
+            rgb = rgb.map { $0 / 255 }
+        }
+        red = rgb[0]
+        green = rgb[1]
+        blue = rgb[2]
+    }
+
+    var wire: Splatd_V1_Vec3 { .with { $0.x = red; $0.y = green; $0.z = blue } }
+}

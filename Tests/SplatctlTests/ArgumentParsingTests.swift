@@ -1,0 +1,153 @@
+import ArgumentParser
+import SplatProtocol
+import XCTest
+@testable import splatctl
+
+/// Command lines → parsed commands and the requests they would send.
+final class ArgumentParsingTests: XCTestCase {
+    private func parse<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) throws -> C {
+        let command = try SplatctlCommand.parseAsRoot(arguments)
+        return try XCTUnwrap(command as? C, "parsed as \(Swift.type(of: command))")
+    }
+
+    func testGlobalOptionsBeforeOrAfterTheCommand() throws {
+        let before = try parse(PingCommand.self, ["--control", "tcp://10.0.0.2:6000", "--timeout", "2.5", "--json", "ping"])
+        XCTAssertEqual(before.global.control, "tcp://10.0.0.2:6000")
+        XCTAssertEqual(before.global.timeout, 2.5)
+        XCTAssertTrue(before.global.json)
+        let after = try parse(PingCommand.self, ["ping", "--control", "tcp://10.0.0.2:6000"])
+        XCTAssertEqual(after.global.control, "tcp://10.0.0.2:6000")
+        XCTAssertFalse(after.global.json)
+    }
+
+    func testDefaults() throws {
+        let c = try parse(StatusCommand.self, ["status"])
+        XCTAssertEqual(c.global.control, "tcp://127.0.0.1:5555")
+        XCTAssertEqual(c.global.frames, "tcp://127.0.0.1:5557")
+        XCTAssertEqual(c.global.drive, "tcp://127.0.0.1:5556")
+        XCTAssertEqual(c.global.timeout, 10)
+        XCTAssertNil(c.watch)
+    }
+
+    func testFramesIsAnEndpointOrForWatchACount() throws {
+        let w = try parse(WatchCommand.self, ["--frames", "tcp://h:7000", "watch", "cam", "--frames", "100", "--out", "/tmp/x", "--verify"])
+        XCTAssertEqual(w.global.frames, "tcp://h:7000")
+        XCTAssertEqual(w.frameLimit, 100)
+        XCTAssertTrue(w.verify)
+        XCTAssertEqual(try parse(WatchCommand.self, ["watch", "cam", "-n", "5"]).frameLimit, 5)
+        XCTAssertEqual(try parse(WatchCommand.self, ["watch", "cam"]).global.frames, "tcp://127.0.0.1:5557")
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["ping", "--frames", "10"]))
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["watch", "cam", "--count", "3", "--frames", "4"]))
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["watch", "cam", "--frames", "0"]))
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["watch", "cam", "--frames", "localhost:5557"]))
+    }
+
+    func testBadGlobalValuesAreRefused() {
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["--timeout", "0", "ping"]))
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["--control", "127.0.0.1:5555", "ping"]))
+    }
+
+    func testOpenSendsOnlyWhatWasGiven() throws {
+        let o = try parse(OpenCommand.self, ["open", "demo", "--id", "cam", "--size", "640x480", "--codec", "png", "--yaw", "-30",
+                                             "--background", "0,0,255"])
+        let r = o.settings.openRequest(avatar: o.avatar, streamID: o.id)
+        XCTAssertEqual(r.avatarID, "demo")
+        XCTAssertEqual(r.streamID, "cam")
+        XCTAssertEqual(r.width, 640)
+        XCTAssertEqual(r.height, 480)
+        XCTAssertEqual(r.codec, .png)
+        XCTAssertEqual(r.fps, 0, "absent: the daemon's default")
+        XCTAssertEqual(r.orbit.yawDegrees, -30)
+        XCTAssertEqual(r.orbit.distance, 0, "absent: the daemon's default")
+        XCTAssertEqual(r.background.z, 1)
+        XCTAssertEqual(r.background.x, 0)
+
+        let plain = try parse(OpenCommand.self, ["open", "demo"]).settings.openRequest(avatar: "demo", streamID: nil)
+        XCTAssertFalse(plain.hasBackground)
+        XCTAssertNil(plain.view)
+        XCTAssertEqual(plain.streamID, "")
+    }
+
+    func testUpdateSetsOnlyTheGivenOneofs() throws {
+        let u = try parse(UpdateCommand.self, ["update", "cam", "--fps", "15", "--quality", "0"])
+        let r = u.settings.updateRequest(stream: u.stream, avatar: u.avatar)
+        XCTAssertEqual(r.fpsSet, .fps(15))
+        XCTAssertEqual(r.qualitySet, .quality(0), "an explicit 0 is sent (the codec's default)")
+        XCTAssertNil(r.widthSet)
+        XCTAssertNil(r.heightSet)
+        XCTAssertNil(r.codecSet)
+        XCTAssertNil(r.conventionSet)
+        XCTAssertNil(r.view)
+        XCTAssertNil(r.avatarSet)
+        XCTAssertFalse(r.hasBackground)
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["update", "cam"]), "nothing to change")
+    }
+
+    func testSizeParsing() throws {
+        XCTAssertEqual(try FrameSize(parsing: "256x128"), FrameSize(width: 256, height: 128))
+        XCTAssertEqual(try FrameSize(parsing: "256×128"), FrameSize(width: 256, height: 128))
+        XCTAssertEqual(try FrameSize(parsing: "512"), FrameSize(width: 512, height: 512))
+        for bad in ["", "x", "abc", "10x", "0x10", "-5x5", "1x2x3", "12.5x3"] {
+            XCTAssertThrowsError(try FrameSize(parsing: bad), bad)
+        }
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["open", "demo", "--size", "abc"]))
+    }
+
+    func testColourCodecConventionParsing() throws {
+        XCTAssertEqual(try BackgroundColour(parsing: "0.1, 0.2,0.3"), BackgroundColour(red: 0.1, green: 0.2, blue: 0.3))
+        XCTAssertEqual(try BackgroundColour(parsing: "255,0,51"), BackgroundColour(red: 1, green: 0, blue: 0.2))
+        for bad in ["1,2", "a,b,c", "-1,0,0", "300,0,0", "nan,0,0"] { XCTAssertThrowsError(try BackgroundColour(parsing: bad), bad) }
+        XCTAssertEqual(try StreamCodec(parsing: "JPG"), .jpeg)
+        XCTAssertEqual(try StreamCodec(parsing: "raw").wire, .raw)
+        XCTAssertThrowsError(try StreamCodec(parsing: "gif"))
+        XCTAssertEqual(try StreamConvention(parsing: "INRIA").wire, .inria)
+        XCTAssertThrowsError(try StreamConvention(parsing: "opengl"))
+    }
+
+    func testLoadPathsBecomeAbsolute() {
+        XCTAssertEqual(LoadCommand.daemonPath("demo", currentDirectory: "/srv"), "demo")
+        XCTAssertEqual(LoadCommand.daemonPath("/data/a.ply", currentDirectory: "/srv"), "/data/a.ply")
+        XCTAssertEqual(LoadCommand.daemonPath("avatars/a.ply", currentDirectory: "/srv"), "/srv/avatars/a.ply")
+        XCTAssertEqual(LoadCommand.daemonPath("../a.ply", currentDirectory: "/srv/x"), "/srv/a.ply")
+        XCTAssertEqual(LoadCommand.daemonPath("./demo", currentDirectory: "/srv"), "/srv/demo", "only the bare word is the built-in head")
+    }
+
+    func testLoadOptions() throws {
+        let l = try parse(LoadCommand.self, ["load", "a.ply", "--id", "me", "--rig", "flame.npz", "--replace"])
+        XCTAssertEqual(l.id, "me")
+        XCTAssertEqual(l.rig, "flame.npz")
+        XCTAssertTrue(l.replace)
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["load", "a.ply", "--replace"]), "--replace needs --id")
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["load", "a.ply", "--id", "not ok"]))
+    }
+
+    func testDriveFrames() throws {
+        let d = try parse(DriveCommand.self, ["drive", "demo", "--arkit", "jawOpen=0.8,eyeBlinkLeft=1", "--wave"])
+        let start = d.frame(sequence: 1, at: 0, senderTimeUs: 42)
+        XCTAssertEqual(start.avatarID, "demo")
+        XCTAssertEqual(start.sequence, 1)
+        XCTAssertEqual(start.senderTimeUs, 42)
+        XCTAssertEqual(start.arkit.named["jawOpen"], 0, "the wave starts closed")
+        let peak = d.frame(sequence: 2, at: 0.5, senderTimeUs: 43)
+        XCTAssertEqual(try XCTUnwrap(peak.arkit.named["jawOpen"]), 0.8, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(peak.arkit.named["eyeBlinkLeft"]), 1, accuracy: 1e-6)
+
+        let flame = try parse(DriveCommand.self, ["drive", "ga", "--flame-jaw", "0.25"])
+        XCTAssertEqual(flame.frame(sequence: 1, at: 0.3, senderTimeUs: 0).flame.jawPose.x, 0.25)
+
+        let wave = try parse(DriveCommand.self, ["drive", "demo", "--wave"])
+        XCTAssertEqual(try XCTUnwrap(wave.frame(sequence: 1, at: 0.5, senderTimeUs: 0).arkit.named["jawOpen"]), 1, accuracy: 1e-6)
+
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo"]), "nothing to send")
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo", "--arkit", "jawopen=1"]), "case-sensitive names")
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo", "--arkit", "jawOpen=1", "--flame-jaw", "0.1"]))
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo", "--wave", "--rate", "0"]))
+    }
+
+    func testErrorMessagesNameTheEndpointAndTheNextStep() {
+        let timeout = SplatctlError.noReply(endpoint: "tcp://127.0.0.1:5555", timeout: 10).description
+        XCTAssertTrue(timeout.hasPrefix("no reply from tcp://127.0.0.1:5555 within 10 s — is splatd running?"), timeout)
+        let notFound = SplatctlError.daemon(request: "open stream of avatar \"x\"", status: .notFound, message: "no avatar \"x\"").description
+        XCTAssertEqual(notFound, "open stream of avatar \"x\" failed: NOT_FOUND: no avatar \"x\" (see `splatctl list` for the loaded avatars)")
+    }
+}
