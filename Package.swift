@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "splatd", targets: ["splatd"]),
+        .executable(name: "splatctl", targets: ["splatctl"]),
         .library(name: "SplatIO", targets: ["SplatIO"]),
         .library(name: "Rasterizer", targets: ["Rasterizer"]),
         .library(name: "FrameEncoder", targets: ["FrameEncoder"]),
@@ -20,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries (Debian: libpng-dev libturbojpeg0-dev libzmq3-dev zlib1g-dev).
@@ -27,28 +29,52 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
 
         // Pipeline stages.
         .target(name: "SplatIO", dependencies: ["CZlib"]),
         .target(name: "Rasterizer", dependencies: ["SplatIO"], swiftSettings: hotLoopFlags),
         .target(name: "FrameEncoder", dependencies: ["CPNG", "CTurboJPEG"], path: "Sources/Encoder"),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "Animator", dependencies: ["SplatIO"], resources: [.copy("Resources")], swiftSettings: hotLoopFlags),
+        .target(
+            name: "SplatProtocol",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/Protocol", exclude: ["splatd.proto"]
+        ),
+
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "SplatIO", "Rasterizer", "FrameEncoder", "SplatProtocol", "ZeroMQ", "Animator", "CALSA",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // Executables.
         .executableTarget(
             name: "splatd",
             dependencies: [
-                "SplatIO", "Rasterizer", "FrameEncoder",
+                "SplatIO", "Rasterizer", "FrameEncoder", "Animator", "Daemon", "SplatProtocol", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        .executableTarget(name: "splatctl", dependencies: ["SplatProtocol", "ZeroMQ", "FrameEncoder", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Tests.
         .testTarget(name: "SplatIOTests", dependencies: ["SplatIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RasterizerTests", dependencies: ["Rasterizer", "SplatIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FrameEncoderTests", dependencies: ["FrameEncoder", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "Rasterizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SplatProtocolTests", dependencies: ["SplatProtocol"]),
+        .testTarget(name: "SplatctlTests", dependencies: ["splatctl"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "SplatProtocol", "ZeroMQ", "FrameEncoder", "Rasterizer", "SplatIO"]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

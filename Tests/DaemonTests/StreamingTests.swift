@@ -66,6 +66,52 @@ final class StreamingTests: XCTestCase {
         XCTAssertGreaterThan(changed, a.count / 50, "turning the head changes the picture")
     }
 
+    /// The demo head opens its mouth under a live ARKit stream: the frames change in the
+    /// mouth region only, and say which drive frame they show.
+    func testJawOpenOnTheDemoHeadChangesTheMouthRegion() throws {
+        let d = try DaemonHarness()
+        try d.ok {
+            $0.openStream = .with { $0.streamID = "face"; $0.avatarID = "demo"; $0.width = 256; $0.height = 256; $0.codec = .png }
+        }
+        let sub = try d.subscriber(["frames/face"])
+        let publisher = try d.drivePublisher()
+        func drive(_ jaw: Float, from first: UInt64) throws -> DecodedImage {
+            // Hold the pose for a while (with a steady drive, no idle blinks or sway).
+            var sequence = first
+            var last: ReceivedFrame?
+            let end = Date().addingTimeInterval(0.6)
+            while Date() < end {
+                try d.send(.with {
+                    $0.avatarID = "demo"; $0.sequence = sequence; $0.senderTimeUs = wallClockMicroseconds()
+                    $0.arkit = .with { $0.named = ["jawOpen": jaw] }
+                }, on: publisher)
+                sequence += 1
+                last = try sub.nextFrame(topic: "frames/face")
+            }
+            let frame = try XCTUnwrap(last)
+            XCTAssertGreaterThanOrEqual(frame.meta.driveSequence, first)
+            return try PNGDecoder.decode(frame.image)
+        }
+        let closed = try drive(0, from: 1)
+        let open = try drive(1, from: 1000)
+        var minX = 256, maxX = 0, minY = 256, maxY = 0, changed = 0
+        for y in 0..<256 {
+            for x in 0..<256 {
+                let i = (y * 256 + x) * 3
+                let diff = (0..<3).map { abs(Int(closed.pixels[i + $0]) - Int(open.pixels[i + $0])) }.max()!
+                if diff > 40 {
+                    changed += 1
+                    minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+                }
+            }
+        }
+        XCTAssertGreaterThan(changed, 100, "the open mouth shows")
+        // The face spans roughly x 70…186, eyes near y 120; the mouth is lower and central.
+        XCTAssertGreaterThan(minY, 135, "nothing above the mouth changed (changed box y \(minY)…\(maxY))")
+        XCTAssertGreaterThan(minX, 80, "changed box x \(minX)…\(maxX)")
+        XCTAssertLessThan(maxX, 176, "changed box x \(minX)…\(maxX)")
+    }
+
     func testUnloadWhileStreamingClosesOnlyItsStreams() throws {
         let d = try DaemonHarness()
         try loadHead(d, id: "a")

@@ -26,6 +26,10 @@ struct DriveValues: Equatable, Sendable {
     var eyelids: SIMD2<Float> = .zero
     /// ARKit weights 0…1 in canonical order (`ARKitNames.all`).
     var arkit: [Float] = Array(repeating: 0, count: 52)
+    /// The vocabulary of the latest drive frame: the avatar is posed in it.
+    var vocabulary: Vocabulary = .none
+
+    enum Vocabulary: Sendable, Equatable { case none, flame, arkit }
 
     /// Neutral face, head straight, at the origin.
     static let neutral = DriveValues()
@@ -51,6 +55,7 @@ struct DriveValues: Equatable, Sendable {
         r.translation = a.translation + (b.translation - a.translation) * t
         r.eyelids = a.eyelids + (b.eyelids - a.eyelids) * t
         r.arkit = lerp(a.arkit, b.arkit)
+        r.vocabulary = a.vocabulary == .none ? b.vocabulary : a.vocabulary
         return r
     }
 }
@@ -81,6 +86,7 @@ extension DriveValues {
         var next = self
         switch frame.values {
         case .flame(let f)?:
+            next.vocabulary = .flame
             try Self.check(f.expr, field: "flame.expr", limit: 50)
             guard f.expr.count <= Self.maximumExpression else {
                 throw DriveFrameError.wrongLength(field: "flame.expr", count: f.expr.count, expected: "at most \(Self.maximumExpression)")
@@ -100,6 +106,7 @@ extension DriveValues {
                 next.eyelids = SIMD2(f.eyelids[0], f.eyelids[1])
             }
         case .arkit(let a)?:
+            next.vocabulary = .arkit
             if !a.weights.isEmpty {
                 guard a.weights.count == 52 else {
                     throw DriveFrameError.wrongLength(field: "arkit.weights", count: a.weights.count, expected: "52 (ARKit order) or none")

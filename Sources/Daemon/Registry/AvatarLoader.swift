@@ -1,6 +1,5 @@
+import Animator
 import Foundation
-import Rasterizer
-import SplatIO
 
 /// Checks avatar paths sent by clients and loads avatars from them.
 struct AvatarLoader: Sendable {
@@ -42,11 +41,8 @@ struct AvatarLoader: Sendable {
 extension AvatarLoader {
     /// Loads the avatar at a path already checked by `checkPath`.
     func load(path: String, rigPath: String?) throws -> any DaemonAvatar {
-        if path == Self.demoPath {
-            return RigidSceneAvatar(scene: SyntheticScene.headShell(count: 50_000), kind: .demo)
-        }
         do {
-            return RigidSceneAvatar(scene: try SceneFile.read(contentsOf: URL(fileURLWithPath: path)))
+            return AnimatedAvatar(try Avatar.load(path, rig: rigPath))
         } catch {
             throw ControlError.loadFailed("\(error)")
         }

@@ -21,5 +21,5 @@ protocol DaemonAvatar: AnyObject, Sendable {
     /// A cloud of the right size and SH degree to pose into.
     func makePoseBuffer() -> GaussianCloud
     /// Writes the Gaussians for `values` into `cloud` (from `makePoseBuffer`).
-    func pose(_ values: DriveValues, into cloud: inout GaussianCloud)
+    func pose(_ values: DriveValues, into cloud: inout GaussianCloud) throws
 }

@@ -110,7 +110,7 @@ final class FrameScheduler: @unchecked Sendable {
             let renderStartUs = wallClockMicroseconds()
             let renderStart = MonotonicClock.now()
             let snapshot = avatar.driveSnapshot(at: renderStart)
-            avatar.avatar.pose(snapshot.values, into: &resources.cloud)
+            try avatar.avatar.pose(snapshot.values, into: &resources.cloud)
             let convention: Convention = switch settings.convention {
             case .gsplat: .gsplat
             case .inria: .inria

@@ -1,0 +1,608 @@
+import Foundation
+
+/// Streaming, causal speech analysis: 16 kHz mono samples in, one ``SpeechFrame`` (level,
+/// voice activity, jaw opening, 15 viseme weights) out per 10 ms hop.
+///
+/// ## Pipeline (per 10 ms hop)
+///
+/// 1. **Level**: RMS of the newest 10 ms in dBFS (``SpeechFrame/levelDB``).
+/// 2. **Spectrum**: the newest 25 ms (400 samples), Hamming-windowed, zero-padded 512-point FFT →
+///    band energies: below 1 kHz, 1–5 kHz, above 2.5 kHz, above 4.5 kHz; spectral flatness
+///    (250–7500 Hz); the centroid above 1 kHz; zero-crossing rate of the window.
+/// 3. **Formants**: the same window pre-emphasised (1 − 0.97 z⁻¹), autocorrelation (lags 0…12,
+///    Gaussian lag window, −40 dB white-noise floor), Levinson–Durbin → order-12 LPC polynomial,
+///    its roots by the Aberth–Ehrlich iteration; roots with bandwidth < 600 Hz between 150 Hz and
+///    5 kHz are formant candidates; F1, F2, F3 are the lowest three (F1 ≥ 200 Hz).
+/// 4. **Voice activity** (``SpeechFrame/voiceActive``): the level must be 12 dB above an
+///    adaptive noise floor (8 dB once active) and above −60 dBFS, and the frame must look like
+///    speech: not noise-like (flatness < 0.45), or fricative-like (zero-crossing rate > 0.25), or
+///    well above the floor (25 dB). A hangover of 80 ms keeps the decision on after the last
+///    active frame (so short stop closures count as speech). The noise floor is a minimum
+///    statistic: the lowest 10 ms level of the last 2 s, + 2 dB (−70 dBFS is assumed until 2 s
+///    of audio have been heard; never below −100 dBFS): it drops at once and adapts upwards
+///    to a new steady noise within 2 s, while the pauses and closures of speech keep it low.
+/// 5. **Sound classes** (soft, summing to 1): silence (no voice activity), closure (inside an
+///    utterance, the level dips ≥ 8…16 dB below the recent peak with a low-frequency-only
+///    spectrum — voice bar, nasal murmur — or drops to near silence: a stop closure), fricative
+///    (energy above 2.5 kHz dominates), sonorant (the rest: vowels, glides, liquids).
+/// 6. **Visemes**: each class spreads its weight over visemes by the table in
+///    ``visemeModelDescription`` (vowels by the distance of (F1, F2) to five vowel prototypes,
+///    `RR` by a low F3; fricatives by where their energy lies; closures to `PP`, split with `nn`
+///    for nasal murmurs and with `DD`/`kk` when the preceding F2 did not fall; releases after a
+///    closure by the burst's spectrum). The raw weights are smoothed per viseme (attack 15 ms,
+///    release 40 ms) and normalised to sum 1.
+/// 7. **Jaw**: loudness × openness. Loudness maps the level from 30 dB below a tracked speech
+///    reference (the recent loud end of speech, −20 dBFS to start) to the reference onto 0…1
+///    (quadratic in dB, so quiet consonants open little); openness is the sound's own: for
+///    sonorants 0.25 + 0.75 × clamp((F1 − 250) / 450), for the other visemes a table value
+///    (`PP` 0, `FF` 0.1, …; see ``jawOpenness``). Smoothed with attack 15 ms, release 30 ms; in
+///    silence the target is 0, so the mouth closes within ~110 ms of the last sound.
+///
+/// ## Latency
+///
+/// The algorithmic latency is ``algorithmicLatency`` = window 25 ms + hop 10 ms + attack time
+/// constant 15 ms = **50 ms** (plus the resampler's 1.4–2.8 ms when the input is not 16 kHz).
+/// The level and the jaw's loudness use only the newest 10 ms, so loudness changes show after
+/// at most 10 + 10 + 15 = 35 ms; spectral decisions (visemes, openness) after 50 ms.
+///
+/// ## Cost
+///
+/// One 512-point FFT, one 13-lag autocorrelation of 400 samples and a degree-12 root search per
+/// hop; ``benchmark(seconds:)`` measures it (a few µs to ~20 µs per 10 ms of audio). Nothing
+/// is allocated per chunk: all buffers are allocated in `init`, and frames are handed to a
+/// closure.
+///
+/// Not thread-safe: one analyser per audio stream, used from one thread at a time.
+public final class SpeechAnalyzer {
+    /// Input sample rate: 16 kHz mono.
+    public static let sampleRate = 16_000
+    /// Analysis window: 400 samples (25 ms).
+    public static let windowLength = 400
+    /// Hop: 160 samples (10 ms); one frame per hop.
+    public static let hopLength = 160
+    /// LPC order.
+    public static let lpcOrder = 16
+    static let fftSize = 512
+
+    /// Tunable time constants.
+    public struct Configuration: Sendable, Equatable {
+        /// Attack time constant of the viseme weights and the jaw (seconds): how fast they rise.
+        public var attack: Double = 0.015
+        /// Release time constant of the viseme weights (seconds): how fast they fall.
+        public var visemeRelease: Double = 0.040
+        /// Release time constant of the jaw (seconds).
+        public var jawRelease: Double = 0.030
+        /// Voice activity hangover (seconds).
+        public var hangover: Double = 0.080
+        /// Level range (dB) below the speech reference over which the jaw opens.
+        public var loudnessRange: Float = 30
+        /// Level (dBFS) assumed for the loud end of speech before any speech was heard.
+        public var initialSpeechLevel: Float = -20
+        /// Level (dBFS) assumed for the noise floor before any audio was heard.
+        public var initialNoiseFloor: Float = -70
+        /// Frames quieter than this (dBFS) are never voice.
+        public var absoluteThreshold: Float = -60
+
+        public init() {}
+    }
+
+    /// Per-hop measurements of the latest frame, for diagnostics and tests.
+    public struct Features: Sendable, Equatable {
+        /// Level of the newest 10 ms (dBFS).
+        public var levelDB: Float = -120
+        /// The adaptive noise floor (dBFS).
+        public var noiseFloorDB: Float = -70
+        /// The tracked loud end of speech (dBFS).
+        public var speechLevelDB: Float = -20
+        /// How far the level is below its recent peak (dB).
+        public var dipDB: Float = 0
+        /// Zero crossings per sample over the window.
+        public var zeroCrossingRate: Float = 0
+        /// Spectral flatness 250–7500 Hz (0 tonal … 1 white noise).
+        public var flatness: Float = 0
+        /// Energy 1–5 kHz relative to energy below 1 kHz (dB).
+        public var highLowDB: Float = 0
+        /// Energy below 500 Hz relative to 500–3000 Hz (dB): high for nasal murmurs and voice bars.
+        public var lowMidDB: Float = 0
+        /// Fraction of the energy above 2.5 kHz.
+        public var highFraction: Float = 0
+        /// Fraction of the energy above 2.5 kHz that lies above 4.5 kHz.
+        public var sibilantFraction: Float = 0
+        /// Spectral centroid above 1 kHz (Hz).
+        public var centroid: Float = 0
+        /// Formants (Hz) of the latest voiced frame.
+        public var f1: Float = 500, f2: Float = 1500, f3: Float = 2500
+        /// Sound class weights: silence, closure, fricative, sonorant (sum 1).
+        public var silence: Float = 1, closure: Float = 0, fricative: Float = 0, sonorant: Float = 0
+        /// Instantaneous (unsmoothed) voice decision, before hangover.
+        public var instantVoice = false
+        /// Raw (unsmoothed) viseme weights.
+        public var raw = VisemeWeights(only: .sil)
+        /// Raw jaw target before smoothing.
+        public var jawTarget: Float = 0
+    }
+
+    /// The configuration in use.
+    public let configuration: Configuration
+    /// Diagnostics of the latest frame.
+    public private(set) var features = Features()
+    /// Samples (at 16 kHz) consumed since the start or the last ``reset()``.
+    public private(set) var sampleCount: Int = 0
+    /// The most recent frame (silence before the first).
+    public private(set) var lastFrame = SpeechFrame.silence()
+
+    /// Window + hop + attack time constant, in seconds (50 ms with the default configuration).
+    public var algorithmicLatency: Double {
+        Double(Self.windowLength + Self.hopLength) / Double(Self.sampleRate) + configuration.attack
+    }
+
+    // Buffers.
+    private let fft = RadixTwoFFT(size: SpeechAnalyzer.fftSize)
+    private let window: UnsafeMutablePointer<Float>      // windowLength + 1 (index 0: the sample before)
+    private let hamming: UnsafeMutablePointer<Float>
+    private let re: UnsafeMutablePointer<Float>
+    private let im: UnsafeMutablePointer<Float>
+    private let power: UnsafeMutablePointer<Float>       // fftSize / 2 + 1
+    private let emphasised: UnsafeMutablePointer<Double> // windowLength
+    private let autocorrelation: UnsafeMutablePointer<Double>
+    private let lagWindow: UnsafeMutablePointer<Double>
+    private let lpc: UnsafeMutablePointer<Double>
+    private let lpcScratch: UnsafeMutablePointer<Double>
+    private let rootsRe: UnsafeMutablePointer<Double>
+    private let rootsIm: UnsafeMutablePointer<Double>
+    private var pending = 0                              // samples of the current hop already in `window`
+
+    // State.
+    private var noiseFloor: Float = -70
+    private var floorBlocks = SIMD8<Float>(repeating: -70)      // minima of the last eight 250 ms blocks
+    private var blockMinimum: Float = .infinity
+    private var blockHops = 0
+    static let floorBlockHops = 25
+    private var speechLevel: Float = -20
+    private var recentPeak: Float = -120
+    private var wasInstantVoice = false
+    private var hangoverLeft = 0
+    private var closureRun = 0                           // consecutive hops with closure dominant
+    private var sinceClosure = 100                       // hops since the last closure hop
+    private var f2History: SIMD4<Float> = .init(repeating: 1500)   // F2 of the last 4 sonorant hops (newest in lane 3)
+    private var labialness: Float = 1
+    private var transitionLabialness: Float = 1
+    private var smoothed = VisemeWeights(only: .sil)
+    private var jaw: Float = 0
+
+    // Coefficients.
+    private let attackAlpha: Float
+    private let releaseAlpha: Float
+    private let jawReleaseAlpha: Float
+    private let hangoverHops: Int
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        let hopSeconds = Double(Self.hopLength) / Double(Self.sampleRate)
+        attackAlpha = Smoothing.coefficient(timeConstant: configuration.attack, step: hopSeconds)
+        releaseAlpha = Smoothing.coefficient(timeConstant: configuration.visemeRelease, step: hopSeconds)
+        jawReleaseAlpha = Smoothing.coefficient(timeConstant: configuration.jawRelease, step: hopSeconds)
+        hangoverHops = Int((configuration.hangover / hopSeconds).rounded())
+
+        let w = Self.windowLength, n = Self.fftSize, p = Self.lpcOrder
+        window = .allocate(capacity: w + 1)
+        hamming = .allocate(capacity: w)
+        re = .allocate(capacity: n)
+        im = .allocate(capacity: n)
+        power = .allocate(capacity: n / 2 + 1)
+        emphasised = .allocate(capacity: w)
+        autocorrelation = .allocate(capacity: p + 1)
+        lagWindow = .allocate(capacity: p + 1)
+        lpc = .allocate(capacity: p + 1)
+        lpcScratch = .allocate(capacity: p + 1)
+        rootsRe = .allocate(capacity: p)
+        rootsIm = .allocate(capacity: p)
+        for i in 0..<w { hamming[i] = Float(0.54 - 0.46 * cos(2 * Double.pi * Double(i) / Double(w - 1))) }
+        // Gaussian lag window, 50 Hz bandwidth: smooths the LPC envelope so that harmonics of a
+        // high voice are not taken for formants.
+        for k in 0...p {
+            let x = 2 * Double.pi * 50 * Double(k) / Double(Self.sampleRate)
+            lagWindow[k] = exp(-0.5 * x * x)
+        }
+        reset()
+    }
+
+    deinit {
+        window.deallocate(); hamming.deallocate(); re.deallocate(); im.deallocate(); power.deallocate()
+        emphasised.deallocate(); autocorrelation.deallocate(); lagWindow.deallocate(); lpc.deallocate()
+        lpcScratch.deallocate(); rootsRe.deallocate(); rootsIm.deallocate()
+    }
+
+    /// Forgets all audio: the next sample is time 0, adaptive levels start again.
+    public func reset() {
+        window.initialize(repeating: 0, count: Self.windowLength + 1)
+        pending = 0
+        sampleCount = 0
+        noiseFloor = configuration.initialNoiseFloor
+        floorBlocks = SIMD8(repeating: configuration.initialNoiseFloor - 2)
+        blockMinimum = .infinity
+        blockHops = 0
+        speechLevel = configuration.initialSpeechLevel
+        recentPeak = -120
+        wasInstantVoice = false
+        hangoverLeft = 0
+        closureRun = 0
+        sinceClosure = 100
+        f2History = .init(repeating: 1500)
+        labialness = 1
+        transitionLabialness = 1
+        smoothed = VisemeWeights(only: .sil)
+        jaw = 0
+        features = Features()
+        features.noiseFloorDB = noiseFloor
+        features.speechLevelDB = speechLevel
+        lastFrame = .silence()
+    }
+
+    /// Analyses 16 kHz mono samples (full scale ±1); calls `onFrame` once for every completed
+    /// 10 ms hop, in order. Samples of an incomplete hop are kept for the next call.
+    public func process(_ samples: UnsafeBufferPointer<Float>, _ onFrame: (SpeechFrame) -> Void) {
+        let w = Self.windowLength, h = Self.hopLength
+        var i = 0
+        while i < samples.count {
+            let take = min(h - pending, samples.count - i)
+            // The hop being filled occupies window[w + 1 − h + pending …].
+            let dst = window + (w + 1 - h + pending)
+            for j in 0..<take { dst[j] = samples[i + j] }
+            pending += take
+            i += take
+            sampleCount += take
+            if pending == h {
+                let frame = analyseHop()
+                lastFrame = frame
+                onFrame(frame)
+                // Shift the window by one hop, keeping the newest w + 1 − h samples.
+                window.update(from: window + h, count: w + 1 - h)
+                pending = 0
+            }
+        }
+    }
+
+    /// Convenience: analyses an array and returns its frames (allocates).
+    public func process(_ samples: [Float]) -> [SpeechFrame] {
+        var frames: [SpeechFrame] = []
+        frames.reserveCapacity(samples.count / Self.hopLength + 1)
+        samples.withUnsafeBufferPointer { process($0) { frames.append($0) } }
+        return frames
+    }
+
+    // MARK: - One hop
+
+    private func analyseHop() -> SpeechFrame {
+        let w = Self.windowLength, h = Self.hopLength, n = Self.fftSize
+        let x = window + 1   // the analysis window; x[-1] is the sample before it
+        var f = features
+
+        // 1. Level of the newest hop.
+        var sumSquares: Float = 0
+        for j in (w - h)..<w { sumSquares += x[j] * x[j] }
+        let level = max(-120, 10 * log10(sumSquares / Float(h) + 1e-12))
+        f.levelDB = level
+
+        // Zero-crossing rate over the window.
+        var crossings = 0
+        for j in 1..<w where (x[j] >= 0) != (x[j - 1] >= 0) { crossings += 1 }
+        f.zeroCrossingRate = Float(crossings) / Float(w - 1)
+
+        // 2. Spectrum.
+        for j in 0..<w { re[j] = x[j] * hamming[j] }
+        for j in w..<n { re[j] = 0 }
+        im.initialize(repeating: 0, count: n)
+        fft.forward(real: re, imaginary: im)
+        for k in 0...(n / 2) { power[k] = re[k] * re[k] + im[k] * im[k] }
+        let binHz = Float(Self.sampleRate) / Float(n)
+        func bin(_ hz: Float) -> Int { Int((hz / binHz).rounded()) }
+        var total: Float = 1e-12, below1k: Float = 1e-12, band1to5: Float = 1e-12
+        var above2k5: Float = 1e-12, above4k5: Float = 1e-12, centroidNum: Float = 0, centroidDen: Float = 1e-12
+        var below500: Float = 1e-12, band500to3k: Float = 1e-12
+        let k60 = bin(60), k500 = bin(500), k1k = bin(1000), k2k5 = bin(2500), k3k = bin(3000), k4k5 = bin(4500), k5k = bin(5000)
+        for k in k60...(n / 2) {
+            let p = power[k]
+            total += p
+            if k < k500 { below500 += p } else if k < k3k { band500to3k += p }
+            if k < k1k { below1k += p } else {
+                centroidNum += p * Float(k) * binHz
+                centroidDen += p
+                if k < k5k { band1to5 += p }
+            }
+            if k >= k2k5 { above2k5 += p }
+            if k >= k4k5 { above4k5 += p }
+        }
+        f.highLowDB = 10 * log10(band1to5 / below1k)
+        f.lowMidDB = 10 * log10(below500 / band500to3k)
+        f.highFraction = above2k5 / total
+        f.sibilantFraction = above4k5 / above2k5
+        f.centroid = centroidNum / centroidDen
+        var logSum: Float = 0, linSum: Float = 0
+        let kLo = bin(250), kHi = bin(7500)
+        let floorPower = total * 1e-9 + 1e-20
+        for k in kLo...kHi {
+            let p = power[k] + floorPower
+            logSum += log(p)
+            linSum += p
+        }
+        let count = Float(kHi - kLo + 1)
+        f.flatness = min(1, exp(logSum / count) / (linSum / count))
+
+        // 3. Formants (only when there is something to analyse).
+        var windowEnergy: Float = 0
+        for j in 0..<w { windowEnergy += x[j] * x[j] }
+        let windowLevel = 10 * log10(windowEnergy / Float(w) + 1e-12)
+        var haveFormants = false
+        var f1: Float = 0, f2: Float = 0, f3: Float = 0
+        if windowLevel > -70 {
+            (f1, f2, f3, haveFormants) = formants(x)
+        }
+
+        // 4. Voice activity.
+        // Noise floor: minimum statistics — the lowest 10 ms level of the last 2 s (eight
+        // 250 ms blocks), plus 2 dB for the spread of a noise level about its mean.
+        blockMinimum = min(blockMinimum, level)
+        blockHops += 1
+        if blockHops == Self.floorBlockHops {
+            floorBlocks = SIMD8(floorBlocks[1], floorBlocks[2], floorBlocks[3], floorBlocks[4],
+                                floorBlocks[5], floorBlocks[6], floorBlocks[7], blockMinimum)
+            blockMinimum = .infinity
+            blockHops = 0
+        }
+        noiseFloor = max(min(floorBlocks.min(), blockMinimum) + 2, -100)
+        f.noiseFloorDB = noiseFloor
+        let snr = level - noiseFloor
+        let energyVoice = level > configuration.absoluteThreshold && snr > (wasInstantVoice ? 8 : 12)
+        let speechLike = f.flatness < 0.45 || f.zeroCrossingRate > 0.25 || snr > 25
+        let instantVoice = energyVoice && speechLike
+        wasInstantVoice = instantVoice
+        f.instantVoice = instantVoice
+        if instantVoice { hangoverLeft = hangoverHops } else if hangoverLeft > 0 { hangoverLeft -= 1 }
+        let voiceActive = instantVoice || hangoverLeft > 0
+
+        // Peak level (for dips).
+        recentPeak = max(level, recentPeak - 0.6)
+        let dip = max(0, recentPeak - level)
+        f.dipDB = dip
+
+        // 5. Sound classes.
+        let reference = max(recentPeak, speechLevel)
+        let referenceDip = max(0, reference - level)
+        var silence: Float = 0, closure: Float = 0, fricative: Float = 0, sonorant: Float = 0
+        var murmur: Float = 0, nearSilence: Float = 0
+        if !voiceActive {
+            silence = 1
+        } else {
+            // Stop closure: near silence inside an utterance.
+            nearSilence = Self.ramp(level, from: noiseFloor + 14, to: noiseFloor + 6)
+                * Self.ramp(dip, from: 10, to: 20)
+            // Voice bar / nasal murmur: a voiced dip below the vowels around it, with only low
+            // frequencies or a low first formant.
+            let lowOnly = Self.ramp(f.highLowDB, from: -12, to: -18)
+            let lowFormant = haveFormants ? Self.ramp(f1, from: 420, to: 340) * Self.ramp(f2, from: 1950, to: 1800) : 0
+            let lowSpectrum = Self.ramp(f.lowMidDB, from: 5, to: 8) * Self.ramp(f.highFraction, from: 0.04, to: 0.015)
+            let nasal = max(lowFormant, lowSpectrum)
+            let voiced = Self.ramp(f.zeroCrossingRate, from: 0.2, to: 0.12) * Self.ramp(f.highFraction, from: 0.3, to: 0.15)
+            let audible = Self.ramp(level, from: noiseFloor + 14, to: noiseFloor + 24)
+            murmur = Self.ramp(referenceDip, from: 4, to: 9) * max(lowOnly, nasal) * voiced * audible
+            closure = max(nearSilence, murmur)
+            // Sounds far below the speech level (echoes, breath, a distant voice) do not articulate.
+            let present = Self.ramp(level, from: speechLevel - 40, to: speechLevel - 30)
+            let hissy = Self.ramp(f.highFraction, from: 0.35, to: 0.6)
+            silence = (1 - closure) * (1 - present)
+            fricative = (1 - closure) * present * hissy
+            sonorant = (1 - closure) * present * (1 - hissy)
+        }
+        f.silence = silence; f.closure = closure; f.fricative = fricative; f.sonorant = sonorant
+        if instantVoice && closure < 0.5 {
+            if level > speechLevel { speechLevel += 0.3 * (level - speechLevel) } else { speechLevel -= 0.02 }
+        }
+        speechLevel = max(speechLevel, max(noiseFloor + 15, configuration.absoluteThreshold))
+        f.speechLevelDB = speechLevel
+
+        // Formant memory and labial cue: F2 falling into a closure suggests lips; a murmur's own
+        // F2 tells m (about 1 kHz) from n (about 1.6 kHz).
+        if haveFormants {
+            f.f1 = f1; f.f2 = f2; f.f3 = f3
+            if sonorant > 0.5 {
+                f2History = SIMD4(f2History[1], f2History[2], f2History[3], f2)
+            }
+        }
+        if closure > 0.5 {
+            if closureRun == 0 {
+                // Slope over the last sonorant hops (Hz per hop): labials pull F2 down.
+                let slope = (f2History[3] - f2History[0]) / 3
+                transitionLabialness = Self.ramp(slope, from: 20, to: -30)
+            }
+            closureRun += 1
+            sinceClosure = 0
+        } else {
+            closureRun = 0
+            sinceClosure += 1
+        }
+        if murmur > 0.5 {
+            // The murmur's own second resonance when a low first one was found; else unknown.
+            let formantCue = haveFormants && f1 < 450 && f2 < 2500 ? Self.ramp(f2, from: 1500, to: 1250) : 0.5
+            labialness = 0.25 * transitionLabialness + 0.75 * formantCue
+        } else if closure > 0.5 && closureRun == 1 {
+            labialness = 0.35 + 0.65 * transitionLabialness
+        }
+
+        // 6. Raw visemes.
+        var raw = VisemeWeights()
+        raw[.sil] = silence
+        if closure > 0 {
+            // Lips for labials; a nasal murmur that is not labial is n (nn); a silent closure
+            // that is not labial shows as a closed, relaxed mouth (sil) until its burst.
+            let murmurShare = murmur / max(murmur + nearSilence, 1e-6)
+            raw[.pp] += closure * labialness
+            let rest = closure * (1 - labialness)
+            raw[.nn] += rest * murmurShare
+            raw[.sil] += rest * (1 - murmurShare)
+        }
+        // A release just after a closure (the burst and its aspiration or frication): part of
+        // the frame goes to the place of articulation read from the burst's spectrum.
+        var fricativeLeft = fricative, sonorantLeft = sonorant
+        if sinceClosure > 0 && sinceClosure <= 3 && fricative + sonorant > 0 {
+            let share = 0.6 * (1 - Float(sinceClosure - 1) / 3)
+            let burst = (fricative + sonorant) * share
+            fricativeLeft *= 1 - share
+            sonorantLeft *= 1 - share
+            let high = Self.ramp(f.centroid, from: 2800, to: 3800)
+            raw[.dd] += burst * high
+            raw[.pp] += burst * (1 - high) * labialness
+            raw[.kk] += burst * (1 - high) * (1 - labialness)
+        }
+        if fricativeLeft > 0 {
+            let strong = Self.ramp(referenceDip, from: 20, to: 12)      // sibilants are loud, f/th weak
+            let sibilant = Self.ramp(f.sibilantFraction, from: 0.5, to: 0.7)
+            let dental = Self.ramp(f.sibilantFraction, from: 0.6, to: 0.8)
+            raw[.ss] += fricativeLeft * strong * sibilant
+            raw[.ch] += fricativeLeft * strong * (1 - sibilant)
+            raw[.ff] += fricativeLeft * (1 - strong) * (1 - dental)
+            raw[.th] += fricativeLeft * (1 - strong) * dental
+        }
+        if sonorantLeft > 0 {
+            vowelWeights(f1: f.f1, f2: f.f2, f3: f.f3, total: sonorantLeft, into: &raw)
+        }
+        f.raw = raw
+
+        // 7. Jaw target.
+        let relative = Self.clamp01((level - (speechLevel - configuration.loudnessRange)) / configuration.loudnessRange)
+        let loudness = relative * relative
+        var openness: Float = 0
+        for v in 1..<Viseme.count { openness += raw[v] * Self.jawOpenness[v] }
+        // Sonorants open with F1 rather than with their viseme's table value.
+        var vowelShare: Float = 0
+        for v in Viseme.rr.rawValue...Viseme.ou.rawValue { vowelShare += raw[v] }
+        if vowelShare > 0 {
+            var tableShare: Float = 0
+            for v in Viseme.rr.rawValue...Viseme.ou.rawValue { tableShare += raw[v] * Self.jawOpenness[v] }
+            openness += vowelShare * (0.25 + 0.75 * Self.clamp01((f.f1 - 250) / 450)) - tableShare
+        }
+        let jawTarget = voiceActive ? loudness * openness : 0
+        f.jawTarget = jawTarget
+
+        // Smoothing.
+        for v in 0..<Viseme.count {
+            let target = raw[v], current = smoothed[v]
+            smoothed[v] = current + (target > current ? attackAlpha : releaseAlpha) * (target - current)
+        }
+        jaw += (jawTarget > jaw ? attackAlpha : jawReleaseAlpha) * (jawTarget - jaw)
+        if jaw < 1e-6 { jaw = 0 }
+        var output = smoothed
+        let sum = output.sum
+        if sum > 0 { output.storage /= SIMD16(repeating: sum) } else { output = VisemeWeights(only: .sil) }
+
+        features = f
+        return SpeechFrame(time: Double(sampleCount) / Double(Self.sampleRate), levelDB: level,
+                           voiceActive: voiceActive, jawOpen: min(1, max(0, jaw)), weights: output)
+    }
+
+    // MARK: - Formants
+
+    private func formants(_ x: UnsafeMutablePointer<Float>) -> (Float, Float, Float, Bool) {
+        let w = Self.windowLength, p = Self.lpcOrder
+        for j in 0..<w {
+            emphasised[j] = Double(x[j] - 0.97 * x[j - 1]) * Double(hamming[j])
+        }
+        for lag in 0...p {
+            var acc = 0.0
+            for j in lag..<w { acc += emphasised[j] * emphasised[j - lag] }
+            autocorrelation[lag] = acc * lagWindow[lag]
+        }
+        guard autocorrelation[0] > 0 else { return (0, 0, 0, false) }
+        autocorrelation[0] *= 1.0001
+        let error = LinearPrediction.levinson(autocorrelation, order: p, into: lpc, scratch: lpcScratch)
+        guard error > 0 else { return (0, 0, 0, false) }
+        LinearPrediction.roots(lpc, order: p, rootsRe: rootsRe, rootsIm: rootsIm)
+        // Candidates: upper half-plane roots with a narrow bandwidth, sorted by frequency.
+        var candidates = SIMD8<Float>(repeating: .infinity)
+        var found = 0
+        let fs = Double(Self.sampleRate)
+        for k in 0..<p where rootsIm[k] > 0 {
+            let radius = (rootsRe[k] * rootsRe[k] + rootsIm[k] * rootsIm[k]).squareRoot()
+            let frequency = atan2(rootsIm[k], rootsRe[k]) * fs / (2 * Double.pi)
+            let bandwidth = -log(radius) * fs / Double.pi
+            guard frequency >= 150, frequency <= 5000, bandwidth < 600, found < 8 else { continue }
+            // Insertion into the sorted list.
+            var i = found
+            candidates[i] = Float(frequency)
+            while i > 0, candidates[i - 1] > candidates[i] {
+                let t = candidates[i - 1]; candidates[i - 1] = candidates[i]; candidates[i] = t
+                i -= 1
+            }
+            found += 1
+        }
+        var picked = SIMD3<Float>(repeating: 0)
+        var count = 0
+        for i in 0..<found where count < 3 {
+            let c = candidates[i]
+            if count == 0 && c < 200 { continue }
+            if count > 0 && c < picked[count - 1] + 150 { continue }
+            picked[count] = c
+            count += 1
+        }
+        guard count >= 2 else { return (0, 0, 0, false) }
+        if count == 2 { picked[2] = max(2500, picked[1] + 500) }
+        return (picked[0], picked[1], picked[2], true)
+    }
+
+    // MARK: - Tables
+
+    /// Vowel prototypes (F1, F2 in Hz; adult averages after Peterson & Barney / Hillenbrand):
+    /// `aa` (ɑ, ʌ, a) 730/1150, `E` (ɛ, æ, eɪ) 580/1800, `ih` (i, ɪ) 330/2150, `oh` (ɔ, oʊ)
+    /// 530/900, `ou` (u, ʊ) 340/900 and (fronted ʉː of modern English) 350/1550. Membership: exp(−d²/2) with d the distance in log
+    /// frequency, scaled by 0.22 (F1) and 0.18 (F2), normalised over the six. `RR` takes a share
+    /// ramping from 0 at F3 = 2100 Hz to 0.8 at F3 = 1700 Hz (r-colouring lowers F3).
+    static let vowelPrototypes: [(viseme: Viseme, f1: Float, f2: Float)] = [
+        (.aa, 730, 1150), (.e, 580, 1800), (.ih, 330, 2150), (.oh, 530, 900), (.ou, 340, 900), (.ou, 350, 1550),
+    ]
+
+    private func vowelWeights(f1: Float, f2: Float, f3: Float, total: Float, into raw: inout VisemeWeights) {
+        guard total > 0 else { return }
+        let l1 = log(max(f1, 150)), l2 = log(max(f2, 400))
+        var m = SIMD8<Float>(repeating: 0)
+        var sum: Float = 0
+        for (i, proto) in Self.vowelPrototypes.enumerated() {
+            let d1 = (l1 - log(proto.f1)) / 0.22
+            let d2 = (l2 - log(proto.f2)) / 0.18
+            m[i] = exp(-0.5 * (d1 * d1 + d2 * d2)) + 1e-6
+            sum += m[i]
+        }
+        let rhotic = 0.8 * Self.ramp(f3, from: 2100, to: 1700)
+        raw[.rr] += total * rhotic
+        let rest = total * (1 - rhotic) / sum
+        for (i, proto) in Self.vowelPrototypes.enumerated() { raw[proto.viseme] += rest * m[i] }
+    }
+
+    /// How far each viseme opens the jaw (0…1), in canonical order. Sonorants (`RR aa E ih oh
+    /// ou`) use F1 instead (see the type's documentation); their table values are the typical ones.
+    public static let jawOpenness: [Float] = [
+        0,     // sil
+        0,     // PP
+        0.10,  // FF
+        0.20,  // TH
+        0.30,  // DD
+        0.35,  // kk
+        0.25,  // CH
+        0.15,  // SS
+        0.25,  // nn
+        0.40,  // RR
+        1.00,  // aa
+        0.65,  // E
+        0.35,  // ih
+        0.70,  // oh
+        0.35,  // ou
+    ]
+
+    /// A ramp from 0 at `from` to 1 at `to` (either direction), clamped.
+    @inline(__always)
+    static func ramp(_ x: Float, from a: Float, to b: Float) -> Float {
+        clamp01((x - a) / (b - a))
+    }
+
+    @inline(__always)
+    static func clamp01(_ x: Float) -> Float { min(1, max(0, x)) }
+}
