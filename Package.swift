@@ -61,7 +61,7 @@ let package = Package(
             ]
         ),
 
-        .executableTarget(name: "splatctl", dependencies: ["SplatProtocol", "ZeroMQ", "FrameEncoder", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "splatctl", dependencies: ["SplatProtocol", "ZeroMQ", "FrameEncoder", "Animator", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Tests.
         .testTarget(name: "SplatIOTests", dependencies: ["SplatIO"], resources: [.copy("Fixtures")]),

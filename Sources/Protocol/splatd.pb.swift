@@ -1317,6 +1317,9 @@ public nonisolated struct Splatd_V1_DaemonStatus: Sendable {
 
   public var renderThreads: UInt32 = 0
 
+  /// undecodable, or for an unknown avatar
+  public var audioChunksMalformed: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3475,7 +3478,7 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DaemonStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3493,6 +3496,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
       case 8: try { try decoder.decodeSingularDoubleField(value: &self.cpuSeconds) }()
       case 9: try { try decoder.decodeSingularUInt64Field(value: &self.rssBytes) }()
       case 10: try { try decoder.decodeSingularUInt32Field(value: &self.renderThreads) }()
+      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.audioChunksMalformed) }()
       default: break
       }
     }
@@ -3529,6 +3533,9 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
     if self.renderThreads != 0 {
       try visitor.visitSingularUInt32Field(value: self.renderThreads, fieldNumber: 10)
     }
+    if self.audioChunksMalformed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.audioChunksMalformed, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3543,6 +3550,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
     if lhs.cpuSeconds != rhs.cpuSeconds {return false}
     if lhs.rssBytes != rhs.rssBytes {return false}
     if lhs.renderThreads != rhs.renderThreads {return false}
+    if lhs.audioChunksMalformed != rhs.audioChunksMalformed {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

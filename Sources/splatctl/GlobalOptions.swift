@@ -11,6 +11,8 @@ struct GlobalOptions: ParsableArguments {
     static let defaultFrames = "tcp://127.0.0.1:5557"
     /// The default drive endpoint (splatd's default SUB).
     static let defaultDrive = "tcp://127.0.0.1:5556"
+    /// The default audio endpoint (splatd's default PULL).
+    static let defaultAudio = "tcp://127.0.0.1:5558"
 
     @Option(name: .long, help: ArgumentHelp("The daemon's control endpoint (ROUTER).", valueName: "endpoint"))
     var control: String = GlobalOptions.defaultControl
@@ -24,6 +26,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("The daemon's drive endpoint (SUB).", valueName: "endpoint"))
     var drive: String = GlobalOptions.defaultDrive
+
+    @Option(name: .long, help: ArgumentHelp("The daemon's audio endpoint (PULL).", valueName: "endpoint"))
+    var audio: String = GlobalOptions.defaultAudio
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for each control reply.", valueName: "seconds"))
     var timeout: Double = 10
@@ -51,7 +56,7 @@ struct GlobalOptions: ParsableArguments {
         guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
             throw ValidationError("--timeout must be a number of seconds above 0 (and at most 86400), got \(timeout)")
         }
-        for (name, endpoint) in [("--control", control), ("--drive", drive), ("--frames", frames)] {
+        for (name, endpoint) in [("--control", control), ("--drive", drive), ("--frames", frames), ("--audio", audio)] {
             guard endpoint.contains("://") else {
                 throw ValidationError("\(name) \(endpoint) is not an endpoint; use transport://address, e.g. tcp://127.0.0.1:5555")
             }

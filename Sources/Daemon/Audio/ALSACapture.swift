@@ -143,9 +143,10 @@ public final class ALSACapture: @unchecked Sendable {
         }
         pcm = handle
         lock.lock(); stats.running = true; lock.unlock()
+        let device = PCMHandle(pointer: handle)
         let t = Thread { [self] in
-            run(handle)
-            snd_pcm_close(handle)
+            run(device.pointer)
+            snd_pcm_close(device.pointer)
             lock.lock(); stats.running = false; pcm = nil; lock.unlock()
             done.signal()
         }
@@ -258,7 +259,13 @@ public final class ALSACapture: @unchecked Sendable {
     private static func sleep(until deadline: Double) {
         let seconds = deadline - MonotonicClock.now()
         guard seconds > 0 else { return }
-        var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        while nanosleep(&ts, &ts) != 0 && errno == EINTR {}
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
+}
+
+/// An open PCM, handed to the capture thread (which is then its only user).
+private struct PCMHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
 }

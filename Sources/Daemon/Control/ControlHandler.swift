@@ -66,8 +66,9 @@ final class ControlHandler: @unchecked Sendable {
             case .getStatus?:
                 response.daemonStatus = status()
             case .setMixing(let m)?:
-                guard registry.avatar(m.avatarID) != nil else { throw ControlError.notFound("no avatar \(Identifier.quoted(m.avatarID))") }
-                throw ControlError.invalid("set_mixing takes effect only with an audio source, which this daemon does not run yet")
+                guard let slot = registry.avatar(m.avatarID) else { throw ControlError.notFound("no avatar \(Identifier.quoted(m.avatarID))") }
+                slot.setMixing(try AudioMixing(m.mixing))
+                response.avatar = slot.info
             case nil:
                 throw ControlError.invalid("the request has no body (ping, load_avatar, open_stream, …)")
             }
@@ -113,7 +114,8 @@ final class ControlHandler: @unchecked Sendable {
             let start = MonotonicClock.now()
             do {
                 let avatar = try loader.load(path: path, rigPath: rig)
-                let slot = AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start)
+                let slot = AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start,
+                                  holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds)
                 registry.endLoad(id, slot)
                 response.avatar = slot.info
                 logger.info("loaded avatar \(id) from \(path): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", slot.loadSeconds * 1000)) ms")
@@ -217,7 +219,8 @@ final class ControlHandler: @unchecked Sendable {
         let avatar = try loader.load(path: try loader.checkPath(path, field: "path"),
                                      rigPath: try rigPath.map { try loader.checkPath($0, field: "rig") })
         guard registry.beginLoad(id, replace: true) else { throw ControlError.alreadyExists(id) }
-        registry.endLoad(id, AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start))
+        registry.endLoad(id, AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start,
+                                  holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds))
         logger.info("loaded avatar \(id) (\(path)): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", (MonotonicClock.now() - start) * 1000)) ms")
     }
 }

@@ -92,6 +92,16 @@ struct DriveChannel: Sendable {
         return shown
     }
 
+    /// How much the tracker is present at `now`: 1 while live or holding, falling to 0 while
+    /// easing back to neutral, 0 when idle.
+    func presence(at now: Double) -> Float {
+        guard let last = lastReceivedTime else { return 0 }
+        let age = now - last
+        if age <= holdSeconds { return 1 }
+        let t = Float(min(1, max(0, (age - holdSeconds) / easeSeconds)))
+        return 1 - t * t * (3 - 2 * t)
+    }
+
     /// Drive frames per second over the last seconds.
     func rate(at now: Double) -> Double { rate.rate(at: now) }
 

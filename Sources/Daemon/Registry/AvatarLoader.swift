@@ -10,13 +10,9 @@ struct AvatarLoader: Sendable {
 
     /// When not empty, the only folders (resolved) avatars may be loaded from.
     let roots: [String]
-    let hold: Double
-    let ease: Double
 
-    init(roots: [String], hold: Double, ease: Double) {
+    init(roots: [String]) {
         self.roots = roots.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path }
-        self.hold = hold
-        self.ease = ease
     }
 
     /// Validates a client-supplied path and returns it resolved (symlinks followed).

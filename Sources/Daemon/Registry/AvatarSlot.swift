@@ -10,8 +10,13 @@ final class AvatarSlot: @unchecked Sendable {
     let loadSeconds: Double
     private let lock = NSLock()
     private var drive = DriveChannel()
+    private var audio = AudioChannel()
+    private var mixing = AudioMixing()
 
-    init(id: String, path: String, avatar: any DaemonAvatar, loadSeconds: Double) {
+    init(id: String, path: String, avatar: any DaemonAvatar, loadSeconds: Double,
+         holdSeconds: Double = 0.5, easeSeconds: Double = 1.0) {
+        drive.holdSeconds = holdSeconds
+        drive.easeSeconds = easeSeconds
         self.id = id
         self.path = path
         self.avatar = avatar
@@ -40,11 +45,37 @@ final class AvatarSlot: @unchecked Sendable {
         try drive.receive(frame, now: now, receivedUs: receivedUs)
     }
 
-    /// The drive values to show at `now`, and which drive frame they come from.
+    /// Feeds an audio chunk (wire or ALSA); throws (and counts) when it is invalid.
+    func receiveAudio(_ chunk: Splatd_V1_AudioChunk, now: Double, source: String = "wire") throws {
+        lock.lock(); defer { lock.unlock() }
+        try audio.receive(chunk, now: now, source: source)
+    }
+
+    /// Counts an ALSA xrun against this avatar's audio.
+    func countAudioXrun() {
+        lock.lock(); audio.countXrun(); lock.unlock()
+    }
+
+    /// Sets which source owns which part of the face.
+    func setMixing(_ m: AudioMixing) {
+        lock.lock(); mixing = m; lock.unlock()
+    }
+
+    /// The drive values to show at `now` (tracker and audio mixed), and which drive frame and
+    /// audio chunk they come from.
     func driveSnapshot(at now: Double) -> DriveSnapshot {
         lock.lock(); defer { lock.unlock() }
-        return DriveSnapshot(values: drive.values(at: now), sequence: drive.lastSequence,
-                             senderTimeUs: drive.lastSenderTimeUs, receivedUs: drive.lastReceivedUs)
+        var values = drive.values(at: now)
+        var audioSequence: UInt64 = 0, audioSenderTimeUs: UInt64 = 0
+        if let (frame, influence) = audio.advance(to: now) {
+            mixing.apply(frame, influence: influence, trackerPresence: drive.presence(at: now), to: &values)
+            audioSequence = audio.currentSequence
+            audioSenderTimeUs = audio.currentSenderTimeUs
+            audio.noteShown(nowUs: wallClockMicroseconds())
+        }
+        return DriveSnapshot(values: values, sequence: drive.lastSequence, senderTimeUs: drive.lastSenderTimeUs,
+                             receivedUs: drive.lastReceivedUs, audioSequence: audioSequence,
+                             audioSenderTimeUs: audioSenderTimeUs)
     }
 
     func status(at now: Double) -> Splatd_V1_AvatarStatus {
@@ -58,6 +89,7 @@ final class AvatarSlot: @unchecked Sendable {
         s.lastDriveSequence = drive.lastSequence
         s.lastDriveAgeMs = (drive.age(at: now) ?? -0.001) * 1000
         s.driveRateHz = drive.rate(at: now)
+        if audio.hasReceived { s.audio = [audio.status()] }
         return s
     }
 }
@@ -68,4 +100,6 @@ struct DriveSnapshot: Sendable {
     var sequence: UInt64
     var senderTimeUs: UInt64
     var receivedUs: UInt64
+    var audioSequence: UInt64 = 0
+    var audioSenderTimeUs: UInt64 = 0
 }

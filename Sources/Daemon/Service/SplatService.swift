@@ -35,8 +35,7 @@ public final class SplatService: @unchecked Sendable {
         self.logger = logger
         context = try ZMQContext()
         outbox = try Outbox()
-        let loader = AvatarLoader(roots: configuration.avatarRoots,
-                                  hold: configuration.holdSeconds, ease: configuration.easeSeconds)
+        let loader = AvatarLoader(roots: configuration.avatarRoots)
         handler = ControlHandler(registry: registry, outbox: outbox, configuration: configuration, loader: loader, logger: logger)
         io = try IOLoop(context: context, configuration: configuration, registry: registry, outbox: outbox,
                         handler: handler, logger: logger)
@@ -45,7 +44,10 @@ public final class SplatService: @unchecked Sendable {
         handler.scheduler = scheduler
         let io = self.io
         handler.subscriberCount = { io.subscribers(of: $0) }
-        handler.extraStatus = { $0.driveFramesMalformed = io.malformedDriveFrames }
+        handler.extraStatus = {
+            $0.driveFramesMalformed = io.malformedDriveFrames
+            $0.audioChunksMalformed = io.malformedAudioChunks
+        }
     }
 
     /// Binds the endpoints, loads the demo avatar and the default stream if configured, and

@@ -70,11 +70,11 @@ final class FrameScheduler: @unchecked Sendable {
             let now = MonotonicClock.now()
             let watched = registry.allStreams.filter { $0.subscribers > 0 }
             // A new drive frame pulls the stream's next tick forward (but never closer than
-            // half a period to the previous frame): frames follow the tracker's phase, which
-            // saves up to a frame period of latency without exceeding the stream's rate much.
+            // three quarters of a period to the previous frame): frames follow the tracker's
+            // phase, which saves up to a frame period of latency, and the rate stays near fps.
             for stream in watched where stream.takeDriveArrived() {
                 let period = 1 / Double(stream.settings.fps)
-                stream.nextTick = min(stream.nextTick, max(now, stream.lastRender + 0.5 * period))
+                stream.nextTick = min(stream.nextTick, max(now, stream.lastRender + 0.75 * period))
             }
             let due = watched.filter { $0.nextTick <= now }.min { $0.nextTick < $1.nextTick }
             if let stream = due {
@@ -149,6 +149,8 @@ final class FrameScheduler: @unchecked Sendable {
                 $0.renderDoneUs = renderDoneUs
                 $0.encodeDoneUs = wallClockMicroseconds()
                 $0.gaussiansVisible = UInt32(clamping: report.visible)
+                $0.audioSequence = snapshot.audioSequence
+                $0.audioSenderTimeUs = snapshot.audioSenderTimeUs
             }
             stream.resources = resources
             stream.recordRender(renderSeconds: encodeStart - renderStart, encodeSeconds: encodeDone - encodeStart, skipped: skipped)

@@ -1,0 +1,55 @@
+import Animator
+import SplatProtocol
+
+/// Which source owns which part of the face when a tracker and audio drive one avatar.
+///
+/// The owner wins while it is active; when the owner is absent the other source fills in, and
+/// every hand-over is eased (audio's influence rises in 80 ms and falls in 200 ms, a tracker's
+/// presence fades over its ease time), so a source stopping never makes the face jump.
+struct AudioMixing: Sendable, Equatable {
+    var jawAndMouth: Splatd_V1_Source = .audio
+    var headPose: Splatd_V1_Source = .tracker
+    var eyesAndBrows: Splatd_V1_Source = .tracker
+
+    init() {}
+
+    init(_ m: Splatd_V1_Mixing) throws {
+        for s in [m.jawAndMouth, m.headPose, m.eyesAndBrows] {
+            if case .UNRECOGNIZED(let raw) = s { throw ControlError.invalid("unknown mixing source \(raw)") }
+        }
+        jawAndMouth = m.jawAndMouth
+        headPose = m.headPose
+        eyesAndBrows = m.eyesAndBrows
+    }
+
+    var message: Splatd_V1_Mixing {
+        .with { $0.jawAndMouth = jawAndMouth; $0.headPose = headPose; $0.eyesAndBrows = eyesAndBrows }
+    }
+
+    /// ARKit indices of the eyes and brows (blinks, gaze, squint, wide, brow shapes).
+    private static let eyesAndBrowsIndices: [Int] = Array(0...13) + Array(41...45)
+
+    /// Mixes a speech frame into tracker values.
+    func apply(_ frame: SpeechFrame, influence: Float, trackerPresence: Float, to values: inout DriveValues) {
+        let mouth = jawAndMouth == .audio ? influence : influence * (1 - trackerPresence)
+        if mouth > 0 {
+            let weights = VisemeMapping.arkitWeights(for: frame)
+            for i in VisemeMapping.arkitSpeechIndices {
+                values.arkit[i] += (weights[i] - values.arkit[i]) * mouth
+            }
+            let (jaw, _) = VisemeMapping.flame(for: frame, table: nil)
+            values.jaw += (jaw - values.jaw) * mouth
+        }
+        // Audio has no head pose or gaze of its own: owning them means holding them still.
+        if headPose == .audio {
+            values.rotation *= 1 - influence
+            values.neck *= 1 - influence
+            values.translation *= 1 - influence
+        }
+        if eyesAndBrows == .audio {
+            for i in Self.eyesAndBrowsIndices { values.arkit[i] *= 1 - influence }
+            values.leftEye *= 1 - influence
+            values.rightEye *= 1 - influence
+        }
+    }
+}

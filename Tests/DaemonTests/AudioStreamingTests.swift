@@ -1,0 +1,128 @@
+import Animator
+import Daemon
+import FrameEncoder
+import Foundation
+import SplatProtocol
+import XCTest
+import ZeroMQ
+
+/// Speech over the wire moves the demo head's mouth; silence closes it again.
+final class AudioStreamingTests: XCTestCase {
+    private func speechWAV() throws -> WAVFile {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-speech-\(getpid()).wav")
+        let espeak = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let espeak else { throw XCTSkip("espeak-ng is not installed (scripts/bootstrap installs it)") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: espeak)
+        p.arguments = ["-w", url.path, "Papa bought a big banana, and mama ate it all."]
+        try p.run()
+        p.waitUntilExit()
+        return try WAVFile(contentsOf: url)
+    }
+
+    /// Mean absolute difference of the mouth region (lower centre of the face) between images.
+    private func mouthDifference(_ a: DecodedImage, _ b: DecodedImage) -> Double {
+        var sum = 0, n = 0
+        for y in 72..<104 {
+            for x in 48..<80 {
+                for c in 0..<3 {
+                    let i = (y * a.width + x) * 3 + c
+                    sum += abs(Int(a.pixels[i]) - Int(b.pixels[i]))
+                    n += 1
+                }
+            }
+        }
+        return Double(sum) / Double(n)
+    }
+
+    func testSpeechOverTheWireMovesTheMouth() throws {
+        let wav = try speechWAV()
+        let d = try DaemonHarness()
+        try d.ok {
+            $0.openStream = .with { $0.streamID = "talk"; $0.avatarID = "demo"; $0.width = 128; $0.height = 128; $0.codec = .png }
+        }
+        let sub = try d.subscriber(["frames/talk"])
+        let neutral = try PNGDecoder.decode(try XCTUnwrap(try sub.nextFrame(topic: "frames/talk")).image)
+        // The undriven head sways a little (idle motion): measure how much that alone moves
+        // the mouth region.
+        var idle = 0.0
+        let idleEnd = Date().addingTimeInterval(0.6)
+        while Date() < idleEnd, let f = try sub.nextFrame(topic: "frames/talk") {
+            idle = max(idle, mouthDifference(neutral, try PNGDecoder.decode(f.image)))
+        }
+
+        let push = try d.context.socket(.push)
+        try push.set(.linger, .seconds(2))
+        try push.connect(d.endpoints.audio)
+        let chunk = wav.sampleRate / 50
+        let chunks = (wav.frameCount + chunk - 1) / chunk
+        // Paced like a live microphone, from another thread, while this one watches.
+        let sender = Thread {
+            let start = Date()
+            for k in 0..<chunks {
+                let range = (k * chunk)..<min(wav.frameCount, (k + 1) * chunk)
+                let message = Splatd_V1_AudioChunk.with {
+                    $0.avatarID = "demo"; $0.sequence = UInt64(k + 1); $0.senderTimeUs = wallClockMicroseconds()
+                    $0.sampleRate = UInt32(wav.sampleRate); $0.channels = 1
+                    $0.samplesS16Le = wav.samples[range].withUnsafeBufferPointer { Data(buffer: $0) }
+                    $0.endOfStream = k == chunks - 1
+                }
+                _ = try? push.send(message.wireBytes())
+                let due = start.addingTimeInterval(Double(k + 1) * 0.02)
+                Thread.sleep(until: due)
+            }
+        }
+        sender.start()
+        var during: [Double] = []
+        var sawAudio = false
+        let speechEnd = Date().addingTimeInterval(wav.duration + 0.1)
+        while Date() < speechEnd, let f = try sub.nextFrame(topic: "frames/talk") {
+            if f.meta.audioSequence > 0 { sawAudio = true }
+            during.append(mouthDifference(neutral, try PNGDecoder.decode(f.image)))
+        }
+        Thread.sleep(forTimeInterval: 0.6)
+        while (try? sub.receiveMultipart(dontWait: true)) ?? nil != nil {}
+        let after = mouthDifference(neutral, try PNGDecoder.decode(try XCTUnwrap(try sub.nextFrame(topic: "frames/talk")).image))
+
+        XCTAssertTrue(sawAudio, "frames carry the audio chunk they show")
+        let moving = during.filter { $0 > 6 }.count
+        XCTAssertGreaterThan(during.max() ?? 0, 15, "the mouth opens while speaking")
+        XCTAssertGreaterThan(moving, during.count / 4, "the mouth moves through the sentence (\(moving) of \(during.count) frames)")
+        XCTAssertLessThan(after, idle * 1.5 + 2, "the mouth closes after the speech (idle sway alone: \(idle))")
+
+        let audio = try XCTUnwrap(try d.ok { $0.getStatus = .init() }.daemonStatus.avatars.first { $0.info.avatarID == "demo" }?.audio.first)
+        XCTAssertEqual(audio.chunksReceived, UInt64(chunks))
+        XCTAssertEqual(audio.chunksDropped, 0)
+        XCTAssertEqual(audio.source, "wire")
+        XCTAssertGreaterThan(audio.latencyMs, 0)
+    }
+
+    func testBadAudioChunksAreCountedAndDropped() throws {
+        let d = try DaemonHarness()
+        let push = try d.context.socket(.push)
+        try push.set(.linger, .seconds(1))
+        try push.connect(d.endpoints.audio)
+        func chunk(_ body: (inout Splatd_V1_AudioChunk) -> Void) -> [UInt8] {
+            var c = Splatd_V1_AudioChunk()
+            c.avatarID = "demo"; c.sampleRate = 16000; c.channels = 1; c.samplesS16Le = Data(count: 640)
+            body(&c)
+            return c.wireBytes()
+        }
+        _ = try push.send([0xFF, 0x13, 0x00])                                            // garbage
+        _ = try push.send(chunk { $0.avatarID = "ghost" })                               // unknown avatar
+        _ = try push.send(chunk { $0.sampleRate = 3 })                                   // absurd rate
+        _ = try push.send(chunk { $0.channels = 6 })                                     // too many channels
+        _ = try push.send(chunk { $0.samplesS16Le = Data(count: 641) })                  // odd byte count
+        _ = try push.send(chunk { $0.sequence = 5 })                                     // a good one
+        var status = Splatd_V1_DaemonStatus()
+        for _ in 0..<50 {
+            status = try d.ok { $0.getStatus = .init() }.daemonStatus
+            if status.avatars.first(where: { $0.info.avatarID == "demo" })?.audio.first?.chunksReceived == 1 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertEqual(status.audioChunksMalformed, 2)
+        let audio = try XCTUnwrap(status.avatars.first { $0.info.avatarID == "demo" }?.audio.first)
+        XCTAssertEqual(audio.chunksReceived, 1)
+        XCTAssertEqual(audio.chunksDropped, 3)
+    }
+}
