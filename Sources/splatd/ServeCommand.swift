@@ -17,7 +17,7 @@ struct ServeCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "JSON config file (keys as in docs/operations.md); flags override it.")
+    @Option(help: "JSON config file (keys in docs/operations.md); flags override it.")
     var config: String?
 
     @Option(help: "Control endpoint (ROUTER).") var control: String?
@@ -33,6 +33,12 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: "Only load avatars from below this folder (repeatable).")
     var avatarRoot: [String] = []
+
+    @Option(help: "ALSA capture device (e.g. hw:0, default) whose speech drives --audio-avatar.")
+    var audioDevice: String?
+
+    @Option(help: "The avatar the captured audio drives (default: demo).")
+    var audioAvatar: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -51,6 +57,8 @@ struct ServeCommand: ParsableCommand {
         if noDemo { configuration.loadDemo = false }
         if let renderThreads { configuration.renderThreads = renderThreads }
         if !avatarRoot.isEmpty { configuration.avatarRoots = avatarRoot }
+        if let audioDevice { configuration.audioDevice = audioDevice }
+        if let audioAvatar { configuration.audioAvatar = audioAvatar }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }

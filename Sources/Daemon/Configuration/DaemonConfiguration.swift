@@ -27,6 +27,10 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     /// Seconds the last pose is held after drive frames stop, then seconds to ease to neutral.
     public var holdSeconds = 0.5
     public var easeSeconds = 1.0
+    /// ALSA capture device whose audio drives `audioAvatar` (empty: no capture).
+    public var audioDevice = ""
+    /// The avatar the captured audio drives.
+    public var audioAvatar = "demo"
 
     public init() {}
 

@@ -18,6 +18,8 @@ final class ControlHandler: @unchecked Sendable {
     var scheduler: FrameScheduler?
     var subscriberCount: ((String) -> Int)?
     var extraStatus: ((inout Splatd_V1_DaemonStatus) -> Void)?
+    /// ALSA overruns so far, when capturing.
+    var captureXruns: (() -> UInt64)?
 
     private(set) var requests: UInt64 = 0
     private(set) var malformedRequests: UInt64 = 0
@@ -196,6 +198,13 @@ final class ControlHandler: @unchecked Sendable {
         s.version = SplatService.version
         s.uptimeSeconds = now - started
         s.avatars = registry.allAvatars.map { $0.status(at: now) }
+        if let xruns = captureXruns?() {
+            for i in s.avatars.indices {
+                for j in s.avatars[i].audio.indices where s.avatars[i].audio[j].source.hasPrefix("alsa:") {
+                    s.avatars[i].audio[j].xruns = xruns
+                }
+            }
+        }
         s.streams = registry.allStreams.map { stream in
             let settings = stream.settings
             let camera = registry.avatar(settings.avatarID).flatMap { try? settings.camera(headCentre: $0.avatar.headCentre) }

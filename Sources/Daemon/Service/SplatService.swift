@@ -27,6 +27,7 @@ public final class SplatService: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private let stateLock = NSLock()
     private var running = false
+    private var capture: ALSACapture?
 
     /// Creates the service and its sockets (nothing is bound yet).
     public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "splatd")) throws {
@@ -61,6 +62,7 @@ public final class SplatService: @unchecked Sendable {
                 _ = try handler.openAtStartup(.with { $0.streamID = "default"; $0.avatarID = "demo" })
             }
         }
+        if !configuration.audioDevice.isEmpty { try startCapture() }
         io.start()
         scheduler.start()
         stateLock.lock(); running = true; stateLock.unlock()
@@ -77,11 +79,43 @@ public final class SplatService: @unchecked Sendable {
         stateLock.unlock()
         guard wasRunning else { return }
         logger.info("stopping")
+        capture?.stop()
         scheduler.stop()
         io.stop()
         context.terminate()
         logger.info("stopped")
         stopped.signal()
+    }
+
+    /// Captures audio from the configured ALSA device into `audioAvatar`'s speech input.
+    private func startCapture() throws {
+        let device = configuration.audioDevice, avatarID = configuration.audioAvatar
+        guard registry.avatar(avatarID) != nil else {
+            throw ConfigurationError("audioAvatar \"\(avatarID)\" is not loaded at start-up (load the demo or choose another avatar)")
+        }
+        let registry = self.registry, logger = self.logger
+        var sequence: UInt64 = 0
+        let capture = ALSACapture(configuration: .init(device: device, bufferMicroseconds: 60_000), onChunk: { samples, rate, channels, _ in
+            sequence += 1
+            let chunk = Splatd_V1_AudioChunk.with {
+                $0.avatarID = avatarID
+                $0.sequence = sequence
+                $0.senderTimeUs = wallClockMicroseconds()
+                $0.sampleRate = UInt32(rate)
+                $0.channels = UInt32(channels)
+                $0.samplesS16Le = Data(buffer: samples)
+            }
+            // The avatar may have been unloaded (or replaced) meanwhile: look it up each time.
+            try? registry.avatar(avatarID)?.receiveAudio(chunk, now: MonotonicClock.now(), source: "alsa:\(device)")
+        }, onError: { error in
+            logger.warning("audio capture: \(error)")
+        })
+        do { try capture.start() } catch {
+            throw ConfigurationError("cannot capture audio from \(device): \(error)")
+        }
+        self.capture = capture
+        handler.captureXruns = { capture.statistics.xruns }
+        logger.info("capturing audio from \(device) into avatar \(avatarID)")
     }
 
     /// Blocks until `stop()` has finished.
