@@ -13,8 +13,8 @@ struct StreamBenchCommand: ParsableCommand {
         discussion: """
             Starts the daemon in this process on ephemeral loopback ports with the demo avatar, \
             then (1) publishes drive frames at 30 Hz to a 512² JPEG 30 fps stream and measures the \
-            time from a drive frame being sent to the first frame rendered from it being received; \
-            (2) opens 1, 2, 3 … 256² JPEG streams at 30 fps until one drops frames; (3) reports CPU \
+            time from a drive frame being sent to the first frame rendered from it being received, \
+            and the same for speech audio chunks; (2) opens 1, 2, 3 … 256² JPEG streams at 30 fps until one drops frames; (3) reports CPU \
             and RSS at idle and under load. Ends with one JSON line.
             """
     )
@@ -66,6 +66,15 @@ struct StreamBenchCommand: ParsableCommand {
         json["load_cpu_percent"] = latency.cpuPercent
         json["load_rss_mb"] = load.rssMB
         try client.close("lat")
+
+        // Speech: audio chunk sent → first frame showing it received.
+        try client.open(id: "speech", size: 512)
+        let speech = try client.measureAudioLatency(stream: "speech", seconds: min(seconds, 6))
+        print(String(format: "audio chunk sent → first frame showing it received (512² JPEG, 20 ms chunks, %d samples): p50 %.1f ms, p99 %.1f ms",
+                     speech.samples, speech.p50, speech.p99))
+        json["audio_latency_p50_ms"] = speech.p50
+        json["audio_latency_p99_ms"] = speech.p99
+        try client.close("speech")
 
         // 2. Concurrent 256² streams.
         var sustained = 0
@@ -203,6 +212,60 @@ private final class BenchClient {
         guard !s.isEmpty else { throw ValidationError("no frames received") }
         func q(_ p: Double) -> Double { s[min(s.count - 1, Int(p * Double(s.count - 1)))] }
         return Latency(p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s.last!, samples: s.count, cpuPercent: cpuPercent)
+    }
+
+    /// Streams a synthetic vowel-like signal (a buzz with formant-like partials, 3 syllables a
+    /// second) in real-time 20 ms chunks over PUSH and measures, for each frame showing a new
+    /// audio chunk, the time from that chunk's sending to the frame's arrival.
+    func measureAudioLatency(stream: String, seconds: Double) throws -> Latency {
+        let sub = try subscriber([Topic.frames(stream)])
+        let push = try context.socket(.push)
+        try push.set(.linger, .zero)
+        try push.connect(endpoints.audio)
+        Thread.sleep(forTimeInterval: 0.3)
+        var latencies: [Double] = []
+        var lastShown: UInt64 = 0
+        let rate = 16_000, chunk = 320
+        var sequence: UInt64 = 0
+        var phase = 0.0
+        let start = Self.wall()
+        let warmup = start + 1
+        while Self.wall() - start < seconds {
+            // Send every chunk that is due.
+            while Double(sequence) * 0.02 <= Self.wall() - start {
+                var samples = [Int16](repeating: 0, count: chunk)
+                for i in 0..<chunk {
+                    let t = Double(Int(sequence) * chunk + i) / Double(rate)
+                    let envelope = max(0, sin(2 * .pi * 1.5 * t))
+                    phase += 2 * .pi * 120 / Double(rate)
+                    let v = sin(phase) + 0.6 * sin(phase * 6) + 0.4 * sin(phase * 10)
+                    samples[i] = Int16(max(-32000, min(32000, 9000 * envelope * v)))
+                }
+                sequence += 1
+                let message = Splatd_V1_AudioChunk.with {
+                    $0.avatarID = "demo"; $0.sequence = sequence; $0.senderTimeUs = wallClockMicroseconds()
+                    $0.sampleRate = UInt32(rate); $0.channels = 1
+                    $0.samplesS16Le = samples.withUnsafeBufferPointer { Data(buffer: $0) }
+                }
+                _ = try push.send(message.wireBytes(), dontWait: true)
+            }
+            guard let parts = try sub.receiveMultipart(dontWait: true) else {
+                Thread.sleep(forTimeInterval: 0.001)
+                continue
+            }
+            guard parts.count == 3 else { continue }
+            let received = wallClockMicroseconds()
+            let meta = try Splatd_V1_FrameMeta(serializedBytes: parts[1])
+            if meta.audioSequence != lastShown && meta.audioSequence > 0 {
+                lastShown = meta.audioSequence
+                if Self.wall() > warmup { latencies.append(Double(received &- meta.audioSenderTimeUs) / 1000) }
+            }
+        }
+        push.close(); sub.close()
+        let s = latencies.sorted()
+        guard !s.isEmpty else { throw ValidationError("no frames showed audio") }
+        func q(_ p: Double) -> Double { s[min(s.count - 1, Int(p * Double(s.count - 1)))] }
+        return Latency(p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s.last!, samples: s.count, cpuPercent: 0)
     }
 
     func measureConcurrent(streams: [String], seconds: Double) throws -> (minFPS: Double, skipped: Int, cpuPercent: Double) {
