@@ -3,54 +3,84 @@ import Foundation
 /// Streaming, causal speech analysis: 16 kHz mono samples in, one ``SpeechFrame`` (level,
 /// voice activity, jaw opening, 15 viseme weights) out per 10 ms hop.
 ///
-/// ## Pipeline (per 10 ms hop)
+/// ## Measurements (per 10 ms hop)
 ///
-/// 1. **Level**: RMS of the newest 10 ms in dBFS (``SpeechFrame/levelDB``).
-/// 2. **Spectrum**: the newest 25 ms (400 samples), Hamming-windowed, zero-padded 512-point FFT →
-///    band energies: below 1 kHz, 1–5 kHz, above 2.5 kHz, above 4.5 kHz; spectral flatness
-///    (250–7500 Hz); the centroid above 1 kHz; zero-crossing rate of the window.
-/// 3. **Formants**: the same window pre-emphasised (1 − 0.97 z⁻¹), autocorrelation (lags 0…12,
-///    Gaussian lag window, −40 dB white-noise floor), Levinson–Durbin → order-12 LPC polynomial,
-///    its roots by the Aberth–Ehrlich iteration; roots with bandwidth < 600 Hz between 150 Hz and
-///    5 kHz are formant candidates; F1, F2, F3 are the lowest three (F1 ≥ 200 Hz).
-/// 4. **Voice activity** (``SpeechFrame/voiceActive``): the level must be 12 dB above an
-///    adaptive noise floor (8 dB once active) and above −60 dBFS, and the frame must look like
-///    speech: not noise-like (flatness < 0.45), or fricative-like (zero-crossing rate > 0.25), or
-///    well above the floor (25 dB). A hangover of 80 ms keeps the decision on after the last
-///    active frame (so short stop closures count as speech). The noise floor is a minimum
-///    statistic: the lowest 10 ms level of the last 2 s, + 2 dB (−70 dBFS is assumed until 2 s
-///    of audio have been heard; never below −100 dBFS): it drops at once and adapts upwards
-///    to a new steady noise within 2 s, while the pauses and closures of speech keep it low.
-/// 5. **Sound classes** (soft, summing to 1): silence (no voice activity), closure (inside an
-///    utterance, the level dips ≥ 8…16 dB below the recent peak with a low-frequency-only
-///    spectrum — voice bar, nasal murmur — or drops to near silence: a stop closure), fricative
-///    (energy above 2.5 kHz dominates), sonorant (the rest: vowels, glides, liquids).
-/// 6. **Visemes**: each class spreads its weight over visemes by the table in
-///    ``visemeModelDescription`` (vowels by the distance of (F1, F2) to five vowel prototypes,
-///    `RR` by a low F3; fricatives by where their energy lies; closures to `PP`, split with `nn`
-///    for nasal murmurs and with `DD`/`kk` when the preceding F2 did not fall; releases after a
-///    closure by the burst's spectrum). The raw weights are smoothed per viseme (attack 15 ms,
-///    release 40 ms) and normalised to sum 1.
-/// 7. **Jaw**: loudness × openness. Loudness maps the level from 30 dB below a tracked speech
-///    reference (the recent loud end of speech, −20 dBFS to start) to the reference onto 0…1
-///    (quadratic in dB, so quiet consonants open little); openness is the sound's own: for
-///    sonorants 0.25 + 0.75 × clamp((F1 − 250) / 450), for the other visemes a table value
-///    (`PP` 0, `FF` 0.1, …; see ``jawOpenness``). Smoothed with attack 15 ms, release 30 ms; in
-///    silence the target is 0, so the mouth closes within ~110 ms of the last sound.
+/// - **Level**: RMS of the newest 10 ms, dBFS (``SpeechFrame/levelDB``).
+/// - **Spectrum**: the newest 25 ms (400 samples), Hamming window, zero-padded 512-point FFT →
+///   band energies (below 500 Hz, 500–3000 Hz, below 1 kHz, 1–5 kHz, above 2.5 kHz, above
+///   4.5 kHz), spectral flatness 250–7500 Hz, centroid above 1 kHz; zero-crossing rate.
+/// - **Formants**: the same 25 ms pre-emphasised (1 − 0.97 z⁻¹) and Hamming-windowed;
+///   autocorrelation lags 0…16 with a 50 Hz Gaussian lag window and a −40 dB white-noise
+///   floor; Levinson–Durbin → order-16 LPC polynomial (order 12 is too low at 16 kHz: F1 and F2
+///   of back vowels merge); its roots by the Aberth–Ehrlich iteration. Roots between 150 Hz and
+///   5 kHz with bandwidth < 600 Hz are formant candidates; F1, F2, F3 are the three lowest
+///   (F1 ≥ 200 Hz, each ≥ 150 Hz above the previous). Skipped below −70 dBFS.
+/// - **Voice activity** (``SpeechFrame/voiceActive``): the level is 12 dB (8 dB once active)
+///   above an adaptive noise floor and above −60 dBFS, and the frame is speech-like: flatness
+///   < 0.45 (not noise), or zero-crossing rate > 0.25 (a fricative), or 25 dB above the floor.
+///   Hangover 80 ms. The noise floor is a minimum statistic: the lowest 10 ms level of the last
+///   2 s, + 2 dB (−70 dBFS assumed until 2 s have been heard; never below −100 dBFS) — it drops
+///   at once and rises to a new steady noise within 2 s, while speech pauses keep it low.
+/// - **Reference levels**: the recent peak (decays 60 dB/s) and the speech level (the loud end
+///   of speech: rises with τ ≈ 30 ms, falls 2 dB/s; −20 dBFS to start). A *dip* is how far the
+///   level is below the larger of the two.
+///
+/// ## Sound classes → visemes (the mapping table)
+///
+/// Each hop is split softly (linear ramps between the values given, weights summing to 1) into
+/// four classes, and each class spreads its weight over visemes:
+///
+/// | class | when | visemes |
+/// |---|---|---|
+/// | silence | no voice activity; or more than 30–40 dB below the speech level (echo, breath) | `sil` |
+/// | closure: stop | inside an utterance, the newest 10 ms is within 6–14 dB of the noise floor and 10–20 dB below the recent peak | `PP` × labial, `sil` × (1 − labial) |
+/// | closure: murmur | voiced (ZCR < 0.12–0.2, < 15–30 % energy above 2.5 kHz), 14–24 dB above the floor, a dip of 4–9 dB, and a low-only spectrum: 1–5 kHz energy 12–18 dB below the energy under 1 kHz (voice bar), or F1 < 340–420 Hz with F2 < 1800–1950 Hz, or energy under 500 Hz 5–8 dB above 500–3000 Hz with < 1.5–4 % above 2.5 kHz (nasal) | `PP` × labial, `nn` × (1 − labial) |
+/// | fricative | 35–60 % of the energy above 2.5 kHz | strong (dip < 12–20 dB): `SS` if 50–70 % of the > 2.5 kHz energy lies above 4.5 kHz, else `CH`; weak: `TH` if 60–80 % lies above 4.5 kHz, else `FF` |
+/// | sonorant | the rest | vowels by (F1, F2), `RR` by F3 (below) |
+///
+/// *Labial* (is the closure at the lips?): for a murmur, 0.75 × its own F2 cue (F2 < 1250 Hz:
+/// m, > 1500 Hz: n; 0.5 when no low F1 was found) + 0.25 × the transition cue; for a stop,
+/// 0.35 + 0.65 × the transition cue. The transition cue is how F2 moved over the last four
+/// sonorant hops before the closure: falling by 30 Hz/hop or more → 1 (lips closing pull F2
+/// down), rising by 20 Hz/hop → 0.
+///
+/// *Release*: for three hops after an oral stop (not after a nasal), 60 %, 40 %, 20 % of the
+/// frame is the burst: `DD` if its centroid is above 2.8–3.8 kHz, else `PP` × labial and
+/// `kk` × (1 − labial).
+///
+/// *Vowels*: prototypes (F1, F2) in Hz — `aa` 730/1150, `E` 580/1800, `ih` 330/2150, `oh`
+/// 530/900, `ou` 340/900 and 350/1550 (the fronted /uː/ of modern English); membership
+/// exp(−d²/2) with d the distance in log frequency scaled by 0.22 (F1) and 0.18 (F2),
+/// normalised. `RR` first takes 0–80 % as F3 falls from 2100 to 1700 Hz (r-colouring).
+///
+/// ## Jaw
+///
+/// jawTarget = loudness × openness. Loudness maps the level from 30 dB below the speech level
+/// up to the speech level onto 0…1, squared (quiet consonants open little). Openness is
+/// Σ raw weight × ``jawOpenness`` (`PP` 0, `FF` 0.1, `SS` 0.15, `TH` 0.2, …), except that the
+/// vowels and `RR` use their F1 instead: 0.25 + 0.75 × clamp((F1 − 250 Hz) / 450 Hz) — the
+/// first formant rises with the jaw. Without voice activity the target is 0.
+///
+/// ## Smoothing
+///
+/// One-pole, per viseme and for the jaw, with separate time constants: attack 15 ms (rising),
+/// release 40 ms for visemes and 30 ms for the jaw (falling); visemes are then normalised to
+/// sum 1. Silence closes the mouth: 10 ms after the last sound the jaw target is 0 and the jaw
+/// is below 0.05 about 90 ms later; `sil` dominates once the 80 ms hangover ends (≈ 100 ms).
 ///
 /// ## Latency
 ///
-/// The algorithmic latency is ``algorithmicLatency`` = window 25 ms + hop 10 ms + attack time
-/// constant 15 ms = **50 ms** (plus the resampler's 1.4–2.8 ms when the input is not 16 kHz).
-/// The level and the jaw's loudness use only the newest 10 ms, so loudness changes show after
-/// at most 10 + 10 + 15 = 35 ms; spectral decisions (visemes, openness) after 50 ms.
+/// ``algorithmicLatency`` = window 25 ms + hop 10 ms + attack time constant 15 ms = **50 ms**
+/// (plus ``AudioResampler/latencySeconds``, 1.4 ms at 22.05–48 kHz and 2.8 ms at 8 kHz, when
+/// the input is not 16 kHz). Loudness uses only the newest 10 ms, so the jaw follows a level
+/// change after at most 10 + 10 + 15 = 35 ms; spectral decisions (visemes, openness) after 50 ms.
 ///
 /// ## Cost
 ///
-/// One 512-point FFT, one 13-lag autocorrelation of 400 samples and a degree-12 root search per
-/// hop; ``benchmark(seconds:)`` measures it (a few µs to ~20 µs per 10 ms of audio). Nothing
-/// is allocated per chunk: all buffers are allocated in `init`, and frames are handed to a
-/// closure.
+/// Per hop: one 512-point FFT, a 17-lag autocorrelation of 400 samples and a degree-16 root
+/// search. ``benchmark(seconds:inputRate:channels:)`` measures it (≈ 20 µs per 10 ms of audio
+/// on the development machine). Nothing is allocated per chunk: buffers are allocated in `init`
+/// and frames are handed to a closure.
 ///
 /// Not thread-safe: one analyser per audio stream, used from one thread at a time.
 public final class SpeechAnalyzer {
@@ -164,6 +194,7 @@ public final class SpeechAnalyzer {
     private var hangoverLeft = 0
     private var closureRun = 0                           // consecutive hops with closure dominant
     private var sinceClosure = 100                       // hops since the last closure hop
+    private var releaseIsBurst = false                   // the last closure was an oral stop
     private var f2History: SIMD4<Float> = .init(repeating: 1500)   // F2 of the last 4 sonorant hops (newest in lane 3)
     private var labialness: Float = 1
     private var transitionLabialness: Float = 1
@@ -228,6 +259,7 @@ public final class SpeechAnalyzer {
         hangoverLeft = 0
         closureRun = 0
         sinceClosure = 100
+        releaseIsBurst = false
         f2History = .init(repeating: 1500)
         labialness = 1
         transitionLabialness = 1
@@ -370,7 +402,7 @@ public final class SpeechAnalyzer {
         let reference = max(recentPeak, speechLevel)
         let referenceDip = max(0, reference - level)
         var silence: Float = 0, closure: Float = 0, fricative: Float = 0, sonorant: Float = 0
-        var murmur: Float = 0, nearSilence: Float = 0
+        var murmur: Float = 0, nearSilence: Float = 0, lowOnly: Float = 0, nasal: Float = 0
         if !voiceActive {
             silence = 1
         } else {
@@ -379,10 +411,10 @@ public final class SpeechAnalyzer {
                 * Self.ramp(dip, from: 10, to: 20)
             // Voice bar / nasal murmur: a voiced dip below the vowels around it, with only low
             // frequencies or a low first formant.
-            let lowOnly = Self.ramp(f.highLowDB, from: -12, to: -18)
+            lowOnly = Self.ramp(f.highLowDB, from: -12, to: -18)
             let lowFormant = haveFormants ? Self.ramp(f1, from: 420, to: 340) * Self.ramp(f2, from: 1950, to: 1800) : 0
             let lowSpectrum = Self.ramp(f.lowMidDB, from: 5, to: 8) * Self.ramp(f.highFraction, from: 0.04, to: 0.015)
-            let nasal = max(lowFormant, lowSpectrum)
+            nasal = max(lowFormant, lowSpectrum)
             let voiced = Self.ramp(f.zeroCrossingRate, from: 0.2, to: 0.12) * Self.ramp(f.highFraction, from: 0.3, to: 0.15)
             let audible = Self.ramp(level, from: noiseFloor + 14, to: noiseFloor + 24)
             murmur = Self.ramp(referenceDip, from: 4, to: 9) * max(lowOnly, nasal) * voiced * audible
@@ -417,6 +449,8 @@ public final class SpeechAnalyzer {
             }
             closureRun += 1
             sinceClosure = 0
+            // An oral stop (silence or a voice bar) ends in a burst; a nasal does not.
+            releaseIsBurst = nearSilence >= murmur || lowOnly >= nasal
         } else {
             closureRun = 0
             sinceClosure += 1
@@ -444,7 +478,7 @@ public final class SpeechAnalyzer {
         // A release just after a closure (the burst and its aspiration or frication): part of
         // the frame goes to the place of articulation read from the burst's spectrum.
         var fricativeLeft = fricative, sonorantLeft = sonorant
-        if sinceClosure > 0 && sinceClosure <= 3 && fricative + sonorant > 0 {
+        if releaseIsBurst && sinceClosure > 0 && sinceClosure <= 3 && fricative + sonorant > 0 {
             let share = 0.6 * (1 - Float(sinceClosure - 1) / 3)
             let burst = (fricative + sonorant) * share
             fricativeLeft *= 1 - share
@@ -553,9 +587,10 @@ public final class SpeechAnalyzer {
 
     /// Vowel prototypes (F1, F2 in Hz; adult averages after Peterson & Barney / Hillenbrand):
     /// `aa` (ɑ, ʌ, a) 730/1150, `E` (ɛ, æ, eɪ) 580/1800, `ih` (i, ɪ) 330/2150, `oh` (ɔ, oʊ)
-    /// 530/900, `ou` (u, ʊ) 340/900 and (fronted ʉː of modern English) 350/1550. Membership: exp(−d²/2) with d the distance in log
-    /// frequency, scaled by 0.22 (F1) and 0.18 (F2), normalised over the six. `RR` takes a share
-    /// ramping from 0 at F3 = 2100 Hz to 0.8 at F3 = 1700 Hz (r-colouring lowers F3).
+    /// 530/900, `ou` (u, ʊ) 340/900 and (fronted ʉː of modern English) 350/1550. Membership:
+    /// exp(−d²/2) with d the distance in log frequency, scaled by 0.22 (F1) and 0.18 (F2),
+    /// normalised over the six. `RR` takes a share ramping from 0 at F3 = 2100 Hz to 0.8 at
+    /// F3 = 1700 Hz (r-colouring lowers F3).
     static let vowelPrototypes: [(viseme: Viseme, f1: Float, f2: Float)] = [
         (.aa, 730, 1150), (.e, 580, 1800), (.ih, 330, 2150), (.oh, 530, 900), (.ou, 340, 900), (.ou, 350, 1550),
     ]
