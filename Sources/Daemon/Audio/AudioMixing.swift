@@ -30,15 +30,23 @@ struct AudioMixing: Sendable, Equatable {
     private static let eyesAndBrowsIndices: [Int] = Array(0...13) + Array(41...45)
 
     /// Mixes a speech frame into tracker values.
-    func apply(_ frame: SpeechFrame, influence: Float, trackerPresence: Float, to values: inout DriveValues) {
+    func apply(_ frame: SpeechFrame, influence: Float, trackerPresence: Float, visemeTable: VisemeTable?,
+               to values: inout DriveValues) {
         let mouth = jawAndMouth == .audio ? influence : influence * (1 - trackerPresence)
         if mouth > 0 {
             let weights = VisemeMapping.arkitWeights(for: frame)
             for i in VisemeMapping.arkitSpeechIndices {
                 values.arkit[i] += (weights[i] - values.arkit[i]) * mouth
             }
-            let (jaw, _) = VisemeMapping.flame(for: frame, table: nil)
+            let (jaw, expression) = VisemeMapping.flame(for: frame, table: visemeTable)
             values.jaw += (jaw - values.jaw) * mouth
+            // With a viseme table, the lips shape FLAME expressions too.
+            if visemeTable != nil && !expression.isEmpty {
+                if values.expression.count < expression.count {
+                    values.expression += [Float](repeating: 0, count: expression.count - values.expression.count)
+                }
+                for i in expression.indices { values.expression[i] += (expression[i] - values.expression[i]) * mouth }
+            }
         }
         // Audio has no head pose or gaze of its own: owning them means holding them still.
         if headPose == .audio {

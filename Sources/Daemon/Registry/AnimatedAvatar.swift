@@ -8,8 +8,12 @@ import SplatProtocol
 /// drives it: drive values are turned into the avatar's native vocabulary each frame.
 final class AnimatedAvatar: DaemonAvatar, @unchecked Sendable {
     let avatar: Avatar
+    let visemeTable: VisemeTable?
 
-    init(_ avatar: Avatar) { self.avatar = avatar }
+    init(_ avatar: Avatar, visemeTable: VisemeTable? = nil) {
+        self.avatar = avatar
+        self.visemeTable = visemeTable
+    }
 
     var kind: Splatd_V1_AvatarKind {
         switch avatar.kind {

@@ -5,6 +5,8 @@ import Foundation
 struct AvatarLoader: Sendable {
     /// The path that names the built-in demo avatar.
     static let demoPath = "demo"
+    /// A FLAME avatar folder's optional viseme table.
+    static let visemeTableName = "viseme_table.npz"
     /// Longest accepted path, bytes.
     static let maximumPathLength = 4096
 
@@ -38,7 +40,14 @@ extension AvatarLoader {
     /// Loads the avatar at a path already checked by `checkPath`.
     func load(path: String, rigPath: String?) throws -> any DaemonAvatar {
         do {
-            return AnimatedAvatar(try Avatar.load(path, rig: rigPath))
+            let avatar = try Avatar.load(path, rig: rigPath)
+            // A FLAME avatar's folder may hold a viseme table for speech (docs/formats.md).
+            var table: VisemeTable?
+            let tableURL = URL(fileURLWithPath: path).appendingPathComponent(Self.visemeTableName)
+            if avatar.kind == .flame, FileManager.default.fileExists(atPath: tableURL.path) {
+                table = try VisemeTable(contentsOf: tableURL)
+            }
+            return AnimatedAvatar(avatar, visemeTable: table)
         } catch {
             throw ControlError.loadFailed("\(error)")
         }

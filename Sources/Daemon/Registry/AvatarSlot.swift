@@ -68,7 +68,8 @@ final class AvatarSlot: @unchecked Sendable {
         var values = drive.values(at: now)
         var audioSequence: UInt64 = 0, audioSenderTimeUs: UInt64 = 0
         if let (frame, influence) = audio.advance(to: now) {
-            mixing.apply(frame, influence: influence, trackerPresence: drive.presence(at: now), to: &values)
+            mixing.apply(frame, influence: influence, trackerPresence: drive.presence(at: now),
+                         visemeTable: avatar.visemeTable, to: &values)
             audioSequence = audio.currentSequence
             audioSenderTimeUs = audio.currentSenderTimeUs
             audio.noteShown(nowUs: wallClockMicroseconds())

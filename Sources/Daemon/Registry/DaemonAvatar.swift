@@ -1,3 +1,4 @@
+import Animator
 import Rasterizer
 import SplatIO
 import SplatProtocol
@@ -17,6 +18,9 @@ protocol DaemonAvatar: AnyObject, Sendable {
     /// The convention and background the avatar was made for.
     var defaultConvention: Convention { get }
     var defaultBackground: SIMD3<Float> { get }
+
+    /// Expression vectors per viseme, for speech on FLAME avatars (nil: jaw only).
+    var visemeTable: VisemeTable? { get }
 
     /// A cloud of the right size and SH degree to pose into.
     func makePoseBuffer() -> GaussianCloud
