@@ -10,6 +10,8 @@ struct DemoHeadGenerator {
     let regions: [HeadRegion]
     let tongue: [Bool]
     let shade: [Float]
+    /// Lip weight per vertex: the lips label smoothed over the mesh, sharpened.
+    let lip: [Float]
 
     /// Key light of the baked shading (toward the light, head coordinates).
     static let light = FaceFrames.normalize(SIMD3<Float>(0.35, 0.5, 0.8))
@@ -53,6 +55,8 @@ struct DemoHeadGenerator {
             }
         }
         self.shade = shade
+        let lipLabel = regions.map { $0 == .lips ? Float(1) : 0 }
+        lip = mesh.smooth(lipLabel, iterations: 2).map { min(max(($0 - 0.2) / 0.6, 0), 1) }
     }
 
     mutating func generate(count: Int) throws -> BoundGaussians {
@@ -193,9 +197,10 @@ struct DemoHeadGenerator {
             opacity = 1
         } else {
             let shadeHere = w.x * shade[a] + w.y * shade[b] + w.z * shade[c]
-            let albedo = w.x * palette.albedo(regions[a], at: p, tongue: tongue[a])
-                + w.y * palette.albedo(regions[b], at: p, tongue: tongue[b])
-                + w.z * palette.albedo(regions[c], at: p, tongue: tongue[c])
+            let lipHere = w.x * lip[a] + w.y * lip[b] + w.z * lip[c]
+            let albedo = w.x * palette.albedo(regions[a], at: p, tongue: tongue[a], lip: lipHere)
+                + w.y * palette.albedo(regions[b], at: p, tongue: tongue[b], lip: lipHere)
+                + w.z * palette.albedo(regions[c], at: p, tongue: tongue[c], lip: lipHere)
             colour = albedo * shadeHere
         }
         colour *= 1 + 0.03 * rng.normal()

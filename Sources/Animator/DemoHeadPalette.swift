@@ -20,10 +20,11 @@ struct DemoHeadPalette {
     static let eyelid = SIMD3<Float>(0.44, 0.28, 0.25)
     static let nostril = SIMD3<Float>(0.36, 0.19, 0.16)
 
-    /// Albedo of `region` at `p` (neutral head coordinates).
-    func albedo(_ region: HeadRegion, at p: SIMD3<Float>, tongue: Bool) -> SIMD3<Float> {
+    /// Albedo of `region` at `p` (neutral head coordinates); `lip` is the smoothed lip weight
+    /// (0…1) that blends skin into lips across a soft border.
+    func albedo(_ region: HeadRegion, at p: SIMD3<Float>, tongue: Bool, lip: Float) -> SIMD3<Float> {
         switch region {
-        case .skin, .neck, .eyebrows:
+        case .skin, .neck, .eyebrows, .lips:
             var c = Self.skin
             let low = noise.value(p, frequency: 1 / 0.028), mid = noise.value(p + 17, frequency: 1 / 0.006)
             c *= 1 + 0.045 * low + 0.03 * mid
@@ -36,9 +37,8 @@ struct DemoHeadPalette {
             if region == .neck || p.y < -0.1 { c *= SIMD3(0.9, 0.88, 0.88) }
             // Skin under the brows is a little darker where the brow is dense.
             c = c + (Self.brow - c) * (0.3 * Self.brow(at: p))
-            return c
-        case .lips:
-            return Self.lips * (1 + 0.04 * noise.value(p, frequency: 1 / 0.004))
+            let lips = Self.lips * (1 + 0.04 * noise.value(p, frequency: 1 / 0.004))
+            return c + (lips - c) * lip
         case .scalp:
             return Self.hair * (1 + 0.25 * noise.value(p, frequency: 1 / 0.01))
         case .teeth:
@@ -46,7 +46,8 @@ struct DemoHeadPalette {
         case .mouth:
             return tongue ? Self.tongue * (1 + 0.05 * noise.value(p, frequency: 1 / 0.005)) : Self.mouth
         case .eyelid:
-            return Self.eyelid
+            // The lash line is dark on the upper lid; the lower lid margin is mostly skin.
+            return p.y > 0.0005 ? Self.eyelid : Self.skin * SIMD3(0.82, 0.74, 0.72)
         case .nostril:
             return Self.nostril
         case .sclera, .iris, .pupil:
@@ -57,6 +58,9 @@ struct DemoHeadPalette {
     /// Colour of an eyeball point: `direction` is the unit vector from the eyeball's centre
     /// (the eye looks along +z at rest).
     func eye(direction d: SIMD3<Float>) -> SIMD3<Float> {
+        // A catchlight: the key light's reflection seen from the front.
+        let h = FaceFrames.normalize(SIMD3<Float>(0.35, 0.5, 0.8) + SIMD3(0, 0, 1))
+        if (d * h).sum() > Foundation.cos(Float(4.2) * .pi / 180) { return SIMD3(0.97, 0.97, 0.97) }
         let angle = Foundation.acos(min(max(d.z, -1), 1)) * 180 / .pi
         let around = Foundation.atan2(d.y, d.x)
         if angle < 7.5 { return Self.pupil }

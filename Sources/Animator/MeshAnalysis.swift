@@ -51,6 +51,22 @@ struct MeshAnalysis {
         return (0..<V).map { ((p[$0] - vertices[$0]) * vertexNormals[$0]).sum() }
     }
 
+    /// `values` averaged with their neighbours `iterations` times (soft region borders).
+    func smooth(_ values: [Float], iterations: Int) -> [Float] {
+        var v = values
+        var sum = [Float](repeating: 0, count: values.count), count = [Float](repeating: 0, count: values.count)
+        for _ in 0..<iterations {
+            for i in 0..<v.count { sum[i] = 0; count[i] = 0 }
+            for f in 0..<(faces.count / 3) {
+                let a = Int(faces[3 * f]), b = Int(faces[3 * f + 1]), c = Int(faces[3 * f + 2])
+                sum[a] += v[b] + v[c]; sum[b] += v[a] + v[c]; sum[c] += v[a] + v[b]
+                count[a] += 2; count[b] += 2; count[c] += 2
+            }
+            for i in 0..<v.count where count[i] > 0 { v[i] = 0.5 * v[i] + 0.5 * sum[i] / count[i] }
+        }
+        return v
+    }
+
     /// Whether each vertex lies on an open border (an edge used by one triangle only).
     func boundaryVertices() -> [Bool] {
         var uses: [UInt64: Int] = [:]

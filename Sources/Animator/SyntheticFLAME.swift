@@ -8,8 +8,12 @@ import SplatIO
 public enum SyntheticFLAME {
     /// The rig's arrays in the rig file's layout, ready for ``FLAMERig`` or an npz.
     public struct Arrays: Sendable {
+        /// `v_template` (V × 3), `faces` (F × 3), `shapedirs` (V × 3 × S), `exprdirs` (V × 3 × E),
+        /// `posedirs` (V × 3 × 36), C order, as in the rig file.
         public var template: [Float], faces: [Int32], shapedirs: [Float], exprdirs: [Float], posedirs: [Float]
+        /// `J_regressor` (5 × V), `lbs_weights` (V × 5), `parents` (5).
         public var jointRegressor: [Float], lbsWeights: [Float], parents: [Int32]
+        /// V, S and E.
         public var vertexCount: Int, shapeCount: Int, expressionCount: Int
 
         /// The rig.

@@ -53,6 +53,12 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Camera JSON. Default: 512×512, 1 m in front of the head (or origin), 20° field of view.")
     var camera: String?
 
+    @Option(name: .long, parsing: .unconditional, help: "Default avatar camera only: orbit it this many degrees about the head (positive: toward the subject's left).")
+    var orbitYaw: Float = 0
+
+    @Option(name: .long, parsing: .unconditional, help: "Default avatar camera only: raise it this many degrees above the head centre.")
+    var orbitPitch: Float = 0
+
     @Option(name: .long, help: "Output image; the codec follows the extension (.png, .jpg/.jpeg, .rgb/.raw).")
     var out: String = "splatd-render.png"
 
@@ -75,6 +81,12 @@ struct RenderCommand: ParsableCommand {
         if params != nil && motion != nil { throw ValidationError("give either --params or --motion, not both") }
         if motion != nil && outDir == nil { throw ValidationError("--motion renders every frame: give --out-dir DIR") }
         if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
+        if (orbitYaw != 0 || orbitPitch != 0) && (avatar == nil || camera != nil) {
+            throw ValidationError("--orbit-yaw/--orbit-pitch move the default avatar camera: give --avatar and no --camera")
+        }
+        guard orbitYaw.isFinite, orbitPitch.isFinite, abs(orbitPitch) < 89 else {
+            throw ValidationError("--orbit-pitch must be within ±89°")
+        }
     }
 
     mutating func run() throws {
@@ -104,7 +116,8 @@ struct RenderCommand: ParsableCommand {
         let avatar: Avatar
         do { avatar = try Avatar.load(path, rig: rig) } catch { throw ValidationError("\(error)") }
         let loadMs = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
-        let cam = try camera.map { try CameraOptions.parse(["--camera", $0]).load() } ?? Self.defaultCamera(for: avatar)
+        let cam = try camera.map { try CameraOptions.parse(["--camera", $0]).load() }
+            ?? Self.defaultCamera(for: avatar, yaw: orbitYaw, pitch: orbitPitch)
         let hints = avatar.renderHints
         let options = RenderOptions(convention: convention ?? Convention(rawValue: hints.convention.rawValue) ?? .gsplat,
                                     background: background?.rgb ?? hints.background)
@@ -160,9 +173,12 @@ struct RenderCommand: ParsableCommand {
         print("rendered \(count) frames of \(motion.path) → \(folder)/frame-00000.png … (median pose \(String(format: "%.2f", median(poseTimes))) ms, render \(String(format: "%.1f", median(renderTimes))) ms)")
     }
 
-    /// 1 m in front of the avatar's head centre (+z), 20° vertical field of view, 512×512.
-    static func defaultCamera(for avatar: Avatar) throws -> Camera {
-        try Camera.lookAt(eye: avatar.focus + SIMD3(0, 0, 1), target: avatar.focus, up: [0, 1, 0], fovY: 20, width: 512, height: 512)
+    /// 1 m in front of the avatar's head centre (+z), 20° vertical field of view, 512×512;
+    /// optionally orbited by `yaw` degrees about +y and raised by `pitch` degrees.
+    static func defaultCamera(for avatar: Avatar, yaw: Float = 0, pitch: Float = 0) throws -> Camera {
+        let a = yaw * .pi / 180, b = pitch * .pi / 180
+        let direction = SIMD3<Float>(sin(a) * cos(b), sin(b), cos(a) * cos(b))
+        return try Camera.lookAt(eye: avatar.focus + direction, target: avatar.focus, up: [0, 1, 0], fovY: 20, width: 512, height: 512)
     }
 }
 
