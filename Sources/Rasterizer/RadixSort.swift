@@ -1,6 +1,7 @@
-/// A stable least-significant-digit radix sort of `(key, value)` pairs by 32-bit key, in three
-/// passes of 11, 11 and 10 bits. Depth keys are the bit patterns of positive floats, which
-/// sort like the floats; stability keeps equal depths in index order like the GPU sorts.
+/// A stable least-significant-digit radix sort of `(key, value)` pairs by 32-bit key, in as
+/// many passes of at most 11 bits as the keys' range needs (a head's depths span two passes).
+/// Depth keys are the bit patterns of positive floats, which sort like the floats; stability
+/// keeps equal depths in index order like the GPU sorts.
 enum RadixSort {
     /// Sorts `keys[0..<count]` with `values` alongside; `tempKeys`/`tempValues` are scratch of
     /// the same size. The result ends in `keys`/`values`.
@@ -9,13 +10,26 @@ enum RadixSort {
         tempKeys: UnsafeMutablePointer<UInt32>, tempValues: UnsafeMutablePointer<UInt32>,
         count: Int, histogram: UnsafeMutablePointer<Int>
     ) {
+        guard count > 1 else { return }
+        // Sort key − min: only the bits in which the keys differ need passes.
+        var low = UInt32.max, high = UInt32.min
+        for i in 0..<count {
+            low = min(low, keys[i])
+            high = max(high, keys[i])
+        }
+        let range = high - low
+        if range == 0 { return }
+        let bits = 32 - range.leadingZeroBitCount
+        let passCount = (bits + 10) / 11
+        let width = UInt32((bits + passCount - 1) / passCount)
         var srcK = keys, srcV = values, dstK = tempKeys, dstV = tempValues
-        let passes: [(shift: UInt32, bits: UInt32)] = [(0, 11), (11, 11), (22, 10)]
-        for pass in passes {
-            let buckets = 1 << Int(pass.bits)
+        for i in 0..<count { srcK[i] = keys[i] &- low }
+        for pass in 0..<passCount {
+            let shift = UInt32(pass) * width
+            let buckets = 1 << Int(width)
             let mask = UInt32(buckets - 1)
             histogram.initialize(repeating: 0, count: buckets)
-            for i in 0..<count { histogram[Int((srcK[i] >> pass.shift) & mask)] += 1 }
+            for i in 0..<count { histogram[Int((srcK[i] >> shift) & mask)] += 1 }
             var sum = 0
             for b in 0..<buckets {
                 let c = histogram[b]
@@ -24,7 +38,7 @@ enum RadixSort {
             }
             for i in 0..<count {
                 let k = srcK[i]
-                let b = Int((k >> pass.shift) & mask)
+                let b = Int((k >> shift) & mask)
                 let at = histogram[b]
                 histogram[b] = at + 1
                 dstK[at] = k
@@ -33,8 +47,10 @@ enum RadixSort {
             swap(&srcK, &dstK)
             swap(&srcV, &dstV)
         }
-        // Three passes: the result is in the temporaries; copy back.
-        keys.update(from: srcK, count: count)
-        values.update(from: srcV, count: count)
+        // Restore the keys; the result must end in `keys`/`values`.
+        if srcK != keys {
+            values.update(from: srcV, count: count)
+        }
+        for i in 0..<count { keys[i] = srcK[i] &+ low }
     }
 }

@@ -82,20 +82,21 @@ public final class Renderer: @unchecked Sendable {
         }
         report.projectionSeconds = clock.lap()
 
-        // 2. Depth sort of the visible Gaussians, then stable binning into tiles.
-        var visible = 0
-        for i in 0..<n where rects.pointer[i].x1 > rects.pointer[i].x0 {
-            sortKeys.pointer[visible] = depthKeys.pointer[i]
-            sortValues.pointer[visible] = UInt32(i)
-            visible += 1
-        }
+        // 2. Depth sort of the visible Gaussians, then stable binning into tiles. Compaction
+        // and gathering run on every worker; the radix sort sorts only the bits in which the
+        // depths differ (usually two passes instead of three).
+        let visible = compactVisible(count: n)
         report.visible = visible
         RadixSort.sort(keys: sortKeys.pointer, values: sortValues.pointer, tempKeys: tempKeys.pointer,
                        tempValues: tempValues.pointer, count: visible, histogram: histogram.pointer)
-        for k in 0..<visible {
-            let i = Int(sortValues.pointer[k])
-            sortedSplats.pointer[k] = splats.pointer[i]
-            sortedRects.pointer[k] = rects.pointer[i]
+        let order = sortValues.pointer, sortedSplats = self.sortedSplats.pointer, sortedRects = self.sortedRects.pointer
+        let splats = self.splats.pointer, rects = self.rects.pointer
+        parallel { worker, workers in
+            for k in chunk(visible, worker, workers) {
+                let i = Int(order[k])
+                sortedSplats[k] = splats[i]
+                sortedRects[k] = rects[i]
+            }
         }
         report.tileInstances = bin(visible: visible, tileCount: tileCount, tilesX: Int(projection.tilesX))
         report.binningSeconds = clock.lap()
@@ -106,7 +107,7 @@ public final class Renderer: @unchecked Sendable {
         let alphaClamp = options.alphaClamp
         let inclusiveStop = options.convention == .gsplat
         let background = options.background
-        let starts = tileStarts.pointer, ids = tileIds.pointer, sorted = sortedSplats.pointer
+        let starts = tileStarts.pointer, ids = tileIds.pointer, sorted = self.sortedSplats.pointer
         framebuffer.withPointers { output in
             parallel { worker, _ in
                 let compositor = compositors[worker]
@@ -124,6 +125,35 @@ public final class Renderer: @unchecked Sendable {
         }
         report.compositingSeconds = clock.lap()
         return report
+    }
+
+    /// Writes the depth keys and indices of the visible Gaussians, in index order, to the sort
+    /// buffers; returns how many there are.
+    private func compactVisible(count n: Int) -> Int {
+        let workers = threadCount
+        let counts = tileStarts.pointer  // scratch: at least workers + 1 entries (reserved below)
+        let rects = self.rects.pointer, depthKeys = self.depthKeys.pointer
+        let keys = sortKeys.pointer, values = sortValues.pointer
+        parallel { worker, workers in
+            var c = 0
+            for i in chunk(n, worker, workers) where rects[i].x1 > rects[i].x0 { c += 1 }
+            counts[worker] = c
+        }
+        var total = 0
+        for w in 0..<workers {
+            let c = counts[w]
+            counts[w] = total
+            total += c
+        }
+        parallel { worker, workers in
+            var at = counts[worker]
+            for i in chunk(n, worker, workers) where rects[i].x1 > rects[i].x0 {
+                keys[at] = depthKeys[i]
+                values[at] = UInt32(i)
+                at += 1
+            }
+        }
+        return total
     }
 
     /// Counts, offsets and fills the per-tile lists of sorted splat indices. Each worker takes a
@@ -174,7 +204,7 @@ public final class Renderer: @unchecked Sendable {
         splats.reserve(n); depthKeys.reserve(n); rects.reserve(n)
         sortKeys.reserve(n); sortValues.reserve(n); tempKeys.reserve(n); tempValues.reserve(n)
         sortedSplats.reserve(n); sortedRects.reserve(n)
-        tileCounts.reserve(tiles * threadCount); tileStarts.reserve(tiles + 1)
+        tileCounts.reserve(tiles * threadCount); tileStarts.reserve(max(tiles + 1, threadCount + 1))
     }
 
     /// Runs `body(worker, workers)` on every worker thread and waits.

@@ -164,19 +164,18 @@ private final class BenchClient {
 
     func measureLatency(stream: String, seconds: Double) throws -> Latency {
         let sub = try subscriber([Topic.frames(stream)])
-        let pub = try context.socket(.pub)
-        try pub.set(.linger, .zero)
-        try pub.connect(endpoints.drive)
-        Thread.sleep(forTimeInterval: 0.5)
-        // Publisher thread: 30 Hz, jaw opening and closing.
-        let stop = NSLock()
-        var stopped = false
+        // Publisher thread (owning its own PUB socket): 30 Hz, jaw opening and closing.
+        let stop = StopFlag()
+        let context = self.context, driveEndpoint = endpoints.drive
         let publisher = Thread {
+            guard let pub = try? context.socket(.pub) else { return }
+            defer { pub.close() }
+            try? pub.set(.linger, .zero)
+            try? pub.connect(driveEndpoint)
+            Thread.sleep(forTimeInterval: 0.5)
             var sequence: UInt64 = 0
             let start = BenchClient.wall()
-            while true {
-                stop.lock(); let s = stopped; stop.unlock()
-                if s { break }
+            while !stop.isSet {
                 sequence += 1
                 let t = BenchClient.wall() - start
                 let frame = Splatd_V1_DriveFrame.with {
@@ -189,8 +188,9 @@ private final class BenchClient {
                 if wait > 0 { Thread.sleep(forTimeInterval: wait) }
             }
         }
-        cpuMark = (Self.wall(), Self.cpu())
         publisher.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        cpuMark = (Self.wall(), Self.cpu())
         var latencies: [Double] = []
         var lastSequence: UInt64 = 0
         let end = Self.wall() + seconds
@@ -205,9 +205,9 @@ private final class BenchClient {
             }
         }
         let cpuPercent = 100 * (Self.cpu() - cpuMark.cpu) / max(Self.wall() - cpuMark.wall, 1e-3)
-        stop.lock(); stopped = true; stop.unlock()
+        stop.set()
         Thread.sleep(forTimeInterval: 0.1)
-        pub.close(); sub.close()
+        sub.close()
         let s = latencies.sorted()
         guard !s.isEmpty else { throw ValidationError("no frames received") }
         func q(_ p: Double) -> Double { s[min(s.count - 1, Int(p * Double(s.count - 1)))] }
@@ -290,4 +290,12 @@ private final class BenchClient {
         let minFPS = streams.map { Double(counts[Topic.frames($0)] ?? 0) / seconds }.min() ?? 0
         return (minFPS, skipped, cpuPercent)
     }
+}
+
+/// A flag one thread sets and another polls.
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
 }
