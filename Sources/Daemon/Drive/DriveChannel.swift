@@ -105,6 +105,13 @@ struct DriveChannel: Sendable {
     /// Drive frames per second over the last seconds.
     func rate(at now: Double) -> Double { rate.rate(at: now) }
 
+    /// When the next drive frame is expected (monotonic) and the tracker's interval, while the
+    /// source is live.
+    func expectedNext(at now: Double) -> (time: Double, interval: Double)? {
+        guard let last = lastReceivedTime, state(at: now) == .live else { return nil }
+        return (last + interval, interval)
+    }
+
     /// Seconds since the last applied frame, or nil if none.
     func age(at now: Double) -> Double? { lastReceivedTime.map { now - $0 } }
 }

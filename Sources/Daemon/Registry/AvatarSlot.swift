@@ -61,6 +61,12 @@ final class AvatarSlot: @unchecked Sendable {
         lock.lock(); mixing = m; lock.unlock()
     }
 
+    /// When the tracker's next frame is expected, and its interval (nil unless live).
+    func expectedDrive(at now: Double) -> (time: Double, interval: Double)? {
+        lock.lock(); defer { lock.unlock() }
+        return drive.expectedNext(at: now)
+    }
+
     /// The drive values to show at `now` (tracker and audio mixed), and which drive frame and
     /// audio chunk they come from.
     func driveSnapshot(at now: Double) -> DriveSnapshot {

@@ -78,6 +78,7 @@ final class FrameScheduler: @unchecked Sendable {
             }
             let due = watched.filter { $0.nextTick <= now }.min { $0.nextTick < $1.nextTick }
             if let stream = due {
+                if postponeForDrive(stream, now: now) { continue }
                 renderFrame(stream, now: now)
                 continue
             }
@@ -103,6 +104,7 @@ final class FrameScheduler: @unchecked Sendable {
         let tick = stream.nextTick
         stream.nextTick += period
         stream.lastRender = now
+        stream.postponed = false
 
         guard let avatar = registry.avatar(settings.avatarID) else { return }
         do {
@@ -167,6 +169,23 @@ final class FrameScheduler: @unchecked Sendable {
     }
 
     private var lastDriveShown: [String: UInt64] = [:]
+
+    /// Phase lock: when a tracker sends at about the stream's rate and its next frame is due
+    /// within a third of a period, a tick waits for it (once) instead of rendering the old pose
+    /// and making the new one wait behind that render. Saves up to a render time of latency;
+    /// the rate is unchanged. Trackers at other rates (25 Hz into 30 fps) tick as usual.
+    private func postponeForDrive(_ stream: StreamSlot, now: Double) -> Bool {
+        guard !stream.postponed, let avatar = registry.avatar(stream.settings.avatarID),
+              let (expected, interval) = avatar.expectedDrive(at: now) else {
+            stream.postponed = false
+            return false
+        }
+        let period = 1 / Double(stream.settings.fps)
+        guard abs(interval - period) < 0.15 * period, expected > now, expected - now < period / 3 else { return false }
+        stream.postponed = true
+        stream.nextTick = expected + 0.002
+        return true
+    }
 
     /// Returns the stream's resources, rebuilding them when the settings or avatar changed.
     private func prepare(_ stream: StreamSlot, settings: StreamSettings, avatar: AvatarSlot) throws -> RenderResources {

@@ -29,6 +29,7 @@ final class StreamSlot: @unchecked Sendable {
     // Render-thread state.
     var nextTick: Double = 0
     var lastRender: Double = 0
+    var postponed = false
     var frameSequence: UInt64 = 0
     var resources: RenderResources?
 
