@@ -6,7 +6,7 @@ struct SplatdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "splatd",
         abstract: "A daemon that animates 3D Gaussian head avatars, renders them on the CPU and streams frames over ZeroMQ.",
-        subcommands: [ServeCommand.self, RenderCommand.self, BenchCommand.self, StreamBenchCommand.self],
+        subcommands: [ServeCommand.self, RenderCommand.self, BenchCommand.self, StreamBenchCommand.self, SpeechBenchCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
