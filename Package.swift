@@ -66,14 +66,14 @@ let package = Package(
         // Tests.
         .testTarget(name: "SplatIOTests", dependencies: ["SplatIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RasterizerTests", dependencies: ["Rasterizer", "SplatIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FrameEncoderTests", dependencies: ["FrameEncoder", "CPNG", "CTurboJPEG"]),
+        .testTarget(name: "FrameEncoderTests", dependencies: ["FrameEncoder", "CPNG", "CTurboJPEG", "SplatIO"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "Rasterizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SplatProtocolTests", dependencies: ["SplatProtocol"]),
         .testTarget(name: "SplatctlTests", dependencies: ["splatctl"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "SplatProtocol", "ZeroMQ", "FrameEncoder", "Rasterizer", "SplatIO"]
+            dependencies: ["Daemon", "Animator", "SplatProtocol", "ZeroMQ", "FrameEncoder", "Rasterizer", "SplatIO"]
         ),
     ],
     swiftLanguageModes: [.v5]

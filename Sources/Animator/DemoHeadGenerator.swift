@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 
 /// Generates the demo avatar's Gaussians (see ``DemoAvatar``): stratified barycentric samples
 /// per triangle, coloured by region, plus hair and brow layers.

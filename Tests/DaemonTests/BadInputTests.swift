@@ -1,3 +1,4 @@
+import Animator
 import Daemon
 import Foundation
 import Rasterizer
@@ -148,5 +149,12 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(avatar.driveFramesRejected, UInt64(rejected.count))
         let status = try d.ok { $0.getStatus = .init() }.daemonStatus
         XCTAssertEqual(status.driveFramesMalformed, 4)
+    }
+}
+
+/// The wire's canonical ARKit order and the animator's must be the same list.
+final class ARKitOrderTests: XCTestCase {
+    func testProtocolAndAnimatorAgree() {
+        XCTAssertEqual(ARKitNames.all, ARKitParameters.names)
     }
 }

@@ -1,5 +1,6 @@
 import CTurboJPEG
 import FrameEncoder
+import SplatIO
 import XCTest
 
 final class JPEGEncoderTests: XCTestCase {

@@ -1,4 +1,5 @@
 import FrameEncoder
+import SplatIO
 
 /// Deterministic test images and image comparisons.
 enum TestImages {

@@ -1,4 +1,5 @@
 @testable import Rasterizer
+import SplatIO
 import XCTest
 
 final class RadixSortTests: XCTestCase {

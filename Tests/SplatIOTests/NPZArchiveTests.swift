@@ -138,7 +138,7 @@ final class NPZArchiveTests: XCTestCase {
         w.add("a", NPYArray(shape: [1000], floats: (0..<1000).map { Float($0) }))
         let good = [UInt8](try w.data())
         let dataStart = 30 + 5
-        var rng = SeededRNG(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var failures = 0
         for trial in 0..<50 {
             var b = good
@@ -201,7 +201,7 @@ final class NPZArchiveTests: XCTestCase {
         w.add("x", NPYArray(shape: [64], floats: (0..<64).map { Float($0) }))
         w.add("y", NPYArray(shape: [2, 2], ints: [1, 2, 3, 4]))
         let good = [UInt8](try w.data())
-        var rng = SeededRNG(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<400 {
             var b = good
             for _ in 0..<Int.random(in: 1...4, using: &rng) {

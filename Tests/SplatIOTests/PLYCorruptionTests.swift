@@ -154,7 +154,7 @@ final class PLYCorruptionTests: XCTestCase {
 
     func testRandomCorruptionNeverCrashes() throws {
         let good = try PLYWriter.data(for: randomCloud(count: 4, degree: 1, bindings: true))
-        var rng = SeededRNG(seed: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<300 {
             var bytes = [UInt8](good)
             for _ in 0..<Int.random(in: 1...8, using: &rng) {

@@ -18,22 +18,9 @@ func makeTemporaryDirectory(_ testCase: XCTestCase) throws -> URL {
     return url
 }
 
-/// A deterministic random number generator (SplitMix64).
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A random cloud with plausible trained values.
 func randomCloud(count: Int, degree: Int, bindings: Bool = false, seed: UInt64 = 1) -> GaussianCloud {
-    var rng = SeededRNG(seed: seed)
+    var rng = SplitMix64(seed: seed)
     func r(_ range: ClosedRange<Float>) -> Float { Float.random(in: range, using: &rng) }
     let k = (degree + 1) * (degree + 1)
     var positions: [SIMD3<Float>] = [], scales: [SIMD3<Float>] = [], rotations: [SIMD4<Float>] = []

@@ -38,23 +38,9 @@
 /// Jaw rotation about x: ``flameJawAngle`` (0.35 rad) × jawOpen, positive opens. The
 /// expression, when the avatar has a ``VisemeTable``, is Σ_v weight(v) × expr(v).
 public enum VisemeMapping {
-    /// The 52 ARKit blendshape names in canonical order (`ARFaceAnchor.BlendShapeLocation`,
-    /// Live Link Face): the index order of ``arkitWeights(for:)``. (The same list as
-    /// `SplatProtocol.ARKitNames.all`, copied so that the animator does not depend on the
-    /// protocol module.)
-    public static let arkitNames: [String] = [
-        "eyeBlinkLeft", "eyeLookDownLeft", "eyeLookInLeft", "eyeLookOutLeft", "eyeLookUpLeft",
-        "eyeSquintLeft", "eyeWideLeft", "eyeBlinkRight", "eyeLookDownRight", "eyeLookInRight",
-        "eyeLookOutRight", "eyeLookUpRight", "eyeSquintRight", "eyeWideRight", "jawForward",
-        "jawLeft", "jawRight", "jawOpen", "mouthClose", "mouthFunnel", "mouthPucker", "mouthLeft",
-        "mouthRight", "mouthSmileLeft", "mouthSmileRight", "mouthFrownLeft", "mouthFrownRight",
-        "mouthDimpleLeft", "mouthDimpleRight", "mouthStretchLeft", "mouthStretchRight",
-        "mouthRollLower", "mouthRollUpper", "mouthShrugLower", "mouthShrugUpper", "mouthPressLeft",
-        "mouthPressRight", "mouthLowerDownLeft", "mouthLowerDownRight", "mouthUpperUpLeft",
-        "mouthUpperUpRight", "browDownLeft", "browDownRight", "browInnerUp", "browOuterUpLeft",
-        "browOuterUpRight", "cheekPuff", "cheekSquintLeft", "cheekSquintRight", "noseSneerLeft",
-        "noseSneerRight", "tongueOut",
-    ]
+    /// The 52 ARKit blendshape names in canonical order: the index order of
+    /// ``arkitWeights(for:)``.
+    public static var arkitNames: [String] { ARKitParameters.names }
 
     /// Number of ARKit weights (52).
     public static let arkitCount = 52
