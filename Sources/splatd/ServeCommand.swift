@@ -71,7 +71,7 @@ struct ServeCommand: ParsableCommand {
             service = try SplatService(configuration: configuration, logger: logger)
             let endpoints = try service.start()
             print("splatd serving — \(endpoints)")
-            print("watch the demo: splatctl watch default --frames \(endpoints.frames)")
+            print("watch the demo: .build/release/splatctl watch default --frames \(endpoints.frames) --out /tmp/splatd-frames")
         } catch {
             throw ValidationError("cannot start: \(error)")
         }
