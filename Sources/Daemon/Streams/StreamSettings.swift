@@ -24,6 +24,15 @@ struct StreamSettings: Sendable, Equatable {
         case orbit(Splatd_V1_OrbitCamera)
     }
 
+    /// The quality actually used: the codec's default when the client gave 0.
+    var effectiveQuality: UInt32 {
+        switch frameCodec {
+        case .png(let level): return UInt32(level)
+        case .jpeg(let quality): return UInt32(quality)
+        case .raw: return 0
+        }
+    }
+
     /// The encoder setting for `codec` and `quality`.
     var frameCodec: FrameCodec {
         switch codec {

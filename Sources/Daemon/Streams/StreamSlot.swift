@@ -96,7 +96,7 @@ final class StreamSlot: @unchecked Sendable {
             $0.height = UInt32(s.height)
             $0.fps = s.fps
             $0.codec = s.codec
-            $0.quality = s.quality
+            $0.quality = s.effectiveQuality
             if let b = s.background { $0.background = .with { $0.x = b.x; $0.y = b.y; $0.z = b.z } }
             $0.convention = s.convention
             if let camera { $0.camera = Self.message(camera) }

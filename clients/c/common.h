@@ -1,0 +1,59 @@
+/* Small helpers shared by the splatd C client tools: clocks, argument parsing, enum names
+ * and multipart ZeroMQ receive. */
+#ifndef SPLATD_C_COMMON_H
+#define SPLATD_C_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <zmq.h>
+
+#include "splatd.pb-c.h"
+
+/* Wall clock in microseconds since the Unix epoch (CLOCK_REALTIME): the daemon stamps its
+ * *_us fields with the same clock, so values from one host can be subtracted. */
+uint64_t wall_us(void);
+
+/* Monotonic clock in milliseconds, for timeouts and pacing. */
+int64_t mono_ms(void);
+
+/* Parses a whole decimal number in [min, max]; returns 0 on success, -1 otherwise. */
+int parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out);
+
+/* Parses a positive decimal number (e.g. seconds, "1.5"); returns 0 on success, -1 otherwise. */
+int parse_positive_double(const char *text, double *out);
+
+/* The proto names of enum values ("CODEC_PNG", "STATUS_OK", …), or "?" for unknown ones. */
+const char *codec_name(Splatd__V1__Codec codec);
+const char *status_name(Splatd__V1__Status status);
+const char *drive_state_name(Splatd__V1__DriveState state);
+
+/* A short lower-case codec name ("jpeg", "png", "raw") and the matching file extension. */
+const char *codec_short_name(Splatd__V1__Codec codec);
+
+/* Parses "jpeg" / "png" / "raw" (or the proto names); returns 0 on success, -1 otherwise. */
+int parse_codec(const char *text, Splatd__V1__Codec *out);
+
+/* Parses a status name ("STATUS_INVALID_REQUEST" or "INVALID_REQUEST", any case). */
+int parse_status(const char *text, Splatd__V1__Status *out);
+
+/* One received multipart message: up to MULTIPART_MAX frames, each a zmq_msg_t. */
+#define MULTIPART_MAX 8
+typedef struct {
+    size_t count;      /* frames kept (at most MULTIPART_MAX) */
+    size_t total;      /* frames that arrived (more than count if the message was longer) */
+    zmq_msg_t frames[MULTIPART_MAX];
+} multipart_t;
+
+/* Receives one whole multipart message from `socket` (blocking, subject to ZMQ_RCVTIMEO).
+ * Returns 0 on success; -1 with errno set (EAGAIN on timeout, EINTR on a signal).
+ * On success the caller must call multipart_close(). */
+int multipart_recv(void *socket, multipart_t *message);
+
+/* Frame `index` of a received message: its bytes and size. */
+const uint8_t *multipart_data(const multipart_t *message, size_t index, size_t *size);
+
+/* Releases the frames of a received message. */
+void multipart_close(multipart_t *message);
+
+#endif

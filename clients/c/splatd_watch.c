@@ -1,0 +1,280 @@
+/* splatd_watch: subscribes to one splatd stream and reports (optionally saves) its frames.
+ *
+ *   splatd_watch [-t TIMEOUT_S] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]
+ *
+ * Receives ["frames/<STREAM_ID>"][FrameMeta][image] messages, prints one line per frame and,
+ * with OUT_DIR, writes each image as OUT_DIR/<STREAM_ID>-<sequence>.<jpeg|png|raw>.
+ * Exit status: 0 when COUNT frames arrived within the timeout (default 10 s), 1 when they did
+ * not (or the stream was closed), 2 for a usage error, 3 for a ZeroMQ or file error. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "common.h"
+
+enum { EXIT_DONE = 0, EXIT_INCOMPLETE = 1, EXIT_USAGE = 2, EXIT_ERROR = 3 };
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_signal(int signal_number)
+{
+    (void)signal_number;
+    interrupted = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: splatd_watch [-t TIMEOUT_S] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]\n"
+            "  receives COUNT frames of stream STREAM_ID (topic \"frames/STREAM_ID\"), prints\n"
+            "  sequence, size, codec, drive sequence and latency of each, and writes the images\n"
+            "  to OUT_DIR if given. -t: give up after this many seconds (default 10).\n"
+            "exit status: 0 all COUNT frames arrived, 1 timeout or stream closed, 2 usage, 3 error\n"
+            "example: splatd_watch tcp://127.0.0.1:5557 default 30 /tmp/frames\n");
+}
+
+/* Writes `size` bytes to `path`; returns 0 or -1 after printing the problem. */
+static int write_file(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *file = fopen(path, "wb");
+    if (file == NULL) {
+        fprintf(stderr, "splatd_watch: cannot create %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    int ok = fwrite(data, 1, size, file) == size;
+    if (fclose(file) != 0)
+        ok = 0;
+    if (!ok) {
+        fprintf(stderr, "splatd_watch: writing %s failed: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Checks an image's size against what its FrameMeta says, where that can be told cheaply:
+ * RAW is exactly width×height×3 bytes; PNG carries its size in the IHDR chunk. */
+static const char *image_problem(const Splatd__V1__FrameMeta *meta, const uint8_t *image, size_t size)
+{
+    static const uint8_t png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    switch (meta->codec) {
+    case SPLATD__V1__CODEC__CODEC_RAW:
+        return (uint64_t)size == (uint64_t)meta->width * meta->height * 3 ? NULL : "RAW size is not width*height*3";
+    case SPLATD__V1__CODEC__CODEC_PNG: {
+        if (size < 24 || memcmp(image, png_signature, 8) != 0 || memcmp(image + 12, "IHDR", 4) != 0)
+            return "not a PNG";
+        uint32_t w = (uint32_t)image[16] << 24 | (uint32_t)image[17] << 16 | (uint32_t)image[18] << 8 | image[19];
+        uint32_t h = (uint32_t)image[20] << 24 | (uint32_t)image[21] << 16 | (uint32_t)image[22] << 8 | image[23];
+        return w == meta->width && h == meta->height ? NULL : "PNG size differs from FrameMeta";
+    }
+    case SPLATD__V1__CODEC__CODEC_JPEG:
+        return size >= 2 && image[0] == 0xff && image[1] == 0xd8 ? NULL : "not a JPEG";
+    default:
+        return NULL;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    double timeout_s = 10;
+    int option;
+    while ((option = getopt(argc, argv, "+t:h")) != -1) {
+        switch (option) {
+        case 't':
+            if (parse_positive_double(optarg, &timeout_s) != 0 || timeout_s > 86400) {
+                fprintf(stderr, "splatd_watch: -t wants seconds, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    int positional = argc - optind;
+    unsigned long count;
+    if (positional < 3 || positional > 4 || parse_ulong(argv[optind + 2], 1, 1000000, &count) != 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *endpoint = argv[optind];
+    const char *stream_id = argv[optind + 1];
+    const char *out_dir = positional == 4 ? argv[optind + 3] : NULL;
+
+    char topic[128];
+    if (stream_id[0] == '\0' || (size_t)snprintf(topic, sizeof topic, "frames/%s", stream_id) >= sizeof topic) {
+        fprintf(stderr, "splatd_watch: stream id must be 1...64 characters\n");
+        return EXIT_USAGE;
+    }
+    size_t topic_length = strlen(topic);
+
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+
+    int result = EXIT_ERROR;
+    const char *stop_reason = "timed out";
+    unsigned long received = 0, other_topics = 0;
+    uint64_t last_drive_sequence = 0, previous_frame_sequence = 0;
+    void *context = zmq_ctx_new();
+    void *socket = NULL;
+    if (context == NULL) {
+        fprintf(stderr, "splatd_watch: zmq_ctx_new: %s\n", zmq_strerror(errno));
+        return EXIT_ERROR;
+    }
+    socket = zmq_socket(context, ZMQ_SUB);
+    if (socket == NULL) {
+        fprintf(stderr, "splatd_watch: zmq_socket: %s\n", zmq_strerror(errno));
+        goto done;
+    }
+    int linger = 0;
+    if (zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_setsockopt(socket, ZMQ_SUBSCRIBE, topic, topic_length) != 0 ||
+        zmq_setsockopt(socket, ZMQ_SUBSCRIBE, "events", 6) != 0) {
+        fprintf(stderr, "splatd_watch: zmq_setsockopt: %s\n", zmq_strerror(errno));
+        goto done;
+    }
+    if (zmq_connect(socket, endpoint) != 0) {
+        fprintf(stderr, "splatd_watch: cannot connect to '%s': %s\n", endpoint, zmq_strerror(errno));
+        goto done;
+    }
+
+    const int64_t deadline = mono_ms() + (int64_t)(timeout_s * 1000.0);
+    result = EXIT_INCOMPLETE;
+    while (received < count && !interrupted) {
+        int64_t remaining = deadline - mono_ms();
+        if (remaining <= 0)
+            break;
+        zmq_pollitem_t item = { .socket = socket, .events = ZMQ_POLLIN };
+        int ready = zmq_poll(&item, 1, (long)remaining);
+        if (ready < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "splatd_watch: zmq_poll: %s\n", zmq_strerror(errno));
+            result = EXIT_ERROR;
+            break;
+        }
+        if (ready == 0)
+            continue;
+
+        multipart_t message;
+        if (multipart_recv(socket, &message) != 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            fprintf(stderr, "splatd_watch: receiving failed: %s\n", zmq_strerror(errno));
+            result = EXIT_ERROR;
+            break;
+        }
+        uint64_t received_us = wall_us();
+        size_t sizes[3];
+        const uint8_t *parts[3];
+        for (size_t i = 0; i < 3; i++)
+            parts[i] = multipart_data(&message, i, &sizes[i]);
+
+        /* Subscriptions are prefixes ("frames/cam" also gets "frames/cam2"): compare exactly. */
+        if (message.total == 2 && sizes[0] == 6 && memcmp(parts[0], "events", 6) == 0) {
+            Splatd__V1__Event *event = splatd__v1__event__unpack(NULL, sizes[1], parts[1]);
+            int closed = event != NULL && event->body_case == SPLATD__V1__EVENT__BODY_STREAM_CLOSED &&
+                         strcmp(event->stream_closed, stream_id) == 0;
+            if (event == NULL)
+                fprintf(stderr, "splatd_watch: an undecodable event (%zu bytes)\n", sizes[1]);
+            else if (event->body_case == SPLATD__V1__EVENT__BODY_ERROR)
+                fprintf(stderr, "splatd_watch: daemon error event: %s\n", event->error);
+            if (event != NULL)
+                splatd__v1__event__free_unpacked(event, NULL);
+            multipart_close(&message);
+            if (closed) {
+                stop_reason = "stream closed";
+                break;
+            }
+            continue;
+        }
+        if (message.total != 3 || sizes[0] != topic_length || memcmp(parts[0], topic, topic_length) != 0) {
+            other_topics++;
+            multipart_close(&message);
+            continue;
+        }
+        Splatd__V1__FrameMeta *meta = splatd__v1__frame_meta__unpack(NULL, sizes[1], parts[1]);
+        if (meta == NULL) {
+            fprintf(stderr, "splatd_watch: undecodable FrameMeta (%zu bytes)\n", sizes[1]);
+            multipart_close(&message);
+            result = EXIT_ERROR;
+            break;
+        }
+        received++;
+
+        /* End-to-end latency is meaningful for the first frame showing a new drive frame;
+         * "age" (tick shown → received here) for every frame. */
+        char latency[48] = "-";
+        if (meta->drive_sequence != 0 && meta->drive_sequence != last_drive_sequence &&
+            meta->drive_sender_time_us != 0)
+            snprintf(latency, sizeof latency, "%.1fms",
+                     ((double)received_us - (double)meta->drive_sender_time_us) / 1000.0);
+        last_drive_sequence = meta->drive_sequence;
+        double age_ms = meta->frame_time_us != 0 ? ((double)received_us - (double)meta->frame_time_us) / 1000.0 : 0;
+        uint64_t gap = previous_frame_sequence != 0 && meta->frame_sequence > previous_frame_sequence + 1
+                           ? meta->frame_sequence - previous_frame_sequence - 1 : 0;
+        previous_frame_sequence = meta->frame_sequence;
+
+        printf("frame %" PRIu64 ": %" PRIu32 "x%" PRIu32 " %s %zu bytes avatar=%s drive_sequence=%" PRIu64
+               " latency=%s age=%.1fms gaussians=%" PRIu32 "%s\n",
+               meta->frame_sequence, meta->width, meta->height, codec_short_name(meta->codec), sizes[2],
+               meta->avatar_id, meta->drive_sequence, latency, age_ms, meta->gaussians_visible,
+               gap != 0 ? " (missed some)" : "");
+        fflush(stdout);
+
+        int failed = 0;
+        const char *problem = image_problem(meta, parts[2], sizes[2]);
+        if (problem != NULL) {
+            fprintf(stderr, "splatd_watch: frame %" PRIu64 ": %s\n", meta->frame_sequence, problem);
+            failed = 1;
+        } else if (strcmp(meta->stream_id, stream_id) != 0) {
+            fprintf(stderr, "splatd_watch: frame for stream '%s' on topic %s\n", meta->stream_id, topic);
+            failed = 1;
+        } else if (out_dir != NULL) {
+            char path[4096];
+            if ((size_t)snprintf(path, sizeof path, "%s/%s-%06" PRIu64 ".%s", out_dir, stream_id,
+                                 meta->frame_sequence, codec_short_name(meta->codec)) >= sizeof path) {
+                fprintf(stderr, "splatd_watch: output path too long\n");
+                failed = 1;
+            } else if (write_file(path, parts[2], sizes[2]) != 0) {
+                failed = 1;
+            }
+        }
+        splatd__v1__frame_meta__free_unpacked(meta, NULL);
+        multipart_close(&message);
+        if (failed) {
+            result = EXIT_ERROR;
+            break;
+        }
+    }
+
+    if (received == count) {
+        result = EXIT_DONE;
+        printf("received %lu frames of %s\n", received, stream_id);
+    } else if (result == EXIT_INCOMPLETE) {
+        fprintf(stderr, "splatd_watch: %s after %lu of %lu frames of %s (timeout %.1f s)%s\n",
+                interrupted ? "interrupted" : stop_reason, received, count, stream_id, timeout_s,
+                other_topics != 0 ? "; other topics arrived" : "");
+    }
+
+done:
+    if (socket != NULL && zmq_close(socket) != 0)
+        fprintf(stderr, "splatd_watch: zmq_close: %s\n", zmq_strerror(errno));
+    while (zmq_ctx_term(context) != 0 && errno == EINTR) {
+    }
+    return result;
+}
