@@ -82,6 +82,12 @@ final class BadInputTests: XCTestCase {
         try d.ok { $0.openStream = .with { $0.avatarID = "demo"; $0.streamID = "s" } }
         try expect(d, .alreadyExists, mentioning: "\"s\"") { $0.openStream = .with { $0.avatarID = "demo"; $0.streamID = "s" } }
         try expect(d, .invalidRequest, mentioning: "height 3") { $0.updateStream = .with { $0.streamID = "s"; $0.height = 3 } }
+        // Streams share a pixel budget (16.8 M by default): four 4096² streams do not fit.
+        try d.ok { $0.openStream = .with { $0.avatarID = "demo"; $0.streamID = "big"; $0.width = 4096; $0.height = 2048 } }
+        try expect(d, .limitReached, mentioning: "maximumTotalPixels") {
+            $0.openStream = .with { $0.avatarID = "demo"; $0.streamID = "big2"; $0.width = 4096; $0.height = 4096 }
+        }
+        try d.ok { $0.closeStream = .with { $0.streamID = "big" } }
         // A failed update changes nothing.
         XCTAssertEqual(try d.ok { $0.listStreams = .init() }.streams.streams.first?.height, 512)
     }

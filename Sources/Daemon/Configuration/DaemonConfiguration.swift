@@ -18,6 +18,9 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     public var maximumAvatars = 16
     /// Most streams open at once.
     public var maximumStreams = 32
+    /// Most pixels of all open streams together (each pixel keeps about 17 bytes of frame
+    /// buffers): 16.8 M by default, e.g. one 4096×4096 stream or 64 streams of 512×512.
+    public var maximumTotalPixels = 4096 * 4096
     /// Threads that share each frame (0: every core).
     public var renderThreads = 0
     /// Frames queued per viewer before the daemon drops frames for that viewer (ZMQ_SNDHWM).
@@ -64,6 +67,7 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     public func validate() throws {
         guard (1...1024).contains(maximumAvatars) else { throw ConfigurationError("maximumAvatars must be 1…1024") }
         guard (1...1024).contains(maximumStreams) else { throw ConfigurationError("maximumStreams must be 1…1024") }
+        guard (256...(1 << 30)).contains(maximumTotalPixels) else { throw ConfigurationError("maximumTotalPixels must be 256…2³⁰") }
         guard (0...256).contains(renderThreads) else { throw ConfigurationError("renderThreads must be 0…256") }
         guard (1...10_000).contains(framesHighWaterMark) else { throw ConfigurationError("framesHighWaterMark must be 1…10000") }
         guard holdSeconds >= 0, holdSeconds <= 60, easeSeconds > 0, easeSeconds <= 60 else {

@@ -159,7 +159,9 @@ final class ControlHandler: @unchecked Sendable {
         guard registry.streamCount < configuration.maximumStreams else {
             throw ControlError.limitReached("the daemon runs its maximum of \(configuration.maximumStreams) streams; close one first")
         }
-        let slot = StreamSlot(id: id, settings: try StreamSettings(o))
+        let settings = try StreamSettings(o)
+        try checkPixelBudget(adding: settings.width * settings.height)
+        let slot = StreamSlot(id: id, settings: settings)
         slot.subscribers = subscriberCount?(slot.topic) ?? 0
         guard registry.addStream(slot) else { throw ControlError.alreadyExists("stream \(Identifier.quoted(id)) is already open") }
         let result = info(slot)
@@ -172,6 +174,7 @@ final class ControlHandler: @unchecked Sendable {
     private func update(_ u: Splatd_V1_UpdateStream) throws -> Splatd_V1_StreamInfo {
         guard let slot = registry.stream(u.streamID) else { throw ControlError.notFound("no stream \(Identifier.quoted(u.streamID))") }
         let settings = try slot.settings.updated(with: u)
+        try checkPixelBudget(adding: settings.width * settings.height - slot.settings.width * slot.settings.height)
         guard registry.avatar(settings.avatarID) != nil else { throw ControlError.notFound("no avatar \(Identifier.quoted(settings.avatarID))") }
         slot.settings = settings
         let result = info(slot)
@@ -185,6 +188,14 @@ final class ControlHandler: @unchecked Sendable {
         let result = info(slot)
         event { $0.streamClosed = id }
         return result
+    }
+
+    /// Refuses a stream size that would take the open streams past `maximumTotalPixels`.
+    private func checkPixelBudget(adding pixels: Int) throws {
+        let used = registry.allStreams.reduce(0) { $0 + $1.settings.width * $1.settings.height }
+        guard used + pixels <= configuration.maximumTotalPixels else {
+            throw ControlError.limitReached("the open streams already use \(used) of the \(configuration.maximumTotalPixels) pixels this daemon allows (maximumTotalPixels); close a stream or ask for a smaller size")
+        }
     }
 
     /// Called by the I/O loop when subscriptions changed or a drive frame arrived.
