@@ -1,5 +1,4 @@
 import Foundation
-import SplatIO
 
 /// A small, fast, deterministic random generator (SplitMix64), for generated content (the demo
 /// avatar, synthetic scenes and rigs, tests): the same seed gives the same result everywhere.
