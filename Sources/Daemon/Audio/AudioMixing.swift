@@ -13,6 +13,14 @@ struct AudioMixing: Sendable, Equatable {
 
     init() {}
 
+    /// The configured default.
+    init(_ c: DaemonConfiguration.Mixing) {
+        func source(_ s: String) -> Splatd_V1_Source { s == "audio" ? .audio : .tracker }
+        jawAndMouth = source(c.jawAndMouth)
+        headPose = source(c.headPose)
+        eyesAndBrows = source(c.eyesAndBrows)
+    }
+
     init(_ m: Splatd_V1_Mixing) throws {
         for s in [m.jawAndMouth, m.headPose, m.eyesAndBrows] {
             if case .UNRECOGNIZED(let raw) = s { throw ControlError.invalid("unknown mixing source \(raw)") }

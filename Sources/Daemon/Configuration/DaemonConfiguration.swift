@@ -34,6 +34,17 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     public var audioDevice = ""
     /// The avatar the captured audio drives.
     public var audioAvatar = "demo"
+    /// Which source owns which part of the face when a tracker and audio drive one avatar, for
+    /// every avatar at load ("audio" or "tracker"); `set_mixing` changes it per avatar.
+    public var mixing = Mixing()
+
+    /// Owners of the parts of the face (see `set_mixing` in docs/protocol.md).
+    public struct Mixing: Codable, Sendable, Equatable {
+        public var jawAndMouth = "audio"
+        public var headPose = "tracker"
+        public var eyesAndBrows = "tracker"
+        public init() {}
+    }
 
     public init() {}
 
@@ -70,6 +81,10 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
         guard (256...(1 << 30)).contains(maximumTotalPixels) else { throw ConfigurationError("maximumTotalPixels must be 256…2³⁰") }
         guard (0...256).contains(renderThreads) else { throw ConfigurationError("renderThreads must be 0…256") }
         guard (1...10_000).contains(framesHighWaterMark) else { throw ConfigurationError("framesHighWaterMark must be 1…10000") }
+        for (name, value) in [("mixing.jawAndMouth", mixing.jawAndMouth), ("mixing.headPose", mixing.headPose),
+                              ("mixing.eyesAndBrows", mixing.eyesAndBrows)] where value != "audio" && value != "tracker" {
+            throw ConfigurationError("\(name) must be \"audio\" or \"tracker\", got \"\(value)\"")
+        }
         guard holdSeconds >= 0, holdSeconds <= 60, easeSeconds > 0, easeSeconds <= 60 else {
             throw ConfigurationError("holdSeconds must be 0…60 and easeSeconds 0…60 (exclusive of 0)")
         }

@@ -117,7 +117,8 @@ final class ControlHandler: @unchecked Sendable {
             do {
                 let avatar = try loader.load(path: path, rigPath: rig)
                 let slot = AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start,
-                                  holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds)
+                                  holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds,
+                                  mixing: AudioMixing(configuration.mixing))
                 registry.endLoad(id, slot)
                 response.avatar = slot.info
                 logger.info("loaded avatar \(id) from \(path): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", slot.loadSeconds * 1000)) ms")
@@ -240,7 +241,8 @@ final class ControlHandler: @unchecked Sendable {
                                      rigPath: try rigPath.map { try loader.checkPath($0, field: "rig") })
         guard registry.beginLoad(id, replace: true) else { throw ControlError.alreadyExists(id) }
         registry.endLoad(id, AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start,
-                                  holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds))
+                                  holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds,
+                                  mixing: AudioMixing(configuration.mixing)))
         logger.info("loaded avatar \(id) (\(path)): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", (MonotonicClock.now() - start) * 1000)) ms")
     }
 }

@@ -14,7 +14,8 @@ final class AvatarSlot: @unchecked Sendable {
     private var mixing = AudioMixing()
 
     init(id: String, path: String, avatar: any DaemonAvatar, loadSeconds: Double,
-         holdSeconds: Double = 0.5, easeSeconds: Double = 1.0) {
+         holdSeconds: Double = 0.5, easeSeconds: Double = 1.0, mixing: AudioMixing = AudioMixing()) {
+        self.mixing = mixing
         drive.holdSeconds = holdSeconds
         drive.easeSeconds = easeSeconds
         self.id = id
