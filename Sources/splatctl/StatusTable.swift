@@ -16,6 +16,12 @@ enum StatusTable {
         } else {
             out.append(contentsOf: avatarTable(status.avatars).lines)
         }
+        let audio = status.avatars.flatMap { a in a.audio.map { (a.info.avatarID, $0) } }
+        if !audio.isEmpty {
+            out.append("")
+            out.append("AUDIO (\(audio.count))")
+            out.append(contentsOf: audioTable(audio).lines)
+        }
         out.append("")
         out.append("STREAMS (\(status.streams.count))")
         if status.streams.isEmpty {
@@ -57,6 +63,19 @@ enum StatusTable {
                    "\(a.driveFramesReceived)", "\(a.driveFramesRejected)", "\(a.driveFramesOutOfOrder)",
                    Format.rate(a.driveRateHz), age(ms: a.lastDriveAgeMs, received: a.driveFramesReceived),
                    a.lastDriveSequence == 0 ? "–" : "\(a.lastDriveSequence)"])
+        }
+        return t
+    }
+
+    /// Per audio source: level, voice activity, viseme, latency, chunks, drops, overruns.
+    static func audioTable(_ sources: [(avatar: String, status: Splatd_V1_AudioStatus)]) -> TextTable {
+        var t = TextTable(["AVATAR", "SOURCE", "LEVEL dB", "VOICE", "VISEME", "LATENCY p50", "CHUNKS", "DROPPED", "XRUNS"],
+                          rightAligned: [2, 5, 6, 7, 8], indent: "  ")
+        for (avatar, a) in sources {
+            t.add([avatar, a.source, String(format: "%.1f", a.levelDb), a.voiceActive ? "yes" : "no",
+                   String(format: "%@ %.2f", a.viseme, a.visemeWeight),
+                   a.latencyMs > 0 ? String(format: "%.1f ms", a.latencyMs) : "–",
+                   "\(a.chunksReceived)", "\(a.chunksDropped)", "\(a.xruns)"])
         }
         return t
     }

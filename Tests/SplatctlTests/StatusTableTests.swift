@@ -98,3 +98,21 @@ final class StatusTableTests: XCTestCase {
         XCTAssertEqual(t.lines, ["A          NUMBER", "long name       7", "x           12345"])
     }
 }
+
+final class AudioStatusTableTests: XCTestCase {
+    func testAudioSourcesGetTheirOwnTable() {
+        var status = Splatd_V1_DaemonStatus()
+        var avatar = Splatd_V1_AvatarStatus()
+        avatar.info.avatarID = "demo"
+        avatar.audio = [.with {
+            $0.source = "alsa:hw:0"; $0.levelDb = -23.5; $0.voiceActive = true; $0.viseme = "aa"; $0.visemeWeight = 0.8
+            $0.latencyMs = 41.2; $0.chunksReceived = 500; $0.chunksDropped = 1; $0.xruns = 2
+        }]
+        status.avatars = [avatar]
+        let text = StatusTable.render(status)
+        XCTAssertTrue(text.contains("AUDIO (1)"), text)
+        XCTAssertTrue(text.contains("alsa:hw:0"), text)
+        XCTAssertTrue(text.contains("aa 0.80"), text)
+        XCTAssertTrue(text.contains("41.2 ms"), text)
+    }
+}
