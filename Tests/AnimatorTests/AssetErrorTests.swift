@@ -56,7 +56,7 @@ final class AssetErrorTests: XCTestCase {
         XCTAssertTrue(error!.description.contains("[exprdirs]"))
 
         error = try rigError { a in
-            let v = try a.first { $0.0 == "v_template" }!.1.floats()
+            let v = a.first { $0.0 == "v_template" }!.1.floats()
             self.replace(&a, "v_template", NPYArray(shape: [398, 3], doubles: v.map(Double.init)))
         }
         guard case .wrongDType(_, "v_template", "<f8", _)? = error else { return XCTFail("\(String(describing: error))") }
@@ -72,7 +72,7 @@ final class AssetErrorTests: XCTestCase {
 
     func testBadValues() throws {
         var error = try rigError { a in
-            var p = try a.first { $0.0 == "posedirs" }!.1.floats()
+            var p = a.first { $0.0 == "posedirs" }!.1.floats()
             p[1234] = .nan
             self.replace(&a, "posedirs", NPYArray(shape: [398, 3, 36], floats: p))
         }
@@ -90,7 +90,7 @@ final class AssetErrorTests: XCTestCase {
         guard case .invalidValue(_, "parents", _)? = error else { return XCTFail("\(String(describing: error))") }
 
         error = try rigError { a in
-            var w = try a.first { $0.0 == "lbs_weights" }!.1.floats()
+            var w = a.first { $0.0 == "lbs_weights" }!.1.floats()
             w[0] += 0.5
             self.replace(&a, "lbs_weights", NPYArray(shape: [398, 5], floats: w))
         }
@@ -164,7 +164,7 @@ final class AssetErrorTests: XCTestCase {
         }
 
         params = try originalParams()
-        var e = try params.first { $0.0 == "expr" }!.1.floats()
+        var e = params.first { $0.0 == "expr" }!.1.floats()
         e[5] = .infinity
         params[params.firstIndex { $0.0 == "expr" }!].1 = NPYArray(shape: [3, 12], floats: e)
         folder = try avatarFolder(params: params)

@@ -44,9 +44,14 @@ final class AudioStreamingTests: XCTestCase {
         let sub = try d.subscriber(["frames/talk"])
         // A tracker holds the head still (neutral ARKit weights at 30 Hz) the whole time: the
         // face moves only where audio owns it, and the hand-over in both directions is tested.
-        let tracker = try d.drivePublisher()
         let trackerStop = StopSignal()
+        let context = d.context, driveEndpoint = d.endpoints.drive
         let trackerThread = Thread {
+            // The thread owns its socket (ZeroMQ sockets stay on one thread).
+            guard let tracker = try? context.socket(.pub) else { return }
+            defer { tracker.close() }
+            try? tracker.set(.linger, .zero)
+            try? tracker.connect(driveEndpoint)
             var sequence: UInt64 = 0
             while !trackerStop.isSet {
                 sequence += 1
@@ -60,7 +65,7 @@ final class AudioStreamingTests: XCTestCase {
         }
         trackerThread.start()
         defer { trackerStop.set() }
-        Thread.sleep(forTimeInterval: 0.4)
+        Thread.sleep(forTimeInterval: 0.7)  // connection up (late joiner), tracker live
         while (try? sub.receiveMultipart(dontWait: true)) ?? nil != nil {}
         let neutral = try PNGDecoder.decode(try XCTUnwrap(try sub.nextFrame(topic: "frames/talk")).image)
         var idle = 0.0
@@ -69,13 +74,15 @@ final class AudioStreamingTests: XCTestCase {
             idle = max(idle, mouthDifference(neutral, try PNGDecoder.decode(f.image)))
         }
 
-        let push = try d.context.socket(.push)
-        try push.set(.linger, .seconds(2))
-        try push.connect(d.endpoints.audio)
         let chunk = wav.sampleRate / 50
         let chunks = (wav.frameCount + chunk - 1) / chunk
-        // Paced like a live microphone, from another thread, while this one watches.
+        let audioEndpoint = d.endpoints.audio
+        // Paced like a live microphone, from another thread (owning its socket), while this one watches.
         let sender = Thread {
+            guard let push = try? context.socket(.push) else { return }
+            defer { push.close() }
+            try? push.set(.linger, .seconds(2))
+            try? push.connect(audioEndpoint)
             let start = Date()
             for k in 0..<chunks {
                 let range = (k * chunk)..<min(wav.frameCount, (k + 1) * chunk)
