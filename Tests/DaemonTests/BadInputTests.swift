@@ -104,7 +104,12 @@ final class BadInputTests: XCTestCase {
         try? FileManager.default.removeItem(at: link)
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: outside)
 
-        let d = try DaemonHarness { $0.avatarRoots = [dir.path] }
+        let d = try DaemonHarness { $0.avatarRoots = [dir.path]; $0.maximumAvatarBytes = 1 << 20 }
+        let huge = dir.appendingPathComponent("huge.ply")
+        FileManager.default.createFile(atPath: huge.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: 2 << 20)  // sparse: 2 MiB without writing them
+        try handle.close()
         try expect(d, .invalidRequest, mentioning: "absolute") { $0.loadAvatar = .with { $0.path = "../../etc/passwd" } }
         try expect(d, .invalidRequest, mentioning: "NUL") { $0.loadAvatar = .with { $0.path = "/tmp/a\u{0}b" } }
         try expect(d, .invalidRequest, mentioning: "is empty") { $0.loadAvatar = .with { $0.path = "" } }
@@ -113,6 +118,7 @@ final class BadInputTests: XCTestCase {
         try expect(d, .invalidRequest, mentioning: "outside the folders") {
             $0.loadAvatar = .with { $0.path = dir.path + "/../splatd-outside-\(getpid()).ply" }
         }
+        try expect(d, .loadFailed, mentioning: "maximumAvatarBytes") { $0.loadAvatar = .with { $0.path = huge.path } }
         try expect(d, .loadFailed, mentioning: "does not exist") { $0.loadAvatar = .with { $0.path = dir.path + "/missing.ply" } }
         try expect(d, .loadFailed, mentioning: "truncated") { $0.loadAvatar = .with { $0.avatarID = "t"; $0.path = truncated.path } }
         try expect(d, .invalidRequest, mentioning: "avatar id") { $0.loadAvatar = .with { $0.avatarID = "a b"; $0.path = truncated.path } }

@@ -12,9 +12,12 @@ struct AvatarLoader: Sendable {
 
     /// When not empty, the only folders (resolved) avatars may be loaded from.
     let roots: [String]
+    /// Largest file or folder accepted, bytes (files are read into memory whole).
+    let maximumBytes: Int
 
-    init(roots: [String]) {
+    init(roots: [String], maximumBytes: Int = 2 << 30) {
         self.roots = roots.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path }
+        self.maximumBytes = maximumBytes
     }
 
     /// Validates a client-supplied path and returns it resolved (symlinks followed).
@@ -30,7 +33,29 @@ struct AvatarLoader: Sendable {
             throw ControlError.invalid("\(field) \(quoted(path)) is outside the folders this daemon may load from (avatarRoots)")
         }
         guard FileManager.default.fileExists(atPath: resolved) else { throw ControlError.loadFailed("\(field) \(quoted(path)) does not exist") }
+        let bytes = footprint(of: resolved)
+        guard bytes <= maximumBytes else {
+            throw ControlError.loadFailed("\(field) \(quoted(path)) holds \(bytes >> 20) MiB, more than the \(maximumBytes >> 20) MiB an avatar may take (maximumAvatarBytes)")
+        }
         return resolved
+    }
+
+    /// Bytes of a file, or of the files in a folder (the first 10 000 entries, three levels deep).
+    private func footprint(of path: String) -> Int {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { return 0 }
+        if !isDirectory.boolValue { return (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        guard let walker = fm.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey]) else { return 0 }
+        var total = 0, entries = 0
+        for case let url as URL in walker {
+            entries += 1
+            if entries > 10_000 { break }
+            if walker.level > 3 { walker.skipDescendants(); continue }
+            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+            if values?.isRegularFile == true { total += values?.fileSize ?? 0 }
+        }
+        return total
     }
 
     private func quoted(_ s: String) -> String { "\"\(s.prefix(200))\"" }

@@ -36,7 +36,7 @@ public final class SplatService: @unchecked Sendable {
         self.logger = logger
         context = try ZMQContext()
         outbox = try Outbox()
-        let loader = AvatarLoader(roots: configuration.avatarRoots)
+        let loader = AvatarLoader(roots: configuration.avatarRoots, maximumBytes: configuration.maximumAvatarBytes)
         handler = ControlHandler(registry: registry, outbox: outbox, configuration: configuration, loader: loader, logger: logger)
         io = try IOLoop(context: context, configuration: configuration, registry: registry, outbox: outbox,
                         handler: handler, logger: logger)
