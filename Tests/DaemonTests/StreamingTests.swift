@@ -142,6 +142,32 @@ final class StreamingTests: XCTestCase {
         XCTAssertEqual(try d.request { $0.unloadAvatar = .with { $0.avatarID = "a" } }.status, .notFound)
     }
 
+    /// Replacing an avatar under a running stream swaps what the stream shows without
+    /// interrupting it.
+    func testReplacingAnAvatarKeepsItsStreamsRunning() throws {
+        let d = try DaemonHarness()
+        try loadHead(d, id: "head")
+        try open(d, stream: "cam", avatar: "head")
+        let sub = try d.subscriber(["frames/cam", Topic.events])
+        let before = try XCTUnwrap(try sub.nextFrame(topic: "frames/cam"))
+        let other = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-test-other-\(getpid()).ply")
+        var scene = SyntheticScene.headShell(count: 3000, seed: 11)
+        scene.positions = scene.positions.map { $0 * 0.5 }  // a smaller head: a different picture
+        try SceneFile.write(scene, to: other)
+        let reply = try d.ok { $0.loadAvatar = .with { $0.avatarID = "head"; $0.path = other.path; $0.replace = true } }
+        XCTAssertEqual(reply.avatar.gaussians, 3000)
+        XCTAssertNotNil(try sub.nextEvent { $0.avatarLoaded.avatarID == "head" })
+        var after: ReceivedFrame?
+        for _ in 0..<30 {
+            guard let f = try sub.nextFrame(topic: "frames/cam") else { break }
+            after = f
+        }
+        let a = try PNGDecoder.decode(before.image), b = try PNGDecoder.decode(try XCTUnwrap(after).image)
+        XCTAssertGreaterThan(try XCTUnwrap(after).meta.frameSequence, before.meta.frameSequence)
+        XCTAssertNotEqual(a.pixels, b.pixels, "the stream shows the new avatar")
+        XCTAssertEqual(try d.ok { $0.listStreams = .init() }.streams.streams.map(\.streamID), ["cam"])
+    }
+
     func testStalledSubscriberDoesNotSlowTheOther() throws {
         let d = try DaemonHarness()
         try loadHead(d, id: "head")
