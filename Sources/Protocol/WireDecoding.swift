@@ -36,10 +36,3 @@ extension SwiftProtobuf.Message {
         (try? serializedBytes()) ?? []
     }
 }
-
-/// Microseconds since the Unix epoch (CLOCK_REALTIME), the unit of every `*_us` field.
-public func wallClockMicroseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1000
-}

@@ -114,7 +114,7 @@ struct DriveCommand: ParsableCommand {
         Interrupt.sleep(seconds: 0.3)
 
         let topic = Array(avatar.utf8)
-        let start = FrameWatcher.monotonicSeconds()
+        let start = monotonicSeconds()
         var sequence: UInt64 = 0
         if !global.json {
             print("driving avatar \(avatar) on \(global.drive) at \(String(format: "%g", rate)) Hz"
@@ -123,7 +123,7 @@ struct DriveCommand: ParsableCommand {
         while !Interrupt.requested {
             let t = Double(sequence) / rate
             if seconds > 0 && t >= seconds { break }
-            let now = FrameWatcher.monotonicSeconds() - start
+            let now = monotonicSeconds() - start
             if t > now { Interrupt.sleep(seconds: t - now); continue }
             sequence += 1
             let frame = frame(sequence: sequence, at: t, senderTimeUs: wallClockMicroseconds())
@@ -133,7 +133,7 @@ struct DriveCommand: ParsableCommand {
                 throw SplatctlError.transport("publishing drive frame \(sequence): \(error)")
             }
         }
-        let elapsed = FrameWatcher.monotonicSeconds() - start
+        let elapsed = monotonicSeconds() - start
         report(sent: sequence, elapsed: elapsed)
     }
 

@@ -48,7 +48,7 @@ final class FrameWatcher {
     init(_ settings: Settings) throws {
         self.settings = settings
         topic = Array(Topic.frames(settings.stream).utf8)
-        statistics = WatchStatistics(startTime: Self.monotonicSeconds())
+        statistics = WatchStatistics(startTime: monotonicSeconds())
         do {
             socket = try ZMQContext().socket(.sub)
             try socket.set(.receiveHighWaterMark, 100)
@@ -86,7 +86,7 @@ final class FrameWatcher {
 
     /// Receives until the frame or time limit, or Ctrl-C. Returns the statistics.
     func run() throws -> WatchStatistics {
-        let start = Self.monotonicSeconds()
+        let start = monotonicSeconds()
         statistics = WatchStatistics(startTime: start)
         let deadline = settings.secondsLimit.map { start + $0 }
         var nextProgress = start + 1
@@ -94,7 +94,7 @@ final class FrameWatcher {
         var timeAtLastProgress = start
         while !Interrupt.requested {
             if let limit = settings.frameLimit, statistics.frames >= limit { break }
-            let now = Self.monotonicSeconds()
+            let now = monotonicSeconds()
             if let deadline, now >= deadline { break }
             if settings.progress && now >= nextProgress {
                 printProgress(now: now, recentFPS: Double(statistics.frames - framesAtLastProgress) / (now - timeAtLastProgress))
@@ -131,7 +131,7 @@ final class FrameWatcher {
                 continue
             }
             let receivedUs = wallClockMicroseconds()
-            let time = Self.monotonicSeconds()
+            let time = monotonicSeconds()
             guard let first = message.first else { continue }
             if first == topic {
                 try handleFrame(message, receivedUs: receivedUs, time: time)
@@ -253,12 +253,5 @@ final class FrameWatcher {
         } else {
             print(statistics.progressLine(now: now, recentFPS: recentFPS))
         }
-    }
-
-    /// Monotonic seconds.
-    static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }

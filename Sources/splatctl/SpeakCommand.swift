@@ -50,7 +50,7 @@ struct SpeakCommand: ParsableCommand {
         let framesPerChunk = max(1, wav.sampleRate * chunkMs / 1000)
         print("speaking \(file) (\(String(format: "%.1f", wav.duration)) s, \(wav.sampleRate) Hz, \(wav.channels) ch) as \(avatar) → \(global.audio)")
         var sequence: UInt64 = 0
-        let start = MonotonicTime.now()
+        let start = monotonicSeconds()
         var sentSeconds = 0.0
         repeat {
             var frame = 0
@@ -74,20 +74,11 @@ struct SpeakCommand: ParsableCommand {
                 sentSeconds += Double(end - frame) / Double(wav.sampleRate)
                 frame = end
                 // Real-time pacing: the chunk just sent covers audio up to `sentSeconds`.
-                let ahead = start + sentSeconds - MonotonicTime.now()
+                let ahead = start + sentSeconds - monotonicSeconds()
                 if ahead > 0 { Thread.sleep(forTimeInterval: ahead) }
             }
         } while loop
         print("sent \(sequence) chunks (\(String(format: "%.1f", sentSeconds)) s of audio)")
         push.close()
-    }
-}
-
-/// Seconds on the monotonic clock.
-enum MonotonicTime {
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }

@@ -71,7 +71,7 @@ struct WatchCommand: ParsableCommand {
                   + (settings.outDirectory.map { " → \($0.path)" } ?? ""))
         }
         let stats = try watcher.run()
-        let now = FrameWatcher.monotonicSeconds()
+        let now = monotonicSeconds()
         if global.json {
             print(Console.jsonLine(stats.reportJSON(stream: stream, now: now)))
         } else {

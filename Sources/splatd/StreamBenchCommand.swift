@@ -29,12 +29,7 @@ struct StreamBenchCommand: ParsableCommand {
     var maxStreams: Int = 12
 
     mutating func run() throws {
-        var configuration = DaemonConfiguration()
-        configuration.control = "tcp://127.0.0.1:*"
-        configuration.drive = "tcp://127.0.0.1:*"
-        configuration.frames = "tcp://127.0.0.1:*"
-        configuration.audio = "tcp://127.0.0.1:*"
-        configuration.defaultStream = false
+        let configuration = DaemonConfiguration.ephemeralLoopback
         var logger = Logger(label: "splatd")
         logger.logLevel = .error
         let service = try SplatService(configuration: configuration, logger: logger)
@@ -97,7 +92,6 @@ private final class BenchClient {
     let control: ZMQSocket
     let endpoints: DaemonEndpoints
     private var requestID: UInt64 = 0
-    private var lastCPU = ProcessInfo.processInfo.systemUptime
     private var cpuMark: (wall: Double, cpu: Double)
 
     init(endpoints: DaemonEndpoints) throws {
@@ -107,15 +101,7 @@ private final class BenchClient {
         try control.set(.linger, .zero)
         try control.set(.receiveTimeout, .seconds(30))
         try control.connect(endpoints.control)
-        cpuMark = (Self.wall(), Self.cpu())
-    }
-
-    static func wall() -> Double { ProcessInfo.processInfo.systemUptime }
-    static func cpu() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
-            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+        cpuMark = (monotonicSeconds(), ProcessStats.cpuSeconds())
     }
 
     func request(_ body: (inout Splatd_V1_Request) -> Void) throws -> Splatd_V1_Reply {
@@ -142,10 +128,10 @@ private final class BenchClient {
     /// CPU use of this process (daemon + benchmark clients) since the last call, and RSS.
     func usage(over seconds: Double) throws -> (cpuPercent: Double, rssMB: Double) {
         if seconds > 0 {
-            cpuMark = (Self.wall(), Self.cpu())
+            cpuMark = (monotonicSeconds(), ProcessStats.cpuSeconds())
             Thread.sleep(forTimeInterval: seconds)
         }
-        let now = (Self.wall(), Self.cpu())
+        let now = (monotonicSeconds(), ProcessStats.cpuSeconds())
         defer { cpuMark = now }
         let status = try request { $0.getStatus = .init() }.daemonStatus
         return (100 * (now.1 - cpuMark.cpu) / max(now.0 - cpuMark.wall, 1e-3), Double(status.rssBytes) / 1e6)
@@ -174,37 +160,37 @@ private final class BenchClient {
             try? pub.connect(driveEndpoint)
             Thread.sleep(forTimeInterval: 0.5)
             var sequence: UInt64 = 0
-            let start = BenchClient.wall()
+            let start = monotonicSeconds()
             while !stop.isSet {
                 sequence += 1
-                let t = BenchClient.wall() - start
+                let t = monotonicSeconds() - start
                 let frame = Splatd_V1_DriveFrame.with {
                     $0.avatarID = "demo"; $0.sequence = sequence; $0.senderTimeUs = wallClockMicroseconds()
                     $0.arkit = .with { $0.named = ["jawOpen": Float(0.5 + 0.5 * sin(t * 6))] }
                 }
                 _ = try? pub.send(multipart: [Array("demo".utf8), frame.wireBytes()])
                 let next = start + Double(sequence) / 30
-                let wait = next - BenchClient.wall()
+                let wait = next - monotonicSeconds()
                 if wait > 0 { Thread.sleep(forTimeInterval: wait) }
             }
         }
         publisher.start()
         Thread.sleep(forTimeInterval: 0.5)
-        cpuMark = (Self.wall(), Self.cpu())
+        cpuMark = (monotonicSeconds(), ProcessStats.cpuSeconds())
         var latencies: [Double] = []
         var lastSequence: UInt64 = 0
-        let end = Self.wall() + seconds
-        let warmup = Self.wall() + 1
-        while Self.wall() < end {
+        let end = monotonicSeconds() + seconds
+        let warmup = monotonicSeconds() + 1
+        while monotonicSeconds() < end {
             guard let parts = try sub.receiveMultipart(), parts.count == 3 else { continue }
             let received = wallClockMicroseconds()
             let meta = try Splatd_V1_FrameMeta(serializedBytes: parts[1])
             if meta.driveSequence != lastSequence && meta.driveSequence > 0 {
                 lastSequence = meta.driveSequence
-                if Self.wall() > warmup { latencies.append(Double(received &- meta.driveSenderTimeUs) / 1000) }
+                if monotonicSeconds() > warmup { latencies.append(Double(received &- meta.driveSenderTimeUs) / 1000) }
             }
         }
-        let cpuPercent = 100 * (Self.cpu() - cpuMark.cpu) / max(Self.wall() - cpuMark.wall, 1e-3)
+        let cpuPercent = 100 * (ProcessStats.cpuSeconds() - cpuMark.cpu) / max(monotonicSeconds() - cpuMark.wall, 1e-3)
         stop.set()
         Thread.sleep(forTimeInterval: 0.1)
         sub.close()
@@ -228,11 +214,11 @@ private final class BenchClient {
         let rate = 16_000, chunk = 320
         var sequence: UInt64 = 0
         var phase = 0.0
-        let start = Self.wall()
+        let start = monotonicSeconds()
         let warmup = start + 1
-        while Self.wall() - start < seconds {
+        while monotonicSeconds() - start < seconds {
             // Send every chunk that is due.
-            while Double(sequence) * 0.02 <= Self.wall() - start {
+            while Double(sequence) * 0.02 <= monotonicSeconds() - start {
                 var samples = [Int16](repeating: 0, count: chunk)
                 for i in 0..<chunk {
                     let t = Double(Int(sequence) * chunk + i) / Double(rate)
@@ -258,7 +244,7 @@ private final class BenchClient {
             let meta = try Splatd_V1_FrameMeta(serializedBytes: parts[1])
             if meta.audioSequence != lastShown && meta.audioSequence > 0 {
                 lastShown = meta.audioSequence
-                if Self.wall() > warmup { latencies.append(Double(received &- meta.audioSenderTimeUs) / 1000) }
+                if monotonicSeconds() > warmup { latencies.append(Double(received &- meta.audioSenderTimeUs) / 1000) }
             }
         }
         push.close(); sub.close()
@@ -275,13 +261,13 @@ private final class BenchClient {
         while (try? sub.receiveMultipart(dontWait: true)) ?? nil != nil {}
         let before = try request { $0.getStatus = .init() }.daemonStatus.streams
         var counts: [String: Int] = [:]
-        cpuMark = (Self.wall(), Self.cpu())
-        let end = Self.wall() + seconds
-        while Self.wall() < end {
+        cpuMark = (monotonicSeconds(), ProcessStats.cpuSeconds())
+        let end = monotonicSeconds() + seconds
+        while monotonicSeconds() < end {
             guard let parts = try sub.receiveMultipart(), parts.count == 3 else { continue }
             counts[String(decoding: parts[0], as: UTF8.self), default: 0] += 1
         }
-        let cpuPercent = 100 * (Self.cpu() - cpuMark.cpu) / max(Self.wall() - cpuMark.wall, 1e-3)
+        let cpuPercent = 100 * (ProcessStats.cpuSeconds() - cpuMark.cpu) / max(monotonicSeconds() - cpuMark.wall, 1e-3)
         let after = try request { $0.getStatus = .init() }.daemonStatus.streams
         var skipped = 0
         for a in after {

@@ -14,12 +14,7 @@ final class DaemonHarness {
     private var nextRequestID: UInt64 = 1
 
     init(configure: (inout DaemonConfiguration) -> Void = { _ in }) throws {
-        var c = DaemonConfiguration()
-        c.control = "tcp://127.0.0.1:*"
-        c.drive = "tcp://127.0.0.1:*"
-        c.frames = "tcp://127.0.0.1:*"
-        c.audio = "tcp://127.0.0.1:*"
-        c.defaultStream = false
+        var c = DaemonConfiguration.ephemeralLoopback
         configure(&c)
         var logger = Logger(label: "splatd-test")
         logger.logLevel = .warning

@@ -1,5 +1,6 @@
 import CALSA
 import Foundation
+import SplatProtocol
 
 /// Captures 16-bit interleaved PCM from an ALSA device on its own thread and hands every 20 ms
 /// chunk to a callback.
@@ -28,7 +29,7 @@ import Foundation
 /// back a real device whose crystal runs slightly fast.
 ///
 /// **Timestamps.** `captureTime` is the monotonic time (`CLOCK_MONOTONIC`, seconds, the clock of
-/// `MonotonicClock`) at which the chunk's first sample was captured: the time the read returned
+/// `monotonicSeconds()`) at which the chunk's first sample was captured: the time the read returned
 /// minus the chunk's duration and the frames still queued in the device buffer
 /// (`snd_pcm_delay`); for a paced chunk, the time its first sample was due.
 ///
@@ -180,7 +181,7 @@ public final class ALSACapture: @unchecked Sendable {
         let chunkFrames = c.chunkFrames
         let samples = UnsafeMutablePointer<Int16>.allocate(capacity: chunkFrames * c.channels)
         defer { samples.deallocate() }
-        var anchor = MonotonicClock.now()        // pacing: when frame 0 (since the anchor) was due
+        var anchor = monotonicSeconds()        // pacing: when frame 0 (since the anchor) was due
         var framesSinceAnchor = 0
         var filled = 0
 
@@ -211,14 +212,14 @@ public final class ALSACapture: @unchecked Sendable {
             filled = 0
 
             // Timestamp and pacing.
-            var now = MonotonicClock.now()
+            var now = monotonicSeconds()
             framesSinceAnchor += chunkFrames
             var due = anchor + Double(framesSinceAnchor) / rate
             var captureTime: Double
             if c.paceToRealTime && due - now > 0.002 {
                 // Ahead of real time: this PCM is not paced by hardware. Sleep until due.
                 Self.sleep(until: due)
-                now = MonotonicClock.now()
+                now = monotonicSeconds()
                 captureTime = due - Double(chunkFrames) / rate
             } else {
                 if now > due {
@@ -257,7 +258,7 @@ public final class ALSACapture: @unchecked Sendable {
     }
 
     private static func sleep(until deadline: Double) {
-        let seconds = deadline - MonotonicClock.now()
+        let seconds = deadline - monotonicSeconds()
         guard seconds > 0 else { return }
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
         var remaining = timespec()

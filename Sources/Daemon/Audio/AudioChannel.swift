@@ -24,7 +24,6 @@ struct AudioChannel {
     private var lastSequence: UInt64 = 0
     private var chunks: UInt64 = 0
     private var dropped: UInt64 = 0
-    private var xruns: UInt64 = 0
     private var latency = RollingWindow(capacity: 256)
     private var shownSequence: UInt64 = 0
     /// Influence of audio on the mouth, 0…1, eased in and out.
@@ -84,12 +83,6 @@ struct AudioChannel {
         if chunk.endOfStream { ended = true }
     }
 
-    /// Counts an xrun reported by ALSA capture.
-    mutating func countXrun() { xruns += 1 }
-
-    /// Counts a chunk refused before it reached the channel.
-    mutating func countDropped() { dropped += 1 }
-
     /// Advances the playout to `now`: the newest speech frame due, and the audio's influence on
     /// the mouth (eased: 80 ms in, 200 ms out), or nil when audio has let go completely.
     mutating func advance(to now: Double) -> (frame: SpeechFrame, influence: Float)? {
@@ -133,7 +126,6 @@ struct AudioChannel {
             $0.latencyMs = latency.percentiles().p50
             $0.chunksReceived = chunks
             $0.chunksDropped = dropped
-            $0.xruns = xruns
         }
     }
 

@@ -46,9 +46,29 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
         public var headPose = "tracker"
         public var eyesAndBrows = "tracker"
         public init() {}
+
+        /// Any subset of the keys; the others keep their defaults.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            jawAndMouth = try c.decodeIfPresent(String.self, forKey: .jawAndMouth) ?? jawAndMouth
+            headPose = try c.decodeIfPresent(String.self, forKey: .headPose) ?? headPose
+            eyesAndBrows = try c.decodeIfPresent(String.self, forKey: .eyesAndBrows) ?? eyesAndBrows
+        }
     }
 
     public init() {}
+
+    /// Every endpoint on an ephemeral loopback port (`tcp://127.0.0.1:*`; `start()` returns the
+    /// ports bound) and no default stream: for tests and `splatd bench-stream`.
+    public static var ephemeralLoopback: DaemonConfiguration {
+        var c = DaemonConfiguration()
+        c.control = "tcp://127.0.0.1:*"
+        c.drive = "tcp://127.0.0.1:*"
+        c.frames = "tcp://127.0.0.1:*"
+        c.audio = "tcp://127.0.0.1:*"
+        c.defaultStream = false
+        return c
+    }
 
     /// Reads a JSON config file; keys not given keep their defaults.
     public init(contentsOf url: URL) throws {

@@ -13,7 +13,7 @@ final class ControlHandler: @unchecked Sendable {
     private let loader: AvatarLoader
     private let logger: Logger
     private let loaderQueue = DispatchQueue(label: "splatd-loader")
-    private let started = MonotonicClock.now()
+    private let started = monotonicSeconds()
     /// Set by the service once the scheduler and I/O loop exist.
     var scheduler: FrameScheduler?
     var subscriberCount: ((String) -> Int)?
@@ -113,15 +113,10 @@ final class ControlHandler: @unchecked Sendable {
         loaderQueue.async { [self] in
             var response = Splatd_V1_Reply()
             response.requestID = requestID
-            let start = MonotonicClock.now()
             do {
-                let avatar = try loader.load(path: path, rigPath: rig)
-                let slot = AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start,
-                                  holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds,
-                                  mixing: AudioMixing(configuration.mixing))
+                let slot = try makeSlot(id: id, path: path, rigPath: rig)
                 registry.endLoad(id, slot)
                 response.avatar = slot.info
-                logger.info("loaded avatar \(id) from \(path): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", slot.loadSeconds * 1000)) ms")
                 event { $0.avatarLoaded = slot.info }
                 scheduler?.kick()
             } catch {
@@ -205,7 +200,7 @@ final class ControlHandler: @unchecked Sendable {
     // MARK: Status
 
     func status() -> Splatd_V1_DaemonStatus {
-        let now = MonotonicClock.now()
+        let now = monotonicSeconds()
         var s = Splatd_V1_DaemonStatus()
         s.version = SplatService.version
         s.uptimeSeconds = now - started
@@ -236,13 +231,20 @@ final class ControlHandler: @unchecked Sendable {
 
     /// Loads an avatar synchronously at start-up.
     func loadAtStartup(id: String, path: String, rigPath: String?) throws {
-        let start = MonotonicClock.now()
-        let avatar = try loader.load(path: try loader.checkPath(path, field: "path"),
-                                     rigPath: try rigPath.map { try loader.checkPath($0, field: "rig") })
+        let slot = try makeSlot(id: id, path: try loader.checkPath(path, field: "path"),
+                                rigPath: try rigPath.map { try loader.checkPath($0, field: "rig_path") })
         guard registry.beginLoad(id, replace: true) else { throw ControlError.alreadyExists(id) }
-        registry.endLoad(id, AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: MonotonicClock.now() - start,
-                                  holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds,
-                                  mixing: AudioMixing(configuration.mixing)))
-        logger.info("loaded avatar \(id) (\(path)): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", (MonotonicClock.now() - start) * 1000)) ms")
+        registry.endLoad(id, slot)
+    }
+
+    /// Loads the avatar at checked paths into a new slot with the configured drive settings.
+    private func makeSlot(id: String, path: String, rigPath: String?) throws -> AvatarSlot {
+        let start = monotonicSeconds()
+        let avatar = try loader.load(path: path, rigPath: rigPath)
+        let slot = AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: monotonicSeconds() - start,
+                              holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds,
+                              mixing: AudioMixing(configuration.mixing))
+        logger.info("loaded avatar \(id) from \(path): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", slot.loadSeconds * 1000)) ms")
+        return slot
     }
 }

@@ -55,9 +55,6 @@ struct DriveChannel: Sendable {
         rate.tick(at: now)
     }
 
-    /// Counts a frame refused before it could be applied (e.g. undecodable).
-    mutating func countRejected() { rejected += 1 }
-
     /// The state of the drive source at `now`.
     func state(at now: Double) -> Splatd_V1_DriveState {
         guard let last = lastReceivedTime else { return .idle }

@@ -133,33 +133,33 @@ final class IOLoop: @unchecked Sendable {
                 guard let m = try drive.receiveMultipart(dontWait: true) else { return }
                 message = m
             } catch let error as ZMQError where error.isMessageTooLarge {
-                dropDrive("\(error)", avatar: nil)
+                dropDrive("\(error)")
                 continue
             } catch {
                 malformedDriveFrames += 1
                 return
             }
             let receivedUs = wallClockMicroseconds()
-            let now = MonotonicClock.now()
+            let now = monotonicSeconds()
             let topic = message.count == 2 ? String(decoding: message[0], as: UTF8.self) : nil
             guard message.count == 2 else {
-                dropDrive("a drive message must have 2 frames ([avatar id][DriveFrame]), got \(message.count)", avatar: nil)
+                dropDrive("a drive message must have 2 frames ([avatar id][DriveFrame]), got \(message.count)")
                 continue
             }
             let frame: Splatd_V1_DriveFrame
             do {
                 frame = try .decode(wire: message[1], limit: WireLimits.maximumDriveFrameBytes, what: "drive frame")
             } catch {
-                dropDrive("\(error)", avatar: topic.flatMap { registry.avatar($0) })
+                dropDrive("\(error)")
                 continue
             }
             let id = frame.avatarID.isEmpty ? (topic ?? "") : frame.avatarID
             guard id == topic || frame.avatarID.isEmpty else {
-                dropDrive("drive frame for avatar \(Identifier.quoted(frame.avatarID)) sent on topic \(Identifier.quoted(topic ?? ""))", avatar: nil)
+                dropDrive("drive frame for avatar \(Identifier.quoted(frame.avatarID)) sent on topic \(Identifier.quoted(topic ?? ""))")
                 continue
             }
             guard let avatar = registry.avatar(id) else {
-                dropDrive("drive frame for unknown avatar \(Identifier.quoted(id))", avatar: nil)
+                dropDrive("drive frame for unknown avatar \(Identifier.quoted(id))")
                 continue
             }
             do {
@@ -181,7 +181,7 @@ final class IOLoop: @unchecked Sendable {
         if woke { handler.wakeScheduler() }
     }
 
-    private func dropDrive(_ reason: String, avatar: AvatarSlot?) {
+    private func dropDrive(_ reason: String) {
         malformedDriveFrames += 1
         logDriveError("drive: dropped: \(reason)")
     }
@@ -214,7 +214,7 @@ final class IOLoop: @unchecked Sendable {
             } catch {
                 return
             }
-            let now = MonotonicClock.now()
+            let now = monotonicSeconds()
             guard message.count == 1 else {
                 malformedAudioChunks += 1
                 logDriveError("audio: dropped a message of \(message.count) frames (expected one AudioChunk)")
@@ -280,7 +280,7 @@ final class IOLoop: @unchecked Sendable {
                 _ = try frames.send(frame.meta, more: true, dontWait: true)
                 _ = try frames.sendZeroCopy(frame.image, more: false, dontWait: true)
                 let latency = frame.driveSenderTimeUs.map { Double(Int64(bitPattern: wallClockMicroseconds() &- $0)) / 1000 }
-                frame.stream.recordSent(bytes: frame.image.count, latencyMs: latency, now: MonotonicClock.now())
+                frame.stream.recordSent(bytes: frame.image.count, latencyMs: latency, now: monotonicSeconds())
             } catch {
                 logger.warning("frames: publish failed: \(error)")
             }

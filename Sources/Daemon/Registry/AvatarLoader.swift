@@ -63,7 +63,7 @@ struct AvatarLoader: Sendable {
 
 extension AvatarLoader {
     /// Loads the avatar at a path already checked by `checkPath`.
-    func load(path: String, rigPath: String?) throws -> any DaemonAvatar {
+    func load(path: String, rigPath: String?) throws -> AnimatedAvatar {
         do {
             let avatar = try Avatar.load(path, rig: rigPath)
             // A FLAME avatar's folder may hold a viseme table for speech (docs/formats.md).

@@ -5,7 +5,7 @@ import SplatProtocol
 final class AvatarSlot: @unchecked Sendable {
     let id: String
     let path: String
-    let avatar: any DaemonAvatar
+    let avatar: AnimatedAvatar
     let loadedUs: UInt64
     let loadSeconds: Double
     private let lock = NSLock()
@@ -13,7 +13,7 @@ final class AvatarSlot: @unchecked Sendable {
     private var audio = AudioChannel()
     private var mixing = AudioMixing()
 
-    init(id: String, path: String, avatar: any DaemonAvatar, loadSeconds: Double,
+    init(id: String, path: String, avatar: AnimatedAvatar, loadSeconds: Double,
          holdSeconds: Double = 0.5, easeSeconds: Double = 1.0, mixing: AudioMixing = AudioMixing()) {
         self.mixing = mixing
         drive.holdSeconds = holdSeconds
@@ -50,11 +50,6 @@ final class AvatarSlot: @unchecked Sendable {
     func receiveAudio(_ chunk: Splatd_V1_AudioChunk, now: Double, source: String = "wire") throws {
         lock.lock(); defer { lock.unlock() }
         try audio.receive(chunk, now: now, source: source)
-    }
-
-    /// Counts an ALSA xrun against this avatar's audio.
-    func countAudioXrun() {
-        lock.lock(); audio.countXrun(); lock.unlock()
     }
 
     /// Sets which source owns which part of the face.

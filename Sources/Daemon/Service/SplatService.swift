@@ -106,7 +106,7 @@ public final class SplatService: @unchecked Sendable {
                 $0.samplesS16Le = Data(buffer: samples)
             }
             // The avatar may have been unloaded (or replaced) meanwhile: look it up each time.
-            try? registry.avatar(avatarID)?.receiveAudio(chunk, now: MonotonicClock.now(), source: "alsa:\(device)")
+            try? registry.avatar(avatarID)?.receiveAudio(chunk, now: monotonicSeconds(), source: "alsa:\(device)")
         }, onError: { error in
             logger.warning("audio capture: \(error)")
         })

@@ -67,7 +67,7 @@ final class FrameScheduler: @unchecked Sendable {
             kicked = false
             condition.unlock()
 
-            let now = MonotonicClock.now()
+            let now = monotonicSeconds()
             let watched = registry.allStreams.filter { $0.subscribers > 0 }
             // A new drive frame pulls the stream's next tick forward (but never closer than
             // three quarters of a period to the previous frame): frames follow the tracker's
@@ -110,7 +110,7 @@ final class FrameScheduler: @unchecked Sendable {
         do {
             var resources = try prepare(stream, settings: settings, avatar: avatar)
             let renderStartUs = wallClockMicroseconds()
-            let renderStart = MonotonicClock.now()
+            let renderStart = monotonicSeconds()
             let snapshot = avatar.driveSnapshot(at: renderStart)
             try avatar.avatar.pose(snapshot.values, into: &resources.cloud)
             let convention: Convention = switch settings.convention {
@@ -123,19 +123,19 @@ final class FrameScheduler: @unchecked Sendable {
                                          options: RenderOptions(convention: convention, background: background),
                                          into: resources.framebuffer)
             let renderDoneUs = wallClockMicroseconds()
-            let encodeStart = MonotonicClock.now()
+            let encodeStart = monotonicSeconds()
             try resources.framebuffer.rgb8.withUnsafeBytes { pixels in
                 try resources.encoder.encode(pixels, width: settings.width, height: settings.height,
                                              layout: .rgb8, into: &resources.encoded)
             }
-            let encodeDone = MonotonicClock.now()
+            let encodeDone = monotonicSeconds()
             let image = ZMQOwnedBuffer(copying: resources.encoded)
             stream.frameSequence += 1
             // Latency counts only frames that are the first to show a drive frame that arrived
             // while the stream was running (not one from before a viewer subscribed).
             let fresh = renderStartUs &- snapshot.receivedUs <= UInt64(max(2 * period, 0.1) * 1e6)
-            let firstShowing = snapshot.sequence != 0 && snapshot.sequence != lastDriveShown[stream.id] && fresh
-            lastDriveShown[stream.id] = snapshot.sequence
+            let firstShowing = snapshot.sequence != 0 && snapshot.sequence != stream.lastDriveShown && fresh
+            stream.lastDriveShown = snapshot.sequence
             let meta = Splatd_V1_FrameMeta.with {
                 $0.streamID = stream.id
                 $0.frameSequence = stream.frameSequence
@@ -168,8 +168,6 @@ final class FrameScheduler: @unchecked Sendable {
         }
     }
 
-    private var lastDriveShown: [String: UInt64] = [:]
-
     /// Phase lock: when a tracker sends at about the stream's rate and its next frame is due
     /// within a third of a period, a tick waits for it (once) instead of rendering the old pose
     /// and making the new one wait behind that render. Saves up to a render time of latency;
@@ -188,8 +186,13 @@ final class FrameScheduler: @unchecked Sendable {
     }
 
     /// Returns the stream's resources, rebuilding them when the settings or avatar changed.
+    /// The resources are taken out of the stream (and put back after the frame) so that their
+    /// arrays are uniquely referenced: posing and encoding then write in place instead of
+    /// copying 100k-element arrays every frame.
     private func prepare(_ stream: StreamSlot, settings: StreamSettings, avatar: AvatarSlot) throws -> RenderResources {
-        if let r = stream.resources, r.settings == settings, r.avatar === avatar { return r }
+        let kept = stream.resources
+        stream.resources = nil
+        if let r = kept, r.settings == settings, r.avatar === avatar { return r }
         let camera = try settings.camera(headCentre: avatar.avatar.headCentre)
         let encoder = try makeEncoder(for: settings.frameCodec)
         return RenderResources(settings: settings, avatar: avatar, camera: camera,

@@ -30,6 +30,8 @@ final class StreamSlot: @unchecked Sendable {
     var nextTick: Double = 0
     var lastRender: Double = 0
     var postponed = false
+    /// The drive sequence the previous frame showed (for latency of first showings).
+    var lastDriveShown: UInt64 = 0
     var frameSequence: UInt64 = 0
     var resources: RenderResources?
 
