@@ -1,12 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Hot loops (projection, compositing, rig evaluation) are compiled with full optimisation in
-/// every configuration, so tests exercise the same code paths at a usable speed, and with AVX2 +
-/// FMA so that `SIMD8<Float>` maps onto single vector instructions.
-let hotLoopFlags: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-Xcc", "-mavx2", "-Xcc", "-mfma"]),
-]
+/// Kernel targets hold the hot loops (projection, tile intersection, compositing, rig skinning
+/// and deformation) and only them. They are compiled with full optimisation in every
+/// configuration, so tests exercise the same code at a usable speed, without runtime checks
+/// (their loops index raw buffers whose bounds the callers establish), and on x86-64 with AVX2 +
+/// FMA so that `SIMD8<Float>` maps onto single vector instructions. Every other target — parsers,
+/// the network and audio paths — keeps Swift's bounds, overflow and exclusivity checks.
+var kernelFlags: [String] = ["-Ounchecked", "-enforce-exclusivity=unchecked"]
+#if arch(x86_64)
+kernelFlags += ["-Xcc", "-mavx2", "-Xcc", "-mfma"]
+#endif
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(kernelFlags)]
 
 let package = Package(
     name: "splatd",
@@ -28,15 +33,21 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // No pkgConfig: libzmq.pc adds -isystem flags (krb5, pgm, libxml2) SwiftPM refuses; zmq.h
+        // is in /usr/include and the module map links libzmq.
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
 
+        // What every module may use: clocks, seeded random, parallel-for, metrics, ARKit names.
+        .target(name: "SplatCore"),
+
         // Pipeline stages.
-        .target(name: "SplatIO", dependencies: ["CZlib"]),
-        .target(name: "Rasterizer", dependencies: ["SplatIO"], swiftSettings: hotLoopFlags),
-        .target(name: "FrameEncoder", dependencies: ["CPNG", "CTurboJPEG"], path: "Sources/Encoder"),
+        .target(name: "SplatIO", dependencies: ["SplatCore", "CZlib"]),
+        .target(name: "RasterizerKernels", dependencies: ["SplatCore"], swiftSettings: kernelSettings),
+        .target(name: "Rasterizer", dependencies: ["SplatCore", "SplatIO", "RasterizerKernels"]),
+        .target(name: "FrameEncoder", dependencies: ["SplatCore", "CPNG", "CTurboJPEG"], path: "Sources/Encoder"),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
-        .target(name: "Animator", dependencies: ["SplatIO"], resources: [.copy("Resources")], swiftSettings: hotLoopFlags),
+        .target(name: "Animator", dependencies: ["SplatCore", "SplatIO"], resources: [.copy("Resources")], swiftSettings: kernelSettings),
         .target(
             name: "SplatProtocol",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -46,8 +57,9 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "SplatIO", "Rasterizer", "FrameEncoder", "SplatProtocol", "ZeroMQ", "Animator", "CALSA",
+                "SplatCore", "SplatIO", "Rasterizer", "FrameEncoder", "SplatProtocol", "ZeroMQ", "Animator", "CALSA",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
 
@@ -55,26 +67,37 @@ let package = Package(
         .executableTarget(
             name: "splatd",
             dependencies: [
-                "SplatIO", "Rasterizer", "FrameEncoder", "Animator", "Daemon", "SplatProtocol", "ZeroMQ",
+                "SplatCore", "SplatIO", "Rasterizer", "FrameEncoder", "Animator", "Daemon", "SplatProtocol", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        .executableTarget(name: "splatctl", dependencies: ["SplatProtocol", "ZeroMQ", "FrameEncoder", "Animator", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "splatctl",
+            dependencies: [
+                "SplatCore", "SplatIO", "SplatProtocol", "ZeroMQ", "FrameEncoder",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
 
         // Tests.
-        .testTarget(name: "SplatIOTests", dependencies: ["SplatIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RasterizerTests", dependencies: ["Rasterizer", "SplatIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FrameEncoderTests", dependencies: ["FrameEncoder", "CPNG", "CTurboJPEG", "SplatIO"]),
+        .testTarget(name: "SplatCoreTests", dependencies: ["SplatCore"]),
+        .testTarget(name: "SplatIOTests", dependencies: ["SplatIO", "SplatCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RasterizerTests", dependencies: ["Rasterizer", "RasterizerKernels", "SplatIO", "SplatCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FrameEncoderTests", dependencies: ["FrameEncoder", "CPNG", "CTurboJPEG", "SplatIO", "SplatCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "Rasterizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "SplatCore", "Rasterizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SplatProtocolTests", dependencies: ["SplatProtocol"]),
         .testTarget(name: "SplatctlTests", dependencies: ["splatctl"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "Animator", "SplatProtocol", "ZeroMQ", "FrameEncoder", "Rasterizer", "SplatIO"]
+            dependencies: [
+                "Daemon", "Animator", "SplatProtocol", "ZeroMQ", "FrameEncoder", "Rasterizer", "SplatIO", "SplatCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

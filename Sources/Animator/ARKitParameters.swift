@@ -1,3 +1,5 @@
+import SplatCore
+
 /// One frame of ARKit-style drive values: the 52 blendshape weights plus a rigid head pose.
 ///
 /// Weights are stored in the canonical ARKit order (``names``; the order of
@@ -8,30 +10,13 @@
 /// and ignored.
 public struct ARKitParameters: Sendable, Equatable {
     /// The 52 ARKit blendshape names in canonical order.
-    public static let names: [String] = [
-        "eyeBlinkLeft", "eyeLookDownLeft", "eyeLookInLeft", "eyeLookOutLeft", "eyeLookUpLeft",
-        "eyeSquintLeft", "eyeWideLeft",
-        "eyeBlinkRight", "eyeLookDownRight", "eyeLookInRight", "eyeLookOutRight", "eyeLookUpRight",
-        "eyeSquintRight", "eyeWideRight",
-        "jawForward", "jawLeft", "jawRight", "jawOpen",
-        "mouthClose", "mouthFunnel", "mouthPucker", "mouthLeft", "mouthRight",
-        "mouthSmileLeft", "mouthSmileRight", "mouthFrownLeft", "mouthFrownRight",
-        "mouthDimpleLeft", "mouthDimpleRight", "mouthStretchLeft", "mouthStretchRight",
-        "mouthRollLower", "mouthRollUpper", "mouthShrugLower", "mouthShrugUpper",
-        "mouthPressLeft", "mouthPressRight", "mouthLowerDownLeft", "mouthLowerDownRight",
-        "mouthUpperUpLeft", "mouthUpperUpRight",
-        "browDownLeft", "browDownRight", "browInnerUp", "browOuterUpLeft", "browOuterUpRight",
-        "cheekPuff", "cheekSquintLeft", "cheekSquintRight", "noseSneerLeft", "noseSneerRight",
-        "tongueOut",
-    ]
+    public static let names: [String] = ARKitNames.all
 
     /// Number of ARKit blendshapes (52).
     public static let count = 52
 
-    private static let indexByName: [String: Int] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-
     /// The canonical index of an ARKit name, or `nil` if it is not one.
-    public static func index(of name: String) -> Int? { indexByName[name] }
+    public static func index(of name: String) -> Int? { ARKitNames.index[name] }
 
     /// The 52 weights in canonical order, each in 0…1.
     public internal(set) var weights: [Float]

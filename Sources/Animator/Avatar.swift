@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SplatCore
 import SplatIO
 
 /// An animatable avatar: a rig, Gaussians bound to its triangles (or a rigid scene), and the
@@ -69,7 +70,7 @@ public final class Avatar: @unchecked Sendable {
     ///   the identity was made by another rig.
     public init(flameRig rig: FLAMERig, identity: FLAMEIdentity, gaussians: BoundGaussians, name: String,
                 renderHints: AvatarRenderHints = .gaussianAvatars, motion: FLAMEMotion? = nil,
-                limits: DriveLimits = .default, threads: Int = ThreadCount.available) throws {
+                limits: DriveLimits = .default, threads: Int = Parallel.coreCount) throws {
         try gaussians.validate(faceCount: rig.faceCount, path: name)
         guard identity.rigID == ObjectIdentifier(rig) else {
             throw AssetError.rigMismatch(path: name, key: "identity", reason: "made by another rig than \(rig.path)")
@@ -90,7 +91,7 @@ public final class Avatar: @unchecked Sendable {
     /// - Throws: ``AssetError/bindingOutOfRange(path:gaussian:face:faceCount:)``.
     public init(blendshapeRig rig: BlendshapeRig, gaussians: BoundGaussians, name: String,
                 renderHints: AvatarRenderHints = .demo, limits: DriveLimits = .default,
-                threads: Int = ThreadCount.available) throws {
+                threads: Int = Parallel.coreCount) throws {
         try gaussians.validate(faceCount: rig.faceCount, path: name)
         self.name = name
         kind = .blendshape
@@ -109,7 +110,7 @@ public final class Avatar: @unchecked Sendable {
     /// translation; scales, opacities and colours unchanged. Bindings in the cloud are ignored.
     public init(rigidScene scene: GaussianCloud, pivot: RigidPivot = .centroid, name: String,
                 renderHints: AvatarRenderHints = .scene, limits: DriveLimits = .default,
-                threads: Int = ThreadCount.available) {
+                threads: Int = Parallel.coreCount) {
         var cloud = scene
         cloud.bindings = nil
         let point: SIMD3<Float>

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatIO
 
 extension Avatar {
@@ -15,7 +16,7 @@ extension Avatar {
     ///   - rig: a splatd FLAME rig file, for bound avatars.
     /// - Throws: ``AssetError`` naming the file and the problem.
     public static func load(_ path: String, rig: String? = nil, limits: DriveLimits = .default,
-                            threads: Int = ThreadCount.available) throws -> Avatar {
+                            threads: Int = Parallel.coreCount) throws -> Avatar {
         if path == "demo" { return try DemoAvatar.make() }
         let rigValue = try rig.map { try FLAMERig(contentsOf: URL(fileURLWithPath: $0)) }
         return try load(path, rig: rigValue, limits: limits, threads: threads)
@@ -24,7 +25,7 @@ extension Avatar {
     /// As ``load(_:rig:limits:threads:)-(String,String?,_,_)``, with a rig already loaded
     /// (share one rig between many avatars).
     public static func load(_ path: String, rig: FLAMERig?, limits: DriveLimits = .default,
-                            threads: Int = ThreadCount.available) throws -> Avatar {
+                            threads: Int = Parallel.coreCount) throws -> Avatar {
         if path == "demo" { return try DemoAvatar.make() }
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatIO
 
 /// Gaussians bound to the triangles of a rig, in the triangle frames: the avatar's rest data.
@@ -138,7 +139,7 @@ public struct BoundGaussians: Sendable {
     ///
     /// Reuses `cloud`'s arrays when it already holds these Gaussians: no allocation per frame.
     /// - Precondition: every binding is below `frames.count` (``validate(faceCount:path:)``).
-    public func deform(frames: FaceFrames, into cloud: inout GaussianCloud, threads: Int = ThreadCount.available) {
+    public func deform(frames: FaceFrames, into cloud: inout GaussianCloud, threads: Int = Parallel.coreCount) {
         precondition(maximumFace < frames.count, "Gaussians bound to triangle \(maximumFace) but the mesh has \(frames.count)")
         prepare(&cloud)
         let n = count

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatIO
 
 /// The built-in demo avatar: Gaussians generated deterministically at start-up on the CC0 demo
@@ -28,7 +29,7 @@ public enum DemoAvatar {
     /// The demo avatar with `gaussianCount` Gaussians (approximately: sampling is stratified
     /// per triangle, so the count lands within a fraction of a percent of the request).
     public static func make(gaussianCount: Int = defaultGaussianCount, seed: UInt64 = defaultSeed,
-                            limits: DriveLimits = .default, threads: Int = ThreadCount.available) throws -> Avatar {
+                            limits: DriveLimits = .default, threads: Int = Parallel.coreCount) throws -> Avatar {
         let rig = try BlendshapeRig.demoHead()
         let gaussians = try generate(on: rig, gaussianCount: gaussianCount, seed: seed)
         return try Avatar(blendshapeRig: rig, gaussians: gaussians, name: "demo", renderHints: .demo,

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatIO
 
 /// Generates the demo avatar's Gaussians (see ``DemoAvatar``): stratified barycentric samples

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatIO
 
 /// A FLAME-structured linear-blend-skinning rig, loaded from a splatd FLAME rig file
@@ -287,7 +288,7 @@ public final class FLAMERig: Sendable {
     ///   - threads: workers for the vertex loop (default: every core).
     /// - Throws: ``DriveError`` for invalid parameters or an identity made by another rig.
     public func evaluate(_ parameters: FLAMEParameters, identity: FLAMEIdentity, into vertices: inout [SIMD3<Float>],
-                         threads: Int = ThreadCount.available) throws {
+                         threads: Int = Parallel.coreCount) throws {
         try parameters.validate()
         guard identity.rigID == ObjectIdentifier(self), identity.vertexCount == vertexCount else {
             throw DriveError.invalidValue(parameter: "identity", reason: "made by another rig than \(path)")

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 
 /// Per-triangle frames of a posed mesh, recomputed every frame (in parallel) before the
 /// Gaussians bound to the triangles are moved. Reused across frames: after the first update of
@@ -36,7 +37,7 @@ public final class FaceFrames: @unchecked Sendable {
 
     /// Recomputes the frames of `faces` (3 indices per triangle) over `vertices`.
     /// - Precondition: every index is in range (rigs validate their faces when loaded).
-    public func update(vertices: [SIMD3<Float>], faces: [Int32], threads: Int = ThreadCount.available) {
+    public func update(vertices: [SIMD3<Float>], faces: [Int32], threads: Int = Parallel.coreCount) {
         vertices.withUnsafeBufferPointer { v in
             faces.withUnsafeBufferPointer { f in
                 update(vertices: v.baseAddress!, faces: f.baseAddress!, faceCount: f.count / 3, threads: threads)

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatIO
 
 /// Loads GaussianAvatars avatars: a folder with `point_cloud.ply` (3DGS layout plus
@@ -50,7 +51,7 @@ public enum GaussianAvatarsFolder {
     ///   `binding_0`, bindings ≥ the rig's F, `static_offset` or `shape` that do not fit the rig,
     ///   malformed per-frame arrays.
     public static func load(_ url: URL, rig: FLAMERig, limits: DriveLimits = .default,
-                            threads: Int = ThreadCount.available) throws -> Avatar {
+                            threads: Int = Parallel.coreCount) throws -> Avatar {
         guard let folder = resolve(url) else {
             throw AssetError.unsupportedAvatar(path: url.path, reason: "no \(pointCloudName) here (nor in point_cloud/iteration_*/)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatIO
 
 /// A random but well-formed FLAME-sized model (no FLAME data), for benchmarks and tests: a

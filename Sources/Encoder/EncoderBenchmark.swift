@@ -1,3 +1,4 @@
+import SplatCore
 /// Timing of the encoders on one core, for `splatd bench` and for choosing a codec.
 ///
 /// Timings use `ContinuousClock`; each call encodes one warm-up frame (which sizes the output
@@ -53,13 +54,9 @@ public enum EncoderBenchmark {
     ) -> [UInt8] {
         let channels = layout.bytesPerPixel
         var pixels = [UInt8](repeating: 0, count: max(width, 0) * max(height, 0) * channels)
-        var state = seed
-        func noise() -> Int {  // SplitMix64 → -1 (1/4), 0 (1/2), +1 (1/4)
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
+        var random = SplitMix64(seed: seed)
+        func noise() -> Int {  // -1 (1/4), 0 (1/2), +1 (1/4)
+            let z = random.next()
             return Int(z & 1) - Int((z >> 1) & 1)
         }
         func clamp(_ value: Double) -> UInt8 { UInt8(max(0, min(255, value.rounded()))) }

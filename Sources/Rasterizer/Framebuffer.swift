@@ -1,7 +1,11 @@
+import RasterizerKernels
+
 /// A rendered image: linear float colour, alpha, and the same colour quantised to 8-bit RGB.
 ///
 /// Reused across frames: rendering into a framebuffer of the right size allocates nothing.
 public final class Framebuffer: @unchecked Sendable {
+    // @unchecked: the pixel arrays are written only by `Renderer.render` into a framebuffer the
+    // caller hands it for that frame; like any buffer, it must not be read while being rendered into.
     /// Image size in pixels.
     public let width: Int, height: Int
     /// Interleaved RGB, `height × width × 3`, rows top to bottom (background included).
@@ -21,19 +25,12 @@ public final class Framebuffer: @unchecked Sendable {
         rgb8 = Array(repeating: 0, count: width * height * 3)
     }
 
-    /// Raw pointers handed to the compositing workers for the duration of one render.
-    struct Pointers: @unchecked Sendable {
-        let width: Int, height: Int
-        let color: UnsafeMutablePointer<Float>
-        let alpha: UnsafeMutablePointer<Float>
-        let rgb8: UnsafeMutablePointer<UInt8>
-    }
-
-    func withPointers<R>(_ body: (Pointers) throws -> R) rethrows -> R {
+    /// Calls `body` with raw pointers to the planes, for the compositing workers of one render.
+    func withPlanes<R>(_ body: (ImagePlanes) throws -> R) rethrows -> R {
         try color.withUnsafeMutableBufferPointer { c in
             try alpha.withUnsafeMutableBufferPointer { a in
                 try rgb8.withUnsafeMutableBufferPointer { q in
-                    try body(Pointers(width: width, height: height, color: c.baseAddress!,
+                    try body(ImagePlanes(width: width, height: height, color: c.baseAddress!,
                                       alpha: a.baseAddress!, rgb8: q.baseAddress!))
                 }
             }

@@ -24,17 +24,3 @@ public struct RenderOptions: Sendable, Equatable {
     var nearPlane: Float { convention == .gsplat ? 0.01 : 0.2 }
     var alphaClamp: Float { convention == .gsplat ? 0.999 : 0.99 }
 }
-
-/// Constants shared by both conventions.
-enum RasterConstants {
-    /// Side of a square tile, in pixels.
-    static let tileSize = 16
-    /// Added to both diagonal entries of every 2D covariance (anti-aliasing low-pass).
-    static let eps2d: Float = 0.3
-    /// Smallest α that contributes.
-    static let minAlpha: Float = 1.0 / 255.0
-    /// Transmittance at which a pixel stops.
-    static let minTransmittance: Float = 1e-4
-    /// gsplat drops Gaussians farther than this.
-    static let farPlane: Float = 1e10
-}

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatIO
 
 /// Deterministic synthetic scenes for benchmarks and tests.

@@ -73,6 +73,10 @@ public struct SplatIOError: Error, CustomStringConvertible, Equatable, Sendable 
         /// An array value that cannot be converted to the requested type.
         case valueNotRepresentable(String)
 
+        /// A WAV file that cannot be read: not RIFF/WAVE, a sample format other than PCM
+        /// 8/16/24/32 or float 32, or a truncated chunk.
+        case malformedWAV(String)
+
         /// A one-line explanation, e.g. `truncated: header declares …`.
         public var description: String {
             switch self {
@@ -104,6 +108,7 @@ public struct SplatIOError: Error, CustomStringConvertible, Equatable, Sendable 
             case .malformedNPY(let m): return "malformed NPY: \(m)"
             case .unsupportedDType(let m): return "unsupported NPY dtype: \(m)"
             case .valueNotRepresentable(let m): return "value not representable: \(m)"
+            case .malformedWAV(let m): return "not a readable WAV file: \(m)"
             }
         }
     }

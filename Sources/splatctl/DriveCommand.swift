@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SplatCore
 import SplatProtocol
 import ZeroMQ
 

@@ -1,5 +1,6 @@
 import FrameEncoder
 import Foundation
+import SplatCore
 import SplatProtocol
 import ZeroMQ
 
@@ -222,7 +223,7 @@ final class FrameWatcher {
         } else {
             print("\(Format.clock(us: event.timeUs == 0 ? wallClockMicroseconds() : event.timeUs)) event: \(Self.describe(event, watching: settings.stream))")
         }
-        fflush(stdout)
+        Console.flush()
     }
 
     /// One line describing an event.

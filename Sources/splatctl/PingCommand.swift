@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SplatCore
 import SplatProtocol
 
 /// `splatctl ping`: checks that the daemon answers; shows its version, the round-trip time

@@ -1,4 +1,5 @@
-import Animator
+import SplatCore
+import SplatIO
 import ArgumentParser
 import Foundation
 import SplatProtocol

@@ -32,7 +32,7 @@ struct SplatctlCommand: ParsableCommand {
     /// Runs the command with line-buffered standard output, so reports, events and
     /// diagnostics (standard error) appear in the order they happen even when piped.
     static func main() {
-        setvbuf(stdout, nil, _IOLBF, 0)
+        Console.lineBufferStandardOutput()
         main(nil)
     }
 }

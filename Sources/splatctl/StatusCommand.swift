@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SplatCore
 import SplatProtocol
 
 #if canImport(Glibc)
@@ -57,7 +58,7 @@ struct StatusCommand: ParsableCommand {
                 print(StatusTable.render(status, previous: previous))
                 if !clearScreen { print("") }
             }
-            fflush(stdout)
+            Console.flush()
             previous = status
             Interrupt.sleep(seconds: interval)
         }

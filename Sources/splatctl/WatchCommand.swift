@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SplatCore
 import SplatProtocol
 
 /// `splatctl watch STREAM`: a viewer that measures instead of showing.

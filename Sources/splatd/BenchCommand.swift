@@ -3,6 +3,7 @@ import ArgumentParser
 import FrameEncoder
 import Foundation
 import Rasterizer
+import SplatCore
 import SplatIO
 
 /// `splatd bench`: renders repeatedly and reports per-stage times and frames per second.
@@ -49,7 +50,7 @@ struct BenchCommand: ParsableCommand {
     var warmup: Int = 10
 
     @Option(name: .long, help: "Threads per frame (default: every core).")
-    var threads: Int = System.coreCount
+    var threads: Int = Parallel.coreCount
 
     @Option(name: .long, help: "Rendering semantics: gsplat or inria.")
     var convention: Convention = .gsplat

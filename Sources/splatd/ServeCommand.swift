@@ -65,7 +65,7 @@ struct ServeCommand: ParsableCommand {
         var logger = Logger(label: "splatd")
         logger.logLevel = level
 
-        setvbuf(stdout, nil, _IOLBF, 0)
+        lineBufferStandardOutput()
         let service: SplatService
         do {
             service = try SplatService(configuration: configuration, logger: logger)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Daemon
 import Foundation
 import Logging
+import SplatCore
 import SplatProtocol
 import ZeroMQ
 

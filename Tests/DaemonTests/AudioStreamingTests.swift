@@ -2,6 +2,8 @@ import Animator
 import Daemon
 import FrameEncoder
 import Foundation
+import SplatCore
+import SplatIO
 import SplatProtocol
 import XCTest
 import ZeroMQ

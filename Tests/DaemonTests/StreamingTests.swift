@@ -2,6 +2,7 @@ import Daemon
 import FrameEncoder
 import Foundation
 import Rasterizer
+import SplatCore
 import SplatIO
 import SplatProtocol
 import XCTest

@@ -1,5 +1,6 @@
 import CTurboJPEG
 import FrameEncoder
+import SplatCore
 import SplatIO
 import XCTest
 

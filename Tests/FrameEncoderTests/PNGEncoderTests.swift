@@ -1,5 +1,6 @@
 import Dispatch
 import FrameEncoder
+import Synchronization
 import XCTest
 
 final class PNGEncoderTests: XCTestCase {
@@ -96,15 +97,15 @@ final class PNGEncoderTests: XCTestCase {
         var encoder = try PNGEncoder()
         let pixels = TestImages.gradientNoise(width: 40, height: 30, layout: .rgba8)
         let expected = try PNGDecoder.decode(try encoder.encode(pixels, width: 40, height: 30, layout: .rgba8))
-        let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 8)
-        defer { results.deallocate() }
+        let results = Mutex([Bool](repeating: false, count: 8))
         let shared = encoder
         DispatchQueue.concurrentPerform(iterations: 8) { index in
             var copy = shared
             let png = try? copy.encode(pixels, width: 40, height: 30, layout: .rgba8)
-            results[index] = png.flatMap { try? PNGDecoder.decode($0) } == expected
+            let same = png.flatMap { try? PNGDecoder.decode($0) } == expected
+            results.withLock { $0[index] = same }
         }
-        XCTAssertEqual(Array(results), Array(repeating: true, count: 8))
+        XCTAssertEqual(results.withLock { $0 }, Array(repeating: true, count: 8))
     }
 
     func testRejectsInvalidLevels() {

@@ -1,4 +1,5 @@
 import FrameEncoder
+import SplatCore
 import SplatIO
 
 /// Deterministic test images and image comparisons.

@@ -1,4 +1,5 @@
-@testable import Rasterizer
+import RasterizerKernels
+import SplatCore
 import SplatIO
 import XCTest
 

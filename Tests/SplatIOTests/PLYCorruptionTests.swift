@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import XCTest
 import SplatIO
 

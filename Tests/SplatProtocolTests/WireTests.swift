@@ -59,11 +59,4 @@ final class WireTests: XCTestCase {
         }
         XCTAssertEqual(Identifier.quoted("a\u{1}b"), "\"a?b\"")
     }
-
-    func testARKitNames() {
-        XCTAssertEqual(ARKitNames.all.count, 52)
-        XCTAssertEqual(Set(ARKitNames.all).count, 52)
-        XCTAssertEqual(ARKitNames.index["jawOpen"], 17)
-        XCTAssertEqual(ARKitNames.all.last, "tongueOut")
-    }
 }

@@ -1,3 +1,4 @@
+import SplatCore
 import Foundation
 
 extension SpeechAnalyzer {
@@ -73,11 +74,5 @@ extension SpeechAnalyzer {
             out[i] = Int16(max(-32767, min(32767, x * 32767)))
         }
         return out
-    }
-
-    static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }

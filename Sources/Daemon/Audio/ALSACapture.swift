@@ -1,5 +1,6 @@
 import CALSA
 import Foundation
+import SplatCore
 import SplatProtocol
 
 /// Captures 16-bit interleaved PCM from an ALSA device on its own thread and hands every 20 ms

@@ -1,5 +1,6 @@
 import Animator
 import Foundation
+import SplatCore
 import SplatProtocol
 
 /// One avatar's speech input: audio chunks (from the wire or ALSA) → speech frames, played out

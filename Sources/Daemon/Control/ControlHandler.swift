@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Rasterizer
+import SplatCore
 import SplatProtocol
 
 /// Answers control requests. Runs on the I/O thread; loading an avatar runs on the loader

@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatProtocol
 
 /// The live drive state of one avatar: the latest values received, smoothed for display,

@@ -1,3 +1,4 @@
+import SplatCore
 import SplatProtocol
 
 /// Everything a drive source can say about a face, in one value that can be blended.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SplatCore
 import SplatProtocol
 import ZeroMQ
 

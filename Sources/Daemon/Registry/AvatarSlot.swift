@@ -1,4 +1,5 @@
 import Foundation
+import SplatCore
 import SplatProtocol
 
 /// A registered avatar: the avatar itself plus its live drive state.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Rasterizer
+import SplatCore
 import SplatProtocol
 import ZeroMQ
 
@@ -40,7 +41,7 @@ public final class SplatService: @unchecked Sendable {
         handler = ControlHandler(registry: registry, outbox: outbox, configuration: configuration, loader: loader, logger: logger)
         io = try IOLoop(context: context, configuration: configuration, registry: registry, outbox: outbox,
                         handler: handler, logger: logger)
-        let threads = configuration.renderThreads == 0 ? System.coreCount : configuration.renderThreads
+        let threads = configuration.renderThreads == 0 ? Parallel.coreCount : configuration.renderThreads
         scheduler = FrameScheduler(registry: registry, outbox: outbox, renderThreads: threads, logger: logger)
         handler.scheduler = scheduler
         let io = self.io

@@ -2,6 +2,7 @@ import FrameEncoder
 import Foundation
 import Logging
 import Rasterizer
+import SplatCore
 import SplatIO
 import SplatProtocol
 import ZeroMQ

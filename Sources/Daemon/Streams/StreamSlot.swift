@@ -1,6 +1,7 @@
 import FrameEncoder
 import Foundation
 import Rasterizer
+import SplatCore
 import SplatIO
 import SplatProtocol
 

@@ -1,5 +1,6 @@
 import Animator
 import Foundation
+import SplatIO
 import XCTest
 
 /// Helpers for the audio tests: speech synthesised by espeak-ng, levels, envelopes, statistics.

@@ -1,14 +1,14 @@
 /// The last `capacity` samples of a measurement, for percentiles in `status`.
-struct RollingWindow: Sendable {
+public struct RollingWindow: Sendable {
     private var samples: [Double]
     private var next = 0
-    private(set) var filled = 0
+    public private(set) var filled = 0
 
-    init(capacity: Int = 512) {
+    public init(capacity: Int = 512) {
         samples = Array(repeating: 0, count: capacity)
     }
 
-    mutating func add(_ value: Double) {
+    public mutating func add(_ value: Double) {
         guard value.isFinite else { return }
         samples[next] = value
         next = (next + 1) % samples.count
@@ -16,7 +16,7 @@ struct RollingWindow: Sendable {
     }
 
     /// p50, p90, p99 and max of the window (zeros when empty).
-    func percentiles() -> (p50: Double, p90: Double, p99: Double, max: Double) {
+    public func percentiles() -> (p50: Double, p90: Double, p99: Double, max: Double) {
         guard filled > 0 else { return (0, 0, 0, 0) }
         let sorted = samples[0..<filled].sorted()
         func at(_ q: Double) -> Double { sorted[min(filled - 1, Int((q * Double(filled - 1)).rounded()))] }
@@ -25,19 +25,19 @@ struct RollingWindow: Sendable {
 }
 
 /// Events per second over a sliding window of recent timestamps.
-struct RateMeter: Sendable {
+public struct RateMeter: Sendable {
     private var times: [Double] = []
     private let horizon: Double
 
-    init(horizon: Double = 2) { self.horizon = horizon }
+    public init(horizon: Double = 2) { self.horizon = horizon }
 
-    mutating func tick(at time: Double) {
+    public mutating func tick(at time: Double) {
         times.append(time)
         let cutoff = time - horizon
         if let first = times.firstIndex(where: { $0 >= cutoff }), first > 0 { times.removeFirst(first) }
     }
 
-    func rate(at time: Double) -> Double {
+    public func rate(at time: Double) -> Double {
         let recent = times.filter { $0 >= time - horizon }
         guard recent.count >= 2, let first = recent.first else { return 0 }
         let span = max(time - first, 1e-3)

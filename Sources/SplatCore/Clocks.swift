@@ -1,7 +1,11 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Microseconds since the Unix epoch (CLOCK_REALTIME), the unit of every `*_us` field: processes
-/// on one host can subtract each other's timestamps.
+/// Microseconds since the Unix epoch (CLOCK_REALTIME), the unit of every `*_us` wire field:
+/// processes on one host can subtract each other's timestamps.
 public func wallClockMicroseconds() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)

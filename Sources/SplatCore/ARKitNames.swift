@@ -1,5 +1,5 @@
 /// The 52 ARKit blendshape names in ARKit's canonical order: the order of
-/// `ArkitValues.weights` on the wire.
+/// `ArkitValues.weights` on the wire and of every ARKit weight vector in the animator.
 public enum ARKitNames {
     public static let all: [String] = [
         "eyeBlinkLeft", "eyeLookDownLeft", "eyeLookInLeft", "eyeLookOutLeft", "eyeLookUpLeft",

@@ -1,39 +1,68 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What projection needs to know about the camera and the convention, as plain numbers (the
+/// `Rasterizer` module builds it from its `Camera` and `RenderOptions`).
+package struct ProjectionSetup: Sendable {
+    /// Rows of the world-to-camera rotation and its translation.
+    package var rotationRows: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>)
+    package var translation: SIMD3<Float>
+    /// Camera centre in world space (view direction for the SH colour).
+    package var centre: SIMD3<Float>
+    package var fx: Float, fy: Float, cx: Float, cy: Float
+    package var width: Int, height: Int
+    /// INRIA's semantics (3σ square extents, near plane test `z > near`) instead of gsplat's.
+    package var inria: Bool
+    package var nearPlane: Float
+
+    package init(rotationRows: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>), translation: SIMD3<Float>,
+                 centre: SIMD3<Float>, fx: Float, fy: Float, cx: Float, cy: Float, width: Int, height: Int,
+                 inria: Bool, nearPlane: Float) {
+        self.rotationRows = rotationRows
+        self.translation = translation
+        self.centre = centre
+        self.fx = fx; self.fy = fy; self.cx = cx; self.cy = cy
+        self.width = width; self.height = height
+        self.inria = inria
+        self.nearPlane = nearPlane
+    }
+}
 
 /// Stage 1: world-space Gaussians → screen-space splats, depths and tile rectangles.
 ///
-/// Follows the EWA projection of the reference renderers (rasterizer.md "Per Gaussian"):
+/// Follows the EWA projection of the reference renderers (docs/rasterizer.md, "Projection"):
 /// the Jacobian is evaluated at a clamped position, `eps2d` is added to the diagonal, and the
 /// screen extent is gsplat's opacity-aware per-axis box or INRIA's 3σ square.
-struct Projection {
-    let camera: Camera
-    let options: RenderOptions
-    let tilesX: Int32
-    let tilesY: Int32
+package struct Projection: Sendable {
+    package let setup: ProjectionSetup
+    package let tilesX: Int32
+    package let tilesY: Int32
 
-    init(camera: Camera, options: RenderOptions) {
-        self.camera = camera
-        self.options = options
+    package init(_ setup: ProjectionSetup) {
+        self.setup = setup
         let t = Int32(RasterConstants.tileSize)
-        tilesX = (Int32(camera.width) + t - 1) / t
-        tilesY = (Int32(camera.height) + t - 1) / t
+        tilesX = (Int32(setup.width) + t - 1) / t
+        tilesY = (Int32(setup.height) + t - 1) / t
     }
 
     /// Projects Gaussians `range` of `cloud`. For each, writes the splat, the depth key (the
     /// float bits of camera-space z, which sort like the float because z > 0) and the tile
     /// rectangle; an invisible Gaussian gets an empty rectangle.
-    func project(
+    package func project(
         _ cloud: borrowing CloudView, range: Range<Int>,
         splats: UnsafeMutablePointer<ProjectedSplat>, depthKeys: UnsafeMutablePointer<UInt32>,
         rects: UnsafeMutablePointer<TileRect>
     ) {
-        let view = camera.worldToCamera
-        let (r0, r1, r2) = view.rows
-        let centre = camera.centre
-        let fx = camera.fx, fy = camera.fy, cx = camera.cx, cy = camera.cy
-        let width = Float(camera.width), height = Float(camera.height)
-        let inria = options.convention == .inria
-        let near = options.nearPlane
+        let (r0, r1, r2) = setup.rotationRows
+        let viewTranslation = setup.translation
+        let centre = setup.centre
+        let fx = setup.fx, fy = setup.fy, cx = setup.cx, cy = setup.cy
+        let width = Float(setup.width), height = Float(setup.height)
+        let inria = setup.inria
+        let near = setup.nearPlane
         // Jacobian clamp limits (tangent space).
         let tanFovX = 0.5 * width / fx, tanFovY = 0.5 * height / fy
         let limXPos: Float, limXNeg: Float, limYPos: Float, limYNeg: Float
@@ -44,6 +73,7 @@ struct Projection {
             limXPos = (width - cx) / fx + 0.3 * tanFovX; limXNeg = cx / fx + 0.3 * tanFovX
             limYPos = (height - cy) / fy + 0.3 * tanFovY; limYNeg = cy / fy + 0.3 * tanFovY
         }
+        @inline(__always) func rotate(_ v: SIMD3<Float>) -> SIMD3<Float> { SIMD3((r0 * v).sum(), (r1 * v).sum(), (r2 * v).sum()) }
         let tile = Float(RasterConstants.tileSize)
         let empty = TileRect(x0: 0, y0: 0, x1: 0, y1: 0)
         let coefficients = cloud.coefficientsPerChannel
@@ -51,7 +81,7 @@ struct Projection {
         for i in range {
             rects[i] = empty
             let p = cloud.positions[i]
-            let pc = SIMD3((r0 * p).sum(), (r1 * p).sum(), (r2 * p).sum()) + view.translation
+            let pc = SIMD3((r0 * p).sum(), (r1 * p).sum(), (r2 * p).sum()) + viewTranslation
             let z = pc.z
             if inria ? !(z > near) : !(z >= near && z <= RasterConstants.farPlane) { continue }
 
@@ -62,9 +92,9 @@ struct Projection {
             let rc1 = SIMD3(2 * (x * y - w * zq), 1 - 2 * (x * x + zq * zq), 2 * (y * zq + w * x))
             let rc2 = SIMD3(2 * (x * zq + w * y), 2 * (y * zq - w * x), 1 - 2 * (x * x + y * y))
             let s = cloud.scales[i]
-            let m0 = view.applyRotation(rc0) * s.x
-            let m1 = view.applyRotation(rc1) * s.y
-            let m2 = view.applyRotation(rc2) * s.z
+            let m0 = rotate(rc0) * s.x
+            let m1 = rotate(rc1) * s.y
+            let m2 = rotate(rc2) * s.z
 
             // Jacobian at the clamped position; rows of J·M.
             let invZ = 1 / z
@@ -83,7 +113,7 @@ struct Projection {
             let my = fy * pc.y * invZ + cy
             let opacity = cloud.opacities[i]
             // α ≥ 1/255 exactly where σ ≤ ln(255·opacity).
-            let lnOpacity = Foundation.log(opacity)
+            let lnOpacity = log(opacity)
             let sigmaMax = lnOpacity + 5.541263545158426  // ln 255
             var rect: TileRect
             if inria {
@@ -134,13 +164,20 @@ struct Projection {
 }
 
 /// Borrowed pointers to a cloud's arrays, valid for one render.
-struct CloudView {
-    let positions: UnsafePointer<SIMD3<Float>>
-    let scales: UnsafePointer<SIMD3<Float>>
-    let rotations: UnsafePointer<SIMD4<Float>>
-    let opacities: UnsafePointer<Float>
-    let sh: UnsafePointer<Float>
-    let shDegree: Int
-    let count: Int
-    var coefficientsPerChannel: Int { (shDegree + 1) * (shDegree + 1) }
+package struct CloudView {
+    package let positions: UnsafePointer<SIMD3<Float>>
+    package let scales: UnsafePointer<SIMD3<Float>>
+    package let rotations: UnsafePointer<SIMD4<Float>>
+    package let opacities: UnsafePointer<Float>
+    package let sh: UnsafePointer<Float>
+    package let shDegree: Int
+    package let count: Int
+    package var coefficientsPerChannel: Int { (shDegree + 1) * (shDegree + 1) }
+
+    package init(positions: UnsafePointer<SIMD3<Float>>, scales: UnsafePointer<SIMD3<Float>>,
+                 rotations: UnsafePointer<SIMD4<Float>>, opacities: UnsafePointer<Float>,
+                 sh: UnsafePointer<Float>, shDegree: Int, count: Int) {
+        self.positions = positions; self.scales = scales; self.rotations = rotations
+        self.opacities = opacities; self.sh = sh; self.shDegree = shDegree; self.count = count
+    }
 }

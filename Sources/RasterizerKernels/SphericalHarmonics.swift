@@ -1,6 +1,6 @@
 /// Real spherical-harmonics colour evaluation (degree 0–3), in the basis and sign convention
 /// of the 3DGS renderers.
-enum SphericalHarmonics {
+package enum SphericalHarmonics {
     static let c0: Float = 0.28209479177387814
     static let c1: Float = 0.4886025119029199
     static let c2: (Float, Float, Float, Float, Float) =
@@ -15,7 +15,7 @@ enum SphericalHarmonics {
     /// The basis values are computed once, then each coefficient triple is loaded as a vector
     /// and accumulated with one FMA (the per-term scalar form cost three times as much).
     @inline(__always)
-    static func colour(degree: Int, direction d: SIMD3<Float>, coefficients k: UnsafePointer<Float>) -> SIMD3<Float> {
+    package static func colour(degree: Int, direction d: SIMD3<Float>, coefficients k: UnsafePointer<Float>) -> SIMD3<Float> {
         @inline(__always) func coef(_ i: Int) -> SIMD3<Float> { SIMD3(k[3 * i], k[3 * i + 1], k[3 * i + 2]) }
         var c = c0 * coef(0)
         if degree >= 1 {

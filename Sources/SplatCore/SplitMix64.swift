@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A small, fast, deterministic random generator (SplitMix64), for generated content (the demo
 /// avatar, synthetic scenes and rigs, tests): the same seed gives the same result everywhere.
@@ -25,6 +29,6 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// Standard normal (Box–Muller).
     public mutating func normal() -> Float {
         let u = max(nextFloat(), 1e-7), v = nextFloat()
-        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * .pi * v)
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }

@@ -6,7 +6,7 @@
 /// the exponent bits. Rounding uses the 1.5·2²³ trick because `SIMD8<Int32>(SIMD8<Float>)` and
 /// `.rounded()` compile to per-lane calls on Swift 6.3/Linux.
 @inline(__always)
-func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+package func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let clamped = x.replacing(with: -87, where: x .< -87)
     let y = clamped * 1.4426950408889634
     let shifter = SIMD8<Float>(repeating: 12_582_912)  // 1.5 · 2^23

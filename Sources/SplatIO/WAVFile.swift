@@ -28,18 +28,18 @@ public struct WAVFile: Sendable, Equatable {
     }
 
     /// Reads a WAV file.
-    /// - Throws: ``AudioError/malformedWAV(path:reason:)``.
+    /// - Throws: ``SplatIOError`` with reason ``SplatIOError/Reason/malformedWAV(_:)``.
     public init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw AudioError.malformedWAV(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+            throw SplatIOError(path: url.path, reason: .unreadable(error.localizedDescription))
         }
         try self.init(data: data, path: url.path)
     }
 
     /// Parses WAV bytes; `path` names them in errors.
     public init(data: Data, path: String = "<data>") throws {
-        func fail(_ reason: String) -> AudioError { .malformedWAV(path: path, reason: reason) }
+        func fail(_ reason: String) -> SplatIOError { SplatIOError(path: path, reason: .malformedWAV(reason)) }
         let bytes = [UInt8](data)
         func u16(_ o: Int) -> Int { Int(bytes[o]) | Int(bytes[o + 1]) << 8 }
         func u32(_ o: Int) -> Int { u16(o) | u16(o + 2) << 16 }
@@ -80,7 +80,7 @@ public struct WAVFile: Sendable, Equatable {
 
     private static func decode(_ bytes: [UInt8], from start: Int, count: Int,
                                format: (tag: Int, channels: Int, rate: Int, bits: Int),
-                               fail: (String) -> AudioError) throws -> [Int16] {
+                               fail: (String) -> SplatIOError) throws -> [Int16] {
         let bytesPerSample = format.bits / 8
         switch (format.tag, format.bits) {
         case (1, 8), (1, 16), (1, 24), (1, 32), (3, 32): break

@@ -2,10 +2,10 @@
 /// many passes of at most 11 bits as the keys' range needs (a head's depths span two passes).
 /// Depth keys are the bit patterns of positive floats, which sort like the floats; stability
 /// keeps equal depths in index order like the GPU sorts.
-enum RadixSort {
+package enum RadixSort {
     /// Sorts `keys[0..<count]` with `values` alongside; `tempKeys`/`tempValues` are scratch of
     /// the same size. The result ends in `keys`/`values`.
-    static func sort(
+    package static func sort(
         keys: UnsafeMutablePointer<UInt32>, values: UnsafeMutablePointer<UInt32>,
         tempKeys: UnsafeMutablePointer<UInt32>, tempValues: UnsafeMutablePointer<UInt32>,
         count: Int, histogram: UnsafeMutablePointer<Int>

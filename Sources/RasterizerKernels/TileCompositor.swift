@@ -4,7 +4,7 @@
 /// row is two 8-lane halves. For every splat only the rows inside its ellipse (where
 /// `α ≥ 1/255` is possible) and the halves its box touches are visited. Finished pixels carry
 /// `T = 0` (so they add nothing) and keep their final transmittance in `finalT`.
-struct TileCompositor {
+package struct TileCompositor {
     /// Per-tile pixel state, 32 halves (16 rows × 2) of 8 lanes each.
     let transmittance: UnsafeMutablePointer<SIMD8<Float>>
     let finalT: UnsafeMutablePointer<SIMD8<Float>>
@@ -14,7 +14,7 @@ struct TileCompositor {
 
     static let halves = 32
 
-    init() {
+    package init() {
         transmittance = .allocate(capacity: Self.halves)
         finalT = .allocate(capacity: Self.halves)
         red = .allocate(capacity: Self.halves)
@@ -22,16 +22,16 @@ struct TileCompositor {
         blue = .allocate(capacity: Self.halves)
     }
 
-    func deallocate() {
+    package func deallocate() {
         for p in [transmittance, finalT, red, green, blue] { p.deallocate() }
     }
 
     /// Composites `ids[0..<count]` (indices into `splats`, front to back) over the tile whose
     /// top-left pixel is `(x0, y0)`, then writes colour, alpha and 8-bit RGB into `output`.
-    func composite(
+    package func composite(
         tileX x0: Int, tileY y0: Int, ids: UnsafePointer<UInt32>, count: Int,
         splats: UnsafePointer<ProjectedSplat>, alphaClamp: Float, inclusiveStop: Bool,
-        background: SIMD3<Float>, output: Framebuffer.Pointers
+        background: SIMD3<Float>, output: ImagePlanes
     ) {
         let tile = RasterConstants.tileSize
         let rows = min(tile, output.height - y0)
@@ -160,7 +160,25 @@ struct TileCompositor {
 
 /// 0…1 → 0…255, rounded to nearest, clamped.
 @inline(__always)
-func quantise(_ v: Float) -> UInt8 {
+package func quantise(_ v: Float) -> UInt8 {
     let c = min(max(v, 0), 1) * 255 + 0.5
     return UInt8(truncatingIfNeeded: Int32(c))
+}
+
+/// Raw pointers to an image's planes, handed to the compositing workers for one render: each
+/// tile writes only its own pixels, so workers never write the same memory.
+package struct ImagePlanes: @unchecked Sendable {
+    package let width: Int, height: Int
+    /// Interleaved linear RGB, `height × width × 3`.
+    package let color: UnsafeMutablePointer<Float>
+    /// `1 − T` per pixel.
+    package let alpha: UnsafeMutablePointer<Float>
+    /// Interleaved 8-bit RGB.
+    package let rgb8: UnsafeMutablePointer<UInt8>
+
+    package init(width: Int, height: Int, color: UnsafeMutablePointer<Float>, alpha: UnsafeMutablePointer<Float>,
+                 rgb8: UnsafeMutablePointer<UInt8>) {
+        self.width = width; self.height = height
+        self.color = color; self.alpha = alpha; self.rgb8 = rgb8
+    }
 }

@@ -1,0 +1,34 @@
+/// One Gaussian after projection, laid out for the compositing loop (48 bytes).
+///
+/// The conic is stored pre-halved so that the loop computes
+/// `σ = conicA·dx² + conicB·dx·dy + conicC·dy²` with no extra multiplies.
+package struct ProjectedSplat: Sendable {
+    /// Projected centre, pixels (pixel centres at `+0.5`).
+    package var meanX: Float, meanY: Float
+    /// `0.5·A`, `B`, `0.5·C` of the inverse 2D covariance.
+    package var conicA: Float, conicB: Float, conicC: Float
+    /// `ln(opacity)`: `α = exp(lnOpacity − σ)` saves a multiply per pixel.
+    package var lnOpacity: Float
+    /// View-dependent colour (already `max(c + 0.5, 0)`).
+    package var red: Float, green: Float, blue: Float
+    /// Half-extents (pixels) of the ellipse outside which `α < 1/255`; negative when no pixel can reach it.
+    package var extentX: Float, extentY: Float
+    /// Opacity (activated).
+    package var opacity: Float
+}
+
+/// The tiles a projected Gaussian touches: columns `x0..<x1`, rows `y0..<y1`.
+package struct TileRect: Sendable, Equatable {
+    package var x0: Int32, y0: Int32, x1: Int32, y1: Int32
+    /// Tiles `x0..<x1` × `y0..<y1`.
+    package init(x0: Int32, y0: Int32, x1: Int32, y1: Int32) {
+        self.x0 = x0; self.y0 = y0; self.x1 = x1; self.y1 = y1
+    }
+
+    package var count: Int { Int(x1 - x0) * Int(y1 - y0) }
+}
+
+extension TileRect {
+    /// True when the rectangle holds no tile (the Gaussian is not drawn).
+    package var isEmpty: Bool { x1 <= x0 || y1 <= y0 }
+}

@@ -1,0 +1,13 @@
+/// Constants shared by both conventions.
+package enum RasterConstants {
+    /// Side of a square tile, in pixels.
+    package static let tileSize = 16
+    /// Added to both diagonal entries of every 2D covariance (anti-aliasing low-pass).
+    package static let eps2d: Float = 0.3
+    /// Smallest α that contributes.
+    package static let minAlpha: Float = 1.0 / 255.0
+    /// Transmittance at which a pixel stops.
+    package static let minTransmittance: Float = 1e-4
+    /// gsplat drops Gaussians farther than this.
+    package static let farPlane: Float = 1e10
+}

@@ -1,0 +1,146 @@
+import SplatCore
+
+/// Stage 2: which splats touch which tile, in depth order (gsplat's `isect_tiles` and
+/// `isect_offset_encode`).
+///
+/// From the projected splats, their depth keys and tile rectangles it keeps the visible ones,
+/// sorts them front to back (a radix sort over the bits in which the depths differ), gathers
+/// them in that order and writes, for every tile, the list of sorted splat indices that cover
+/// it. Tile `t`'s list is `ids[starts[t] ..< starts[t + 1]]`, front to back.
+///
+/// The buffers are reused across frames: once a scene size has been seen, nothing is
+/// allocated. Not thread-safe; the work inside runs on `workers` threads.
+package struct TileIntersection {
+    private var sortKeys = ScratchBuffer<UInt32>()
+    private var sortValues = ScratchBuffer<UInt32>()
+    private var tempKeys = ScratchBuffer<UInt32>()
+    private var tempValues = ScratchBuffer<UInt32>()
+    private var histogram = ScratchBuffer<Int>()
+    private var sorted = ScratchBuffer<ProjectedSplat>()
+    private var sortedRects = ScratchBuffer<TileRect>()
+    private var tileCounts = ScratchBuffer<Int>()      // [worker][tile], then exclusive offsets
+    private var starts = ScratchBuffer<Int>()          // [tile + 1]
+    private var ids = ScratchBuffer<UInt32>()
+
+    package init() {
+        histogram.reserve(2048)
+    }
+
+    package func deallocate() {
+        for b in [sortKeys, sortValues, tempKeys, tempValues, ids] { b.deallocate() }
+        histogram.deallocate(); tileCounts.deallocate(); starts.deallocate()
+        sorted.deallocate(); sortedRects.deallocate()
+    }
+
+    /// The visible splats in depth order (valid until the next `intersect`).
+    package var sortedSplats: UnsafePointer<ProjectedSplat> { UnsafePointer(sorted.pointer) }
+    /// `tileCount + 1` offsets into `tileIDs`.
+    package var tileStarts: UnsafePointer<Int> { UnsafePointer(starts.pointer) }
+    /// Indices into `sortedSplats`, grouped by tile.
+    package var tileIDs: UnsafePointer<UInt32> { UnsafePointer(ids.pointer) }
+
+    /// The splats that cover tile `t`, front to back, as indices into `sortedSplats`.
+    package func splats(inTile t: Int) -> UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: ids.pointer + starts.pointer[t], count: starts.pointer[t + 1] - starts.pointer[t])
+    }
+
+    /// Intersects `count` projected splats with a grid of `tilesX × tilesY` tiles. Returns the
+    /// number of visible splats and of (tile, splat) pairs.
+    package mutating func intersect(
+        splats: UnsafePointer<ProjectedSplat>, depthKeys: UnsafePointer<UInt32>, rects: UnsafePointer<TileRect>,
+        count n: Int, tilesX: Int, tilesY: Int, workers: Int
+    ) -> (visible: Int, instances: Int) {
+        let tileCount = tilesX * tilesY
+        for b in [\TileIntersection.sortKeys, \.sortValues, \.tempKeys, \.tempValues] { self[keyPath: b].reserve(n) }
+        sorted.reserve(n); sortedRects.reserve(n)
+        tileCounts.reserve(tileCount * workers); starts.reserve(max(tileCount + 1, workers + 1))
+
+        // Compaction and gathering run on every worker; the radix sort sorts only the bits in
+        // which the depths differ (usually two passes instead of three).
+        let visible = compactVisible(depthKeys: depthKeys, rects: rects, count: n, workers: workers)
+        RadixSort.sort(keys: sortKeys.pointer, values: sortValues.pointer, tempKeys: tempKeys.pointer,
+                       tempValues: tempValues.pointer, count: visible, histogram: histogram.pointer)
+        let order = sortValues.pointer, sorted = self.sorted.pointer, sortedRects = self.sortedRects.pointer
+        Parallel.run(workers) { worker in
+            for k in Parallel.chunk(visible, worker, workers) {
+                let i = Int(order[k])
+                sorted[k] = splats[i]
+                sortedRects[k] = rects[i]
+            }
+        }
+        let instances = bin(visible: visible, tileCount: tileCount, tilesX: tilesX, workers: workers)
+        return (visible, instances)
+    }
+
+    /// Writes the depth keys and indices of the visible splats, in index order, to the sort
+    /// buffers; returns how many there are.
+    private func compactVisible(depthKeys: UnsafePointer<UInt32>, rects: UnsafePointer<TileRect>,
+                                count n: Int, workers: Int) -> Int {
+        let counts = starts.pointer  // scratch: at least workers + 1 entries
+        let keys = sortKeys.pointer, values = sortValues.pointer
+        Parallel.run(workers) { worker in
+            var c = 0
+            for i in Parallel.chunk(n, worker, workers) where rects[i].x1 > rects[i].x0 { c += 1 }
+            counts[worker] = c
+        }
+        var total = 0
+        for w in 0..<workers {
+            let c = counts[w]
+            counts[w] = total
+            total += c
+        }
+        Parallel.run(workers) { worker in
+            var at = counts[worker]
+            for i in Parallel.chunk(n, worker, workers) where rects[i].x1 > rects[i].x0 {
+                keys[at] = depthKeys[i]
+                values[at] = UInt32(i)
+                at += 1
+            }
+        }
+        return total
+    }
+
+    /// Counts, offsets and fills the per-tile lists of sorted splat indices. Each worker takes a
+    /// contiguous run of the depth order, so concatenating workers' runs per tile keeps depth order.
+    private mutating func bin(visible: Int, tileCount: Int, tilesX: Int, workers: Int) -> Int {
+        let counts = tileCounts.pointer, rects = sortedRects.pointer
+        counts.initialize(repeating: 0, count: workers * tileCount)
+        Parallel.run(workers) { worker in
+            let row = counts + worker * tileCount
+            for k in Parallel.chunk(visible, worker, workers) {
+                let r = rects[k]
+                for ty in Int(r.y0)..<Int(r.y1) {
+                    for tx in Int(r.x0)..<Int(r.x1) { row[ty * tilesX + tx] += 1 }
+                }
+            }
+        }
+        // Exclusive offsets, tile-major then worker.
+        var total = 0
+        let starts = self.starts.pointer
+        for t in 0..<tileCount {
+            starts[t] = total
+            for w in 0..<workers {
+                let c = counts[w * tileCount + t]
+                counts[w * tileCount + t] = total
+                total += c
+            }
+        }
+        starts[tileCount] = total
+        ids.reserve(total)
+        let ids = self.ids.pointer
+        Parallel.run(workers) { worker in
+            let cursor = counts + worker * tileCount
+            for k in Parallel.chunk(visible, worker, workers) {
+                let r = rects[k]
+                for ty in Int(r.y0)..<Int(r.y1) {
+                    for tx in Int(r.x0)..<Int(r.x1) {
+                        let t = ty * tilesX + tx
+                        ids[cursor[t]] = UInt32(k)
+                        cursor[t] += 1
+                    }
+                }
+            }
+        }
+        return total
+    }
+}
