@@ -6,8 +6,10 @@ Client (needs pyzmq and protobuf):
                    itself: `from splatd import Control, FrameSubscriber, DrivePublisher`
     splatd.motion  motion files (flame_param.npz, FLAME/ARKit/Live Link Face CSV) → drive frames
     splatd.arkit   the 52 ARKit names, yaw/pitch/roll → axis-angle
+    splatd.mediapipe_face  MediaPipe Face Landmarker results → ARKit weights and head pose
+                   (numpy only; mediapipe itself is needed by splatd-track alone)
     splatd.images  PNG/JPEG sizes and a small PNG decoder (no Pillow)
-    splatd.cli     the splatd-ctl, splatd-publish and splatd-watch commands
+    splatd.cli     the splatd-ctl, splatd-publish, splatd-watch and splatd-track commands
     splatd.proto   the generated protobuf bindings (splatd_pb2)
 
 Sub-packages that need numpy only:

@@ -30,7 +30,7 @@ def rodrigues(v):
 def test_arkit_names_match_the_swift_list():
     from pathlib import Path
 
-    swift = (Path(__file__).resolve().parents[3] / "Sources" / "Protocol" / "ARKitNames.swift")
+    swift = (Path(__file__).resolve().parents[3] / "Sources" / "SplatCore" / "ARKitNames.swift")
     if not swift.is_file():
         pytest.skip("not in a splatd checkout")
     import re
