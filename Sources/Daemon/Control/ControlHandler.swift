@@ -3,44 +3,49 @@ import Logging
 import Rasterizer
 import SplatCore
 import SplatProtocol
+import Synchronization
 
 /// Answers control requests. Runs on the I/O thread; loading an avatar runs on the loader
 /// queue and answers through the outbox when it is done, so a slow load never blocks drive
 /// frames or other clients.
-final class ControlHandler: @unchecked Sendable {
+final class ControlHandler: Sendable {
     private let registry: Registry
     private let outbox: Outbox
+    private let scheduler: FrameScheduler
+    private let counters: DaemonCounters
     private let configuration: DaemonConfiguration
     private let loader: AvatarLoader
     private let logger: Logger
     private let loaderQueue = DispatchQueue(label: "splatd-loader")
     private let started = monotonicSeconds()
-    /// Set by the service once the scheduler and I/O loop exist.
-    var scheduler: FrameScheduler?
-    var subscriberCount: ((String) -> Int)?
-    var extraStatus: ((inout Splatd_V1_DaemonStatus) -> Void)?
-    /// ALSA overruns so far, when capturing.
-    var captureXruns: (() -> UInt64)?
+    /// ALSA overruns so far, once capturing.
+    private let captureXruns = Mutex<(@Sendable () -> UInt64)?>(nil)
 
-    private(set) var requests: UInt64 = 0
-    private(set) var malformedRequests: UInt64 = 0
-
-    init(registry: Registry, outbox: Outbox, configuration: DaemonConfiguration, loader: AvatarLoader, logger: Logger) {
+    init(registry: Registry, outbox: Outbox, scheduler: FrameScheduler, counters: DaemonCounters,
+         configuration: DaemonConfiguration, loader: AvatarLoader, logger: Logger) {
         self.registry = registry
         self.outbox = outbox
+        self.scheduler = scheduler
+        self.counters = counters
         self.configuration = configuration
         self.loader = loader
         self.logger = logger
     }
 
-    /// Handles one request body that arrived with `envelope` (ROUTER identity frames).
-    func handle(body: [UInt8], envelope: [[UInt8]]) {
-        requests += 1
+    /// Reports the ALSA capture's overruns in `status`.
+    func setCaptureXruns(_ xruns: @escaping @Sendable () -> UInt64) {
+        captureXruns.withLock { $0 = xruns }
+    }
+
+    /// Handles one request body that arrived with `envelope` (ROUTER identity frames), on the
+    /// I/O thread; `subscribers` counts a topic's subscribers (the I/O thread's table).
+    func handle(body: [UInt8], envelope: [[UInt8]], subscribers: (String) -> Int = { _ in 0 }) {
+        counters.requests.add(1, ordering: .relaxed)
         let request: Splatd_V1_Request
         do {
             request = try .decode(wire: body, limit: WireLimits.maximumRequestBytes, what: "request")
         } catch {
-            malformedRequests += 1
+            counters.malformedRequests.add(1, ordering: .relaxed)
             reply(envelope, Splatd_V1_Reply.with { $0.status = .invalidRequest; $0.error = "\(error)" })
             return
         }
@@ -59,7 +64,7 @@ final class ControlHandler: @unchecked Sendable {
             case .listAvatars?:
                 response.avatars = .with { $0.avatars = registry.allAvatars.map(\.info) }
             case .openStream(let o)?:
-                response.stream = try open(o)
+                response.stream = try open(o, subscribers: subscribers)
             case .updateStream(let u)?:
                 response.stream = try update(u)
             case .closeStream(let c)?:
@@ -119,7 +124,7 @@ final class ControlHandler: @unchecked Sendable {
                 registry.endLoad(id, slot)
                 response.avatar = slot.info
                 event { $0.avatarLoaded = slot.info }
-                scheduler?.kick()
+                scheduler.kick()
             } catch {
                 registry.endLoad(id, nil)
                 response.status = .loadFailed
@@ -146,7 +151,7 @@ final class ControlHandler: @unchecked Sendable {
         return stream.info(camera: camera)
     }
 
-    private func open(_ o: Splatd_V1_OpenStream) throws -> Splatd_V1_StreamInfo {
+    private func open(_ o: Splatd_V1_OpenStream, subscribers: (String) -> Int) throws -> Splatd_V1_StreamInfo {
         let id = o.streamID.isEmpty ? registry.makeID("stream") : o.streamID
         guard Identifier.isValid(id) else {
             throw ControlError.invalid("stream id \(Identifier.quoted(id)) must be 1…64 characters of A–Z a–z 0–9 _ . -")
@@ -159,11 +164,11 @@ final class ControlHandler: @unchecked Sendable {
         let settings = try StreamSettings(o)
         try checkPixelBudget(adding: settings.width * settings.height)
         let slot = StreamSlot(id: id, settings: settings)
-        slot.subscribers = subscriberCount?(slot.topic) ?? 0
+        slot.setSubscribers(subscribers(slot.topic))
         guard registry.addStream(slot) else { throw ControlError.alreadyExists("stream \(Identifier.quoted(id)) is already open") }
         let result = info(slot)
         event { $0.streamOpened = result }
-        scheduler?.kick()
+        scheduler.kick()
         logger.info("opened stream \(id) of avatar \(o.avatarID): \(slot.settings.width)×\(slot.settings.height) at \(slot.settings.fps) fps, \(slot.settings.frameCodec)")
         return result
     }
@@ -176,7 +181,7 @@ final class ControlHandler: @unchecked Sendable {
         slot.settings = settings
         let result = info(slot)
         event { $0.streamUpdated = result }
-        scheduler?.kick()
+        scheduler.kick()
         return result
     }
 
@@ -196,7 +201,7 @@ final class ControlHandler: @unchecked Sendable {
     }
 
     /// Called by the I/O loop when subscriptions changed or a drive frame arrived.
-    func wakeScheduler() { scheduler?.kick() }
+    func wakeScheduler() { scheduler.kick() }
 
     // MARK: Status
 
@@ -206,7 +211,7 @@ final class ControlHandler: @unchecked Sendable {
         s.version = SplatService.version
         s.uptimeSeconds = now - started
         s.avatars = registry.allAvatars.map { $0.status(at: now) }
-        if let xruns = captureXruns?() {
+        if let xruns = captureXruns.withLock({ $0 })?() {
             for i in s.avatars.indices {
                 for j in s.avatars[i].audio.indices where s.avatars[i].audio[j].source.hasPrefix("alsa:") {
                     s.avatars[i].audio[j].xruns = xruns
@@ -218,17 +223,18 @@ final class ControlHandler: @unchecked Sendable {
             let camera = registry.avatar(settings.avatarID).flatMap { try? settings.camera(headCentre: $0.avatar.headCentre) }
             return stream.status(camera: camera, now: now)
         }
-        s.requests = requests
-        s.malformedRequests = malformedRequests
+        s.requests = counters.requests.load(ordering: .relaxed)
+        s.malformedRequests = counters.malformedRequests.load(ordering: .relaxed)
+        s.driveFramesMalformed = counters.malformedDriveFrames.load(ordering: .relaxed)
+        s.audioChunksMalformed = counters.malformedAudioChunks.load(ordering: .relaxed)
         s.cpuSeconds = ProcessStats.cpuSeconds()
         s.rssBytes = ProcessStats.residentBytes()
-        s.renderThreads = UInt32(scheduler?.renderThreads ?? 0)
-        extraStatus?(&s)
+        s.renderThreads = UInt32(scheduler.renderThreads)
         return s
     }
 
     /// Opens a stream at start-up (the configured default stream).
-    func openAtStartup(_ o: Splatd_V1_OpenStream) throws -> Splatd_V1_StreamInfo { try open(o) }
+    func openAtStartup(_ o: Splatd_V1_OpenStream) throws -> Splatd_V1_StreamInfo { try open(o, subscribers: { _ in 0 }) }
 
     /// Loads an avatar synchronously at start-up.
     func loadAtStartup(id: String, path: String, rigPath: String?) throws {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SplatCore
 import SplatProtocol
+import Synchronization
 import ZeroMQ
 
 /// The I/O thread: owns every ZeroMQ socket and runs one `zmq_poll` loop over them and the
@@ -9,6 +10,10 @@ import ZeroMQ
 /// reply through the outbox); drive frames are applied to their avatar; frames and events
 /// queued by other threads are published.
 final class IOLoop: @unchecked Sendable {
+    // @unchecked: the sockets, the subscription table and the log throttle are used only by the
+    // I/O thread (`run()` and what it calls) once `start()` has handed them over; `bind` runs
+    // before that, on the thread that starts the service. What other threads touch is the stop
+    // flag (a Mutex), the counters (atomics) and the thread-safe outbox and registry.
     let control: ZMQSocket
     let drive: ZMQSocket
     let frames: ZMQSocket
@@ -18,17 +23,14 @@ final class IOLoop: @unchecked Sendable {
     private let handler: ControlHandler
     private let logger: Logger
     private var subscriptions = SubscriptionTable()
-    private let stopLock = NSLock()
-    private var stopping = false
-    private var thread: Thread?
+    private let counters: DaemonCounters
+    private let lifecycle = Mutex((started: false, stopping: false))
     private let done = DispatchSemaphore(value: 0)
     private var driveErrorsLogged = 0
 
-    /// Counters reported by `status`.
-    private(set) var malformedDriveFrames: UInt64 = 0
-
     init(context: ZMQContext, configuration: DaemonConfiguration, registry: Registry, outbox: Outbox,
-         handler: ControlHandler, logger: Logger) throws {
+         handler: ControlHandler, counters: DaemonCounters, logger: Logger) throws {
+        self.counters = counters
         self.registry = registry
         self.outbox = outbox
         self.handler = handler
@@ -58,24 +60,26 @@ final class IOLoop: @unchecked Sendable {
     }
 
     func start() {
+        guard lifecycle.withLock({ c in defer { c.started = true }; return !c.started }) else { return }
         let t = Thread { [self] in
             run()
             done.signal()
         }
         t.name = "splatd-io"
-        thread = t
         t.start()
     }
 
     /// Asks the loop to publish what is queued, close the sockets and end; waits for it.
     func stop() {
-        stopLock.lock(); stopping = true; stopLock.unlock()
+        let wasRunning = lifecycle.withLock { c in
+            defer { c.stopping = true }
+            return c.started && !c.stopping
+        }
         outbox.wakeup.signal()
-        if thread != nil { done.wait() }
-        thread = nil
+        if wasRunning { done.wait() }
     }
 
-    private var isStopping: Bool { stopLock.lock(); defer { stopLock.unlock() }; return stopping }
+    private var isStopping: Bool { lifecycle.withLock { $0.stopping } }
 
     private func run() {
         let items = [ZMQPollItem(control), ZMQPollItem(drive), ZMQPollItem(frames), ZMQPollItem(audio),
@@ -121,7 +125,7 @@ final class IOLoop: @unchecked Sendable {
             }
             let envelope = Array(message.dropLast())
             if envelope.count == 2 && !envelope[1].isEmpty { continue }
-            handler.handle(body: message.last!, envelope: envelope)
+            handler.handle(body: message.last!, envelope: envelope) { self.subscriptions.subscribers(of: $0) }
         }
     }
 
@@ -137,7 +141,7 @@ final class IOLoop: @unchecked Sendable {
                 dropDrive("\(error)")
                 continue
             } catch {
-                malformedDriveFrames += 1
+                counters.malformedDriveFrames.add(1, ordering: .relaxed)
                 return
             }
             let receivedUs = wallClockMicroseconds()
@@ -183,7 +187,7 @@ final class IOLoop: @unchecked Sendable {
     }
 
     private func dropDrive(_ reason: String) {
-        malformedDriveFrames += 1
+        counters.malformedDriveFrames.add(1, ordering: .relaxed)
         logDriveError("drive: dropped: \(reason)")
     }
 
@@ -198,8 +202,6 @@ final class IOLoop: @unchecked Sendable {
 
     // MARK: Audio
 
-    private(set) var malformedAudioChunks: UInt64 = 0
-
     /// Audio chunks go to their avatar's speech channel. Analysis runs here, on the I/O
     /// thread: it costs a few microseconds per 10 ms of audio.
     private func drainAudio() {
@@ -209,7 +211,7 @@ final class IOLoop: @unchecked Sendable {
                 guard let m = try audio.receiveMultipart(dontWait: true) else { return }
                 message = m
             } catch let error as ZMQError where error.isMessageTooLarge {
-                malformedAudioChunks += 1
+                counters.malformedAudioChunks.add(1, ordering: .relaxed)
                 logDriveError("audio: dropped: \(error)")
                 continue
             } catch {
@@ -217,7 +219,7 @@ final class IOLoop: @unchecked Sendable {
             }
             let now = monotonicSeconds()
             guard message.count == 1 else {
-                malformedAudioChunks += 1
+                counters.malformedAudioChunks.add(1, ordering: .relaxed)
                 logDriveError("audio: dropped a message of \(message.count) frames (expected one AudioChunk)")
                 continue
             }
@@ -225,12 +227,12 @@ final class IOLoop: @unchecked Sendable {
             do {
                 chunk = try .decode(wire: message[0], limit: WireLimits.maximumAudioChunkBytes, what: "audio chunk")
             } catch {
-                malformedAudioChunks += 1
+                counters.malformedAudioChunks.add(1, ordering: .relaxed)
                 logDriveError("audio: dropped: \(error)")
                 continue
             }
             guard let avatar = registry.avatar(chunk.avatarID) else {
-                malformedAudioChunks += 1
+                counters.malformedAudioChunks.add(1, ordering: .relaxed)
                 logDriveError("audio: dropped a chunk for unknown avatar \(Identifier.quoted(chunk.avatarID))")
                 continue
             }
@@ -252,16 +254,10 @@ final class IOLoop: @unchecked Sendable {
         }
         guard changed else { return }
         for stream in registry.allStreams {
-            let n = subscriptions.subscribers(of: stream.topic)
-            let before = stream.subscribers
-            stream.subscribers = n
-            if n > before { stream.nextTick = 0 }  // a new viewer gets a frame at once
+            stream.setSubscribers(subscriptions.subscribers(of: stream.topic))  // a new viewer gets a frame at once
         }
         handler.wakeScheduler()
     }
-
-    /// Subscriber count for a stream topic (for streams opened after the subscription).
-    func subscribers(of topic: String) -> Int { subscriptions.subscribers(of: topic) }
 
     private func publishOutbox() {
         let (items, frameList) = outbox.drain()

@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 import ZeroMQ
 
 /// Messages waiting for the I/O thread, which owns the sockets. Other threads put messages
@@ -6,8 +6,8 @@ import ZeroMQ
 ///
 /// Frames are kept at most one per stream: a newer frame replaces one not yet sent, so a
 /// slow I/O thread can never make viewers receive stale frames from a queue.
-final class Outbox: @unchecked Sendable {
-    struct Frame {
+final class Outbox: Sendable {
+    struct Frame: Sendable {
         let stream: StreamSlot
         let meta: [UInt8]
         let image: ZMQOwnedBuffer
@@ -15,46 +15,47 @@ final class Outbox: @unchecked Sendable {
         let driveSenderTimeUs: UInt64?
     }
 
-    enum Item {
+    enum Item: Sendable {
         case reply(envelope: [[UInt8]], body: [UInt8])
         case event([UInt8])
     }
 
-    private let lock = NSLock()
-    private var frames: [String: Frame] = [:]
-    private var frameOrder: [String] = []
-    private var items: [Item] = []
+    private let queued = Mutex(Queued())
     let wakeup: ZMQWakeup
+
+    private struct Queued {
+        var frames: [String: Frame] = [:]
+        var frameOrder: [String] = []
+        var items: [Item] = []
+    }
 
     init() throws {
         wakeup = try ZMQWakeup()
     }
 
     func post(_ frame: Frame) {
-        lock.lock()
-        if frames.updateValue(frame, forKey: frame.stream.id) != nil {
-            frame.stream.recordReplaced()
-        } else {
-            frameOrder.append(frame.stream.id)
+        let replaced = queued.withLock {
+            if $0.frames.updateValue(frame, forKey: frame.stream.id) != nil { return true }
+            $0.frameOrder.append(frame.stream.id)
+            return false
         }
-        lock.unlock()
+        if replaced { frame.stream.recordReplaced() }
         wakeup.signal()
     }
 
     func post(_ item: Item) {
-        lock.lock()
-        items.append(item)
-        lock.unlock()
+        queued.withLock { $0.items.append(item) }
         wakeup.signal()
     }
 
     /// Takes everything queued, replies and events first.
     func drain() -> (items: [Item], frames: [Frame]) {
-        lock.lock(); defer { lock.unlock() }
-        let out = (items, frameOrder.compactMap { frames[$0] })
-        items.removeAll(keepingCapacity: true)
-        frames.removeAll(keepingCapacity: true)
-        frameOrder.removeAll(keepingCapacity: true)
-        return out
+        queued.withLock { q in
+            let out = (q.items, q.frameOrder.compactMap { q.frames[$0] })
+            q.items.removeAll(keepingCapacity: true)
+            q.frames.removeAll(keepingCapacity: true)
+            q.frameOrder.removeAll(keepingCapacity: true)
+            return out
+        }
     }
 }

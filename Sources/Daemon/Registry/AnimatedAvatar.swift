@@ -8,7 +8,7 @@ import SplatProtocol
 /// it: its facts for clients, and drive values turned into its native vocabulary and posed into
 /// world-space Gaussians each frame. Posing is serialised by the Animator's own lock; the facts
 /// are immutable, so the I/O thread may read them while the render thread poses.
-final class AnimatedAvatar: @unchecked Sendable {
+final class AnimatedAvatar: Sendable {
     let avatar: Avatar
     /// Expression vectors per viseme, for speech on FLAME avatars (nil: jaw only).
     let visemeTable: VisemeTable?

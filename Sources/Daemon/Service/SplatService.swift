@@ -3,6 +3,7 @@ import Logging
 import Rasterizer
 import SplatCore
 import SplatProtocol
+import Synchronization
 import ZeroMQ
 
 /// The splatd service: binds the endpoints, holds the avatars and streams, renders and
@@ -13,7 +14,7 @@ import ZeroMQ
 /// let endpoints = try service.start()
 /// service.waitUntilStopped()   // stop() from a signal handler or another thread
 /// ```
-public final class SplatService: @unchecked Sendable {
+public final class SplatService: Sendable {
     /// The daemon's version string.
     public static let version = "0.1.0"
 
@@ -25,10 +26,14 @@ public final class SplatService: @unchecked Sendable {
     private let handler: ControlHandler
     private let io: IOLoop
     private let scheduler: FrameScheduler
+    private let counters: DaemonCounters
     private let stopped = DispatchSemaphore(value: 0)
-    private let stateLock = NSLock()
-    private var running = false
-    private var capture: ALSACapture?
+    private let state = Mutex(State())
+
+    private struct State {
+        var running = false
+        var capture: ALSACapture?
+    }
 
     /// Creates the service and its sockets (nothing is bound yet).
     public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "splatd")) throws {
@@ -37,19 +42,14 @@ public final class SplatService: @unchecked Sendable {
         self.logger = logger
         context = try ZMQContext()
         outbox = try Outbox()
+        counters = DaemonCounters()
         let loader = AvatarLoader(roots: configuration.avatarRoots, maximumBytes: configuration.maximumAvatarBytes)
-        handler = ControlHandler(registry: registry, outbox: outbox, configuration: configuration, loader: loader, logger: logger)
-        io = try IOLoop(context: context, configuration: configuration, registry: registry, outbox: outbox,
-                        handler: handler, logger: logger)
         let threads = configuration.renderThreads == 0 ? Parallel.coreCount : configuration.renderThreads
         scheduler = FrameScheduler(registry: registry, outbox: outbox, renderThreads: threads, logger: logger)
-        handler.scheduler = scheduler
-        let io = self.io
-        handler.subscriberCount = { io.subscribers(of: $0) }
-        handler.extraStatus = {
-            $0.driveFramesMalformed = io.malformedDriveFrames
-            $0.audioChunksMalformed = io.malformedAudioChunks
-        }
+        handler = ControlHandler(registry: registry, outbox: outbox, scheduler: scheduler, counters: counters,
+                                 configuration: configuration, loader: loader, logger: logger)
+        io = try IOLoop(context: context, configuration: configuration, registry: registry, outbox: outbox,
+                        handler: handler, counters: counters, logger: logger)
     }
 
     /// Binds the endpoints, loads the demo avatar and the default stream if configured, and
@@ -66,7 +66,7 @@ public final class SplatService: @unchecked Sendable {
         if !configuration.audioDevice.isEmpty { try startCapture() }
         io.start()
         scheduler.start()
-        stateLock.lock(); running = true; stateLock.unlock()
+        state.withLock { $0.running = true }
         logger.info("splatd \(Self.version) serving: \(endpoints)")
         return endpoints
     }
@@ -74,10 +74,10 @@ public final class SplatService: @unchecked Sendable {
     /// Stops taking work, finishes the frame in flight, publishes what is queued, closes the
     /// sockets. Safe to call more than once and from any thread.
     public func stop() {
-        stateLock.lock()
-        let wasRunning = running
-        running = false
-        stateLock.unlock()
+        let (wasRunning, capture) = state.withLock { s in
+            defer { s.running = false; s.capture = nil }
+            return (s.running, s.capture)
+        }
         guard wasRunning else { return }
         logger.info("stopping")
         capture?.stop()
@@ -114,8 +114,8 @@ public final class SplatService: @unchecked Sendable {
         do { try capture.start() } catch {
             throw ConfigurationError("cannot capture audio from \(device): \(error)")
         }
-        self.capture = capture
-        handler.captureXruns = { capture.statistics.xruns }
+        state.withLock { $0.capture = capture }
+        handler.setCaptureXruns { capture.statistics.xruns }
         logger.info("capturing audio from \(device) into avatar \(avatarID)")
     }
 

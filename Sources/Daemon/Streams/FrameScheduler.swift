@@ -5,6 +5,7 @@ import Rasterizer
 import SplatCore
 import SplatIO
 import SplatProtocol
+import Synchronization
 import ZeroMQ
 
 /// The render thread: runs every watched stream on the monotonic clock at its frame rate.
@@ -12,16 +13,21 @@ import ZeroMQ
 /// One frame at a time uses every core (the renderer splits tiles across threads), which keeps
 /// each frame's latency low. When rendering falls behind, a stream skips the ticks it missed
 /// and renders the newest drive state; nothing waits in a queue.
-final class FrameScheduler: @unchecked Sendable {
+final class FrameScheduler: Sendable {
     private let registry: Registry
     private let outbox: Outbox
+    /// Used by the render thread only (the renderer is not reentrant).
     private let renderer: Renderer
     private let logger: Logger
-    private let condition = NSCondition()
-    private var stopping = false
-    private var kicked = false
-    private var thread: Thread?
+    private let control = Mutex(Control())
+    /// Signalled by `kick` and `stop`; the loop sleeps on it between ticks.
+    private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
+
+    private struct Control {
+        var started = false
+        var stopping = false
+    }
 
     init(registry: Registry, outbox: Outbox, renderThreads: Int, logger: Logger) {
         self.registry = registry
@@ -33,83 +39,73 @@ final class FrameScheduler: @unchecked Sendable {
     var renderThreads: Int { renderer.threadCount }
 
     func start() {
+        guard control.withLock({ c in defer { c.started = true }; return !c.started }) else { return }
         let t = Thread { [self] in
             loop()
             done.signal()
         }
         t.name = "splatd-render"
         t.stackSize = 4 << 20
-        thread = t
         t.start()
     }
 
     /// Wakes the loop to re-examine streams (new stream, new subscriber, settings changed).
-    func kick() {
-        condition.lock()
-        kicked = true
-        condition.signal()
-        condition.unlock()
-    }
+    func kick() { wake.signal() }
 
     /// Stops after the frame in flight and waits for the thread to end.
     func stop() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
-        if thread != nil { done.wait() }
-        thread = nil
+        let wasRunning = control.withLock { c in
+            defer { c.stopping = true }
+            return c.started && !c.stopping
+        }
+        wake.signal()
+        if wasRunning { done.wait() }
     }
 
-    private func loop() {
-        while true {
-            condition.lock()
-            if stopping { condition.unlock(); return }
-            kicked = false
-            condition.unlock()
+    private var isStopping: Bool { control.withLock { $0.stopping } }
 
+    /// The render thread. Its per-stream state lives here, in a local, so no other thread can
+    /// reach it; streams are keyed by identity, so a stream closed and reopened under the same
+    /// id starts afresh.
+    private func loop() {
+        var states: [ObjectIdentifier: StreamRenderState] = [:]
+        while !isStopping {
             let now = monotonicSeconds()
             let watched = registry.allStreams.filter { $0.subscribers > 0 }
-            // A new drive frame pulls the stream's next tick forward (but never closer than
-            // three quarters of a period to the previous frame): frames follow the tracker's
-            // phase, which saves up to a frame period of latency, and the rate stays near fps.
-            for stream in watched where stream.takeDriveArrived() {
-                let period = 1 / Double(stream.settings.fps)
-                stream.nextTick = min(stream.nextTick, max(now, stream.lastRender + 0.75 * period))
+            if states.count > watched.count {
+                let live = Set(watched.map { ObjectIdentifier($0) })
+                states = states.filter { live.contains($0.key) }
             }
-            let due = watched.filter { $0.nextTick <= now }.min { $0.nextTick < $1.nextTick }
+            for stream in watched {
+                let marks = stream.takeMarks()
+                let period = 1 / Double(stream.settings.fps)
+                if marks.frameWanted { states[ObjectIdentifier(stream), default: .init()].ticks.frameWanted() }
+                if marks.driveArrived { states[ObjectIdentifier(stream), default: .init()].ticks.driveArrived(now: now, period: period) }
+            }
+            let due = watched.map { ($0, states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0) }
+                .filter { $0.1 <= now }.min { $0.1 < $1.1 }?.0
             if let stream = due {
-                if postponeForDrive(stream, now: now) { continue }
-                renderFrame(stream, now: now)
+                var state = states[ObjectIdentifier(stream)] ?? StreamRenderState()
+                if !postponeForDrive(stream, ticks: &state.ticks, now: now) {
+                    renderFrame(stream, state: &state, now: now)
+                }
+                states[ObjectIdentifier(stream)] = state
                 continue
             }
             // Sleep until the next tick of a watched stream, or until kicked.
-            let next = watched.map(\.nextTick).min() ?? (now + 0.25)
-            condition.lock()
-            if !stopping && !kicked {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: max(0.0005, min(next - now, 0.25))))
-            }
-            condition.unlock()
+            let next = watched.map { states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0 }.min() ?? (now + 0.25)
+            _ = wake.wait(timeout: .now() + max(0.0005, min(next - now, 0.25)))
         }
     }
 
-    private func renderFrame(_ stream: StreamSlot, now: Double) {
+    private func renderFrame(_ stream: StreamSlot, state: inout StreamRenderState, now: Double) {
         let settings = stream.settings
         let period = 1 / Double(settings.fps)
-        // Skip ticks that were missed: render the newest state, never catch up with old ones.
-        var skipped: UInt64 = 0
-        if stream.nextTick == 0 || now - stream.nextTick > period {
-            if stream.nextTick != 0 { skipped = UInt64((now - stream.nextTick) / period) }
-            stream.nextTick = now
-        }
-        let tick = stream.nextTick
-        stream.nextTick += period
-        stream.lastRender = now
-        stream.postponed = false
+        let (tick, skipped) = state.ticks.take(now: now, period: period)
 
         guard let avatar = registry.avatar(settings.avatarID) else { return }
         do {
-            var resources = try prepare(stream, settings: settings, avatar: avatar)
+            var resources = try prepare(&state, settings: settings, avatar: avatar)
             let renderStartUs = wallClockMicroseconds()
             let renderStart = monotonicSeconds()
             let snapshot = avatar.driveSnapshot(at: renderStart)
@@ -131,15 +127,15 @@ final class FrameScheduler: @unchecked Sendable {
             }
             let encodeDone = monotonicSeconds()
             let image = ZMQOwnedBuffer(copying: resources.encoded)
-            stream.frameSequence += 1
+            state.frameSequence += 1
             // Latency counts only frames that are the first to show a drive frame that arrived
             // while the stream was running (not one from before a viewer subscribed).
             let fresh = renderStartUs &- snapshot.receivedUs <= UInt64(max(2 * period, 0.1) * 1e6)
-            let firstShowing = snapshot.sequence != 0 && snapshot.sequence != stream.lastDriveShown && fresh
-            stream.lastDriveShown = snapshot.sequence
+            let firstShowing = snapshot.sequence != 0 && snapshot.sequence != state.lastDriveShown && fresh
+            state.lastDriveShown = snapshot.sequence
             let meta = Splatd_V1_FrameMeta.with {
                 $0.streamID = stream.id
-                $0.frameSequence = stream.frameSequence
+                $0.frameSequence = state.frameSequence
                 $0.codec = settings.codec
                 $0.width = UInt32(settings.width)
                 $0.height = UInt32(settings.height)
@@ -155,7 +151,7 @@ final class FrameScheduler: @unchecked Sendable {
                 $0.audioSequence = snapshot.audioSequence
                 $0.audioSenderTimeUs = snapshot.audioSenderTimeUs
             }
-            stream.resources = resources
+            state.resources = resources
             stream.recordRender(renderSeconds: encodeStart - renderStart, encodeSeconds: encodeDone - encodeStart, skipped: skipped)
             outbox.post(Outbox.Frame(stream: stream, meta: meta.wireBytes(), image: image,
                                      driveSenderTimeUs: firstShowing ? snapshot.senderTimeUs : nil))
@@ -165,7 +161,7 @@ final class FrameScheduler: @unchecked Sendable {
                 $0.timeUs = wallClockMicroseconds()
                 $0.error = "stream \(stream.id): \(error)"
             }.wireBytes()))
-            stream.nextTick = now + 1  // retry later rather than spinning
+            state.ticks.retry(at: now + 1)  // later rather than spinning
         }
     }
 
@@ -173,26 +169,18 @@ final class FrameScheduler: @unchecked Sendable {
     /// within a third of a period, a tick waits for it (once) instead of rendering the old pose
     /// and making the new one wait behind that render. Saves up to a render time of latency;
     /// the rate is unchanged. Trackers at other rates (25 Hz into 30 fps) tick as usual.
-    private func postponeForDrive(_ stream: StreamSlot, now: Double) -> Bool {
-        guard !stream.postponed, let avatar = registry.avatar(stream.settings.avatarID),
-              let (expected, interval) = avatar.expectedDrive(at: now) else {
-            stream.postponed = false
-            return false
-        }
-        let period = 1 / Double(stream.settings.fps)
-        guard abs(interval - period) < 0.15 * period, expected > now, expected - now < period / 3 else { return false }
-        stream.postponed = true
-        stream.nextTick = expected + 0.002
-        return true
+    private func postponeForDrive(_ stream: StreamSlot, ticks: inout StreamTicks, now: Double) -> Bool {
+        let expected = registry.avatar(stream.settings.avatarID)?.expectedDrive(at: now)
+        return ticks.postpone(forDriveExpectedAt: expected, now: now, period: 1 / Double(stream.settings.fps))
     }
 
     /// Returns the stream's resources, rebuilding them when the settings or avatar changed.
     /// The resources are taken out of the stream (and put back after the frame) so that their
     /// arrays are uniquely referenced: posing and encoding then write in place instead of
     /// copying 100k-element arrays every frame.
-    private func prepare(_ stream: StreamSlot, settings: StreamSettings, avatar: AvatarSlot) throws -> RenderResources {
-        let kept = stream.resources
-        stream.resources = nil
+    private func prepare(_ state: inout StreamRenderState, settings: StreamSettings, avatar: AvatarSlot) throws -> RenderResources {
+        let kept = state.resources
+        state.resources = nil
         if let r = kept, r.settings == settings, r.avatar === avatar { return r }
         let camera = try settings.camera(headCentre: avatar.avatar.headCentre)
         let encoder = try makeEncoder(for: settings.frameCodec)
@@ -200,4 +188,13 @@ final class FrameScheduler: @unchecked Sendable {
                                framebuffer: Framebuffer(width: settings.width, height: settings.height),
                                encoder: encoder, cloud: avatar.avatar.makePoseBuffer())
     }
+}
+
+/// What the render thread keeps about one stream between frames.
+struct StreamRenderState {
+    var ticks = StreamTicks()
+    /// The drive sequence the previous frame showed (for latency of first showings).
+    var lastDriveShown: UInt64 = 0
+    var frameSequence: UInt64 = 0
+    var resources: RenderResources?
 }

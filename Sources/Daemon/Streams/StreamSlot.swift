@@ -4,89 +4,92 @@ import Rasterizer
 import SplatCore
 import SplatIO
 import SplatProtocol
+import Synchronization
 
-/// An open stream: its settings and statistics (shared, behind a lock) and its render
-/// resources (used by the render thread only).
-final class StreamSlot: @unchecked Sendable {
+/// An open stream as every thread sees it: its settings, its subscriber count and its
+/// statistics, all behind one lock. What only the render thread touches (tick times, frame
+/// sequence, render buffers) lives in the scheduler, not here.
+final class StreamSlot: Sendable {
     let id: String
     let topic: String
-    private let lock = NSLock()
-    private var _settings: StreamSettings
+    private let state: Mutex<State>
 
-    // Statistics, guarded by `lock`.
-    private var framesRendered: UInt64 = 0
-    private var framesSent: UInt64 = 0
-    private var framesSkipped: UInt64 = 0
-    private var bytesSent: UInt64 = 0
-    private var latency = RollingWindow()
-    private var renderTimes = RollingWindow()
-    private var encodeTimes = RollingWindow()
-    private var sendRate = RateMeter(horizon: 3)
-    private var _subscribers = 0
-    private var pending = 0
-
-    private var _driveArrived = false
-
-    // Render-thread state.
-    var nextTick: Double = 0
-    var lastRender: Double = 0
-    var postponed = false
-    /// The drive sequence the previous frame showed (for latency of first showings).
-    var lastDriveShown: UInt64 = 0
-    var frameSequence: UInt64 = 0
-    var resources: RenderResources?
+    private struct State {
+        var settings: StreamSettings
+        var subscribers = 0
+        /// A drive frame arrived for this stream's avatar since the render thread last looked.
+        var driveArrived = false
+        /// The next frame should be rendered at once (a new viewer subscribed).
+        var frameWanted = false
+        // Statistics.
+        var framesRendered: UInt64 = 0
+        var framesSent: UInt64 = 0
+        var framesSkipped: UInt64 = 0
+        var bytesSent: UInt64 = 0
+        var latency = RollingWindow()
+        var renderTimes = RollingWindow()
+        var encodeTimes = RollingWindow()
+        var sendRate = RateMeter(horizon: 3)
+        var pending = 0
+    }
 
     init(id: String, settings: StreamSettings) {
         self.id = id
         topic = Topic.frames(id)
-        _settings = settings
+        state = Mutex(State(settings: settings))
     }
 
     var settings: StreamSettings {
-        get { lock.lock(); defer { lock.unlock() }; return _settings }
-        set { lock.lock(); _settings = newValue; lock.unlock() }
+        get { state.withLock { $0.settings } }
+        set { state.withLock { $0.settings = newValue } }
     }
 
-    var subscribers: Int {
-        get { lock.lock(); defer { lock.unlock() }; return _subscribers }
-        set { lock.lock(); _subscribers = newValue; lock.unlock() }
+    var subscribers: Int { state.withLock { $0.subscribers } }
+
+    /// Sets the subscriber count (I/O thread); a new viewer gets a frame at once.
+    func setSubscribers(_ count: Int) {
+        state.withLock {
+            if count > $0.subscribers { $0.frameWanted = true }
+            $0.subscribers = count
+        }
     }
 
     /// Marks that a new drive frame arrived for this stream's avatar (I/O thread).
     func driveArrived() {
-        lock.lock(); _driveArrived = true; lock.unlock()
+        state.withLock { $0.driveArrived = true }
     }
 
-    /// Takes the drive-arrived mark (render thread).
-    func takeDriveArrived() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        let v = _driveArrived
-        _driveArrived = false
-        return v
+    /// Takes the drive-arrived and frame-wanted marks (render thread).
+    func takeMarks() -> (driveArrived: Bool, frameWanted: Bool) {
+        state.withLock { s in
+            defer { s.driveArrived = false; s.frameWanted = false }
+            return (s.driveArrived, s.frameWanted)
+        }
     }
 
     func recordRender(renderSeconds: Double, encodeSeconds: Double, skipped: UInt64) {
-        lock.lock(); defer { lock.unlock() }
-        framesRendered += 1
-        framesSkipped += skipped
-        renderTimes.add(renderSeconds * 1000)
-        encodeTimes.add(encodeSeconds * 1000)
-        pending = 1
+        state.withLock {
+            $0.framesRendered += 1
+            $0.framesSkipped += skipped
+            $0.renderTimes.add(renderSeconds * 1000)
+            $0.encodeTimes.add(encodeSeconds * 1000)
+            $0.pending = 1
+        }
     }
 
     /// Called by the I/O thread once a frame went out; `latencyMs` from drive send to publish.
     func recordSent(bytes: Int, latencyMs: Double?, now: Double) {
-        lock.lock(); defer { lock.unlock() }
-        framesSent += 1
-        bytesSent += UInt64(bytes)
-        if let latencyMs { latency.add(latencyMs) }
-        sendRate.tick(at: now)
-        pending = 0
+        state.withLock {
+            $0.framesSent += 1
+            $0.bytesSent += UInt64(bytes)
+            if let latencyMs { $0.latency.add(latencyMs) }
+            $0.sendRate.tick(at: now)
+            $0.pending = 0
+        }
     }
 
     func recordReplaced() {
-        lock.lock(); defer { lock.unlock() }
-        framesSkipped += 1
+        state.withLock { $0.framesSkipped += 1 }
     }
 
     func info(camera: Camera?) -> Splatd_V1_StreamInfo {
@@ -108,23 +111,24 @@ final class StreamSlot: @unchecked Sendable {
 
     func status(camera: Camera?, now: Double) -> Splatd_V1_StreamStatus {
         let info = info(camera: camera)
-        lock.lock(); defer { lock.unlock() }
         func percentiles(_ w: RollingWindow) -> Splatd_V1_Percentiles {
             let p = w.percentiles()
             return .with { $0.p50 = p.p50; $0.p90 = p.p90; $0.p99 = p.p99; $0.max = p.max }
         }
-        return .with {
-            $0.info = info
-            $0.subscribers = UInt32(_subscribers)
-            $0.framesRendered = framesRendered
-            $0.framesSent = framesSent
-            $0.framesSkipped = framesSkipped
-            $0.fps = sendRate.rate(at: now)
-            $0.latencyMs = percentiles(latency)
-            $0.renderMs = percentiles(renderTimes)
-            $0.encodeMs = percentiles(encodeTimes)
-            $0.queueDepth = UInt32(pending)
-            $0.bytesSent = bytesSent
+        return state.withLock { s in
+            .with {
+                $0.info = info
+                $0.subscribers = UInt32(s.subscribers)
+                $0.framesRendered = s.framesRendered
+                $0.framesSent = s.framesSent
+                $0.framesSkipped = s.framesSkipped
+                $0.fps = s.sendRate.rate(at: now)
+                $0.latencyMs = percentiles(s.latency)
+                $0.renderMs = percentiles(s.renderTimes)
+                $0.encodeMs = percentiles(s.encodeTimes)
+                $0.queueDepth = UInt32(s.pending)
+                $0.bytesSent = s.bytesSent
+            }
         }
     }
 
@@ -140,7 +144,8 @@ final class StreamSlot: @unchecked Sendable {
     }
 }
 
-/// Buffers a stream renders with, rebuilt when its size, codec or avatar changes.
+/// Buffers a stream renders with, rebuilt when its size, codec or avatar changes (render
+/// thread only).
 struct RenderResources {
     let settings: StreamSettings
     let avatar: AvatarSlot

@@ -1,0 +1,55 @@
+/// When a stream renders next, on the monotonic clock: the frame-rate ticks, the pull-forward
+/// when a drive frame arrives, skipping when rendering fell behind, and the phase lock to a
+/// tracker. A value type with the time passed in, so the rules are testable without threads.
+struct StreamTicks: Equatable {
+    /// When the next frame is due; 0 means at once.
+    private(set) var nextTick: Double = 0
+    /// When the previous frame was rendered.
+    private(set) var lastRender: Double = 0
+    /// A tick already waited once for the tracker's next frame.
+    private(set) var postponed = false
+
+    /// A new viewer: the next frame is due at once.
+    mutating func frameWanted() { nextTick = 0 }
+
+    /// A drive frame arrived at `now`: it pulls the next tick forward (but never closer than three
+    /// quarters of a period to the previous frame), so frames follow the tracker's phase, which
+    /// saves up to a frame period of latency.
+    mutating func driveArrived(now: Double, period: Double) {
+        nextTick = min(nextTick, max(now, lastRender + 0.75 * period))
+    }
+
+    /// Takes the tick due at `now`: returns the tick time the frame stands for and how many ticks
+    /// were skipped. Ticks that were missed are skipped, never caught up with: the frame shows
+    /// the newest state.
+    mutating func take(now: Double, period: Double) -> (tick: Double, skipped: UInt64) {
+        var skipped: UInt64 = 0
+        if nextTick == 0 || now - nextTick > period {
+            if nextTick != 0 { skipped = UInt64((now - nextTick) / period) }
+            nextTick = now
+        }
+        let tick = nextTick
+        nextTick += period
+        lastRender = now
+        postponed = false
+        return (tick, skipped)
+    }
+
+    /// Rendering failed: try again at `time` rather than spinning.
+    mutating func retry(at time: Double) { nextTick = time }
+
+    /// Phase lock: when a tracker sends at about the stream's rate and its next frame
+    /// (`expected`: time and interval) is due within a third of a period, the tick waits for it,
+    /// once, instead of rendering the old pose and making the new one wait behind that render.
+    /// Returns true when the tick was postponed.
+    mutating func postpone(forDriveExpectedAt expected: (time: Double, interval: Double)?, now: Double, period: Double) -> Bool {
+        guard !postponed, let (time, interval) = expected else {
+            postponed = false
+            return false
+        }
+        guard abs(interval - period) < 0.15 * period, time > now, time - now < period / 3 else { return false }
+        postponed = true
+        nextTick = time + 0.002
+        return true
+    }
+}
