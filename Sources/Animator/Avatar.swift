@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import SplatCore
 import SplatIO
+import Synchronization
 
 /// An animatable avatar: a rig, Gaussians bound to its triangles (or a rigid scene), and the
 /// avatar's identity. ``pose(_:into:)`` turns a drive into world-space Gaussians for the
@@ -20,7 +21,7 @@ import SplatIO
 ///
 /// Thread safety: the avatar is `Sendable`; concurrent ``pose(_:into:)`` calls are serialised
 /// by an internal lock (it owns per-frame scratch buffers). Each caller passes its own cloud.
-public final class Avatar: @unchecked Sendable {
+public final class Avatar: Sendable {
     /// What moves the Gaussians.
     public enum Kind: String, Sendable {
         /// A FLAME rig (linear blend skinning).
@@ -31,7 +32,7 @@ public final class Avatar: @unchecked Sendable {
         case rigid
     }
 
-    enum Backend {
+    enum Backend: Sendable {
         case flame(FLAMERig, FLAMEIdentity)
         case blendshape(BlendshapeRig)
         case rigid(GaussianCloud, pivot: SIMD3<Float>)
@@ -58,11 +59,15 @@ public final class Avatar: @unchecked Sendable {
     let backend: Backend
     let bound: BoundGaussians?
 
-    private let lock = NSLock()
-    private var vertices: [SIMD3<Float>] = []
-    private let frames = FaceFrames()
-    private var targetWeights: [Float] = []
-    private var arkitWeights = [Float](repeating: 0, count: ARKitParameters.count)
+    /// Per-frame scratch buffers, reused by every pose (one pose at a time).
+    private let scratch = Mutex(PoseScratch())
+
+    private struct PoseScratch {
+        var vertices: [SIMD3<Float>] = []
+        let frames = FaceFrames()
+        var targetWeights: [Float] = []
+        var arkitWeights = [Float](repeating: 0, count: ARKitParameters.count)
+    }
 
     /// A FLAME avatar.
     /// - Throws: ``AssetError/bindingOutOfRange(path:gaussian:face:faceCount:)`` if a Gaussian
@@ -103,7 +108,7 @@ public final class Avatar: @unchecked Sendable {
         backend = .blendshape(rig)
         bound = gaussians
         focus = Self.boxCentre(rig.vertices)
-        targetWeights = [Float](repeating: 0, count: rig.targetCount)
+        scratch.withLock { $0.targetWeights = [Float](repeating: 0, count: rig.targetCount) }
     }
 
     /// A static scene that follows the head pose rigidly: rotation about `pivot`, then the
@@ -173,77 +178,76 @@ public final class Avatar: @unchecked Sendable {
     @discardableResult
     public func pose(_ drive: AvatarDrive, into cloud: inout GaussianCloud) throws -> PoseReport {
         try drive.validate()
-        lock.lock()
-        defer { lock.unlock() }
-        var report = PoseReport()
-        let start = DispatchTime.now().uptimeNanoseconds
-        switch backend {
-        case .flame(let rig, let identity):
-            if vertices.count != rig.vertexCount { vertices = [SIMD3<Float>](repeating: .zero, count: rig.vertexCount) }
-            let parameters: FLAMEParameters
-            switch drive {
-            case .neutral: parameters = .neutral
-            case .flame(let p): parameters = limits.clampPose(p)
-            case .arkit(let a): parameters = limits.clampPose(DriveMapping.flame(from: a))
-            }
-            vertices.withUnsafeMutableBufferPointer { out in
-                rig.evaluateUnchecked(parameters, identity: identity, expressionLimit: limits.expression,
-                                      threads: threadCount, into: out.baseAddress!)
-            }
-            report.rigSeconds = Self.seconds(since: start)
-            deformBound(faces: rig.faces, into: &cloud)
-        case .blendshape(let rig):
-            if vertices.count != rig.vertexCount { vertices = [SIMD3<Float>](repeating: .zero, count: rig.vertexCount) }
-            var eyes: (left: SIMD3<Float>, right: SIMD3<Float>)?
-            let head: HeadPose
-            switch drive {
-            case .neutral:
-                arkitWeights.withUnsafeMutableBufferPointer { $0.initialize(repeating: 0) }
-                head = .identity
-            case .arkit(let a):
-                arkitWeights.withUnsafeMutableBufferPointer { w in
-                    a.weights.withUnsafeBufferPointer { w.baseAddress!.update(from: $0.baseAddress!, count: ARKitParameters.count) }
+        return scratch.withLock { s in
+            var report = PoseReport()
+            let start = DispatchTime.now().uptimeNanoseconds
+            switch backend {
+            case .flame(let rig, let identity):
+                if s.vertices.count != rig.vertexCount { s.vertices = [SIMD3<Float>](repeating: .zero, count: rig.vertexCount) }
+                let parameters: FLAMEParameters
+                switch drive {
+                case .neutral: parameters = .neutral
+                case .flame(let p): parameters = limits.clampPose(p)
+                case .arkit(let a): parameters = limits.clampPose(DriveMapping.flame(from: a))
                 }
-                head = limits.clampHead(a.headPose)
-            case .flame(let p):
-                let q = limits.clampPose(p)
-                arkitWeights.withUnsafeMutableBufferPointer { DriveMapping.fill(from: q, weights: $0.baseAddress!) }
-                eyes = (q.leftEye, q.rightEye)
-                head = DriveMapping.headPose(from: q)
-            }
-            targetWeights.withUnsafeMutableBufferPointer { tw in
-                rig.fillWeights(arkitWeights, into: tw.baseAddress!)
-                vertices.withUnsafeMutableBufferPointer { out in
-                    rig.evaluateUnchecked(weights: tw.baseAddress!, eyeRotations: eyes, headPose: head, into: out.baseAddress!)
+                s.vertices.withUnsafeMutableBufferPointer { out in
+                    rig.evaluateUnchecked(parameters, identity: identity, expressionLimit: limits.expression,
+                                          threads: threadCount, into: out.baseAddress!)
                 }
+                report.rigSeconds = Self.seconds(since: start)
+                deformBound(faces: rig.faces, scratch: &s, into: &cloud)
+            case .blendshape(let rig):
+                if s.vertices.count != rig.vertexCount { s.vertices = [SIMD3<Float>](repeating: .zero, count: rig.vertexCount) }
+                var eyes: (left: SIMD3<Float>, right: SIMD3<Float>)?
+                let head: HeadPose
+                switch drive {
+                case .neutral:
+                    s.arkitWeights.withUnsafeMutableBufferPointer { $0.initialize(repeating: 0) }
+                    head = .identity
+                case .arkit(let a):
+                    s.arkitWeights.withUnsafeMutableBufferPointer { w in
+                        a.weights.withUnsafeBufferPointer { w.baseAddress!.update(from: $0.baseAddress!, count: ARKitParameters.count) }
+                    }
+                    head = limits.clampHead(a.headPose)
+                case .flame(let p):
+                    let q = limits.clampPose(p)
+                    s.arkitWeights.withUnsafeMutableBufferPointer { DriveMapping.fill(from: q, weights: $0.baseAddress!) }
+                    eyes = (q.leftEye, q.rightEye)
+                    head = DriveMapping.headPose(from: q)
+                }
+                s.targetWeights.withUnsafeMutableBufferPointer { tw in
+                    rig.fillWeights(s.arkitWeights, into: tw.baseAddress!)
+                    s.vertices.withUnsafeMutableBufferPointer { out in
+                        rig.evaluateUnchecked(weights: tw.baseAddress!, eyeRotations: eyes, headPose: head, into: out.baseAddress!)
+                    }
+                }
+                report.rigSeconds = Self.seconds(since: start)
+                deformBound(faces: rig.faces, scratch: &s, into: &cloud)
+            case .rigid(let scene, let pivot):
+                let head: HeadPose
+                switch drive {
+                case .neutral: head = .identity
+                case .arkit(let a): head = limits.clampHead(a.headPose)
+                case .flame(let p): head = DriveMapping.headPose(from: limits.clampPose(p))
+                }
+                Self.moveRigidly(scene, pivot: pivot, pose: head, into: &cloud, threads: threadCount)
             }
-            report.rigSeconds = Self.seconds(since: start)
-            deformBound(faces: rig.faces, into: &cloud)
-        case .rigid(let scene, let pivot):
-            let head: HeadPose
-            switch drive {
-            case .neutral: head = .identity
-            case .arkit(let a): head = limits.clampHead(a.headPose)
-            case .flame(let p): head = DriveMapping.headPose(from: limits.clampPose(p))
-            }
-            Self.moveRigidly(scene, pivot: pivot, pose: head, into: &cloud, threads: threadCount)
+            report.deformSeconds = Self.seconds(since: start) - report.rigSeconds
+            return report
         }
-        report.deformSeconds = Self.seconds(since: start) - report.rigSeconds
-        return report
     }
 
     /// The posed mesh for a drive (empty for static scenes). Allocates: for tests and tools.
     public func posedVertices(_ drive: AvatarDrive) throws -> [SIMD3<Float>] {
         var cloud = GaussianCloud()
         try pose(drive, into: &cloud)
-        lock.lock()
-        defer { lock.unlock() }
         if case .rigid = backend { return [] }
-        return vertices
+        return scratch.withLock { $0.vertices }
     }
 
-    private func deformBound(faces: [Int32], into cloud: inout GaussianCloud) {
-        vertices.withUnsafeBufferPointer { v in
+    private func deformBound(faces: [Int32], scratch s: inout PoseScratch, into cloud: inout GaussianCloud) {
+        let frames = s.frames
+        s.vertices.withUnsafeBufferPointer { v in
             faces.withUnsafeBufferPointer { f in
                 frames.update(vertices: v.baseAddress!, faces: f.baseAddress!, faceCount: f.count / 3, threads: threadCount)
             }

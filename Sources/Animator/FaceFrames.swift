@@ -15,7 +15,7 @@ import SplatCore
 /// ```
 ///
 /// Not thread-safe: one update at a time.
-public final class FaceFrames: @unchecked Sendable {
+public final class FaceFrames {
     /// Number of triangles of the last update.
     public private(set) var count = 0
 

@@ -15,6 +15,16 @@ package struct ProjectedSplat: Sendable {
     package var extentX: Float, extentY: Float
     /// Opacity (activated).
     package var opacity: Float
+
+    package init(meanX: Float, meanY: Float, conicA: Float, conicB: Float, conicC: Float, lnOpacity: Float,
+                 red: Float, green: Float, blue: Float, extentX: Float, extentY: Float, opacity: Float) {
+        self.meanX = meanX; self.meanY = meanY
+        self.conicA = conicA; self.conicB = conicB; self.conicC = conicC
+        self.lnOpacity = lnOpacity
+        self.red = red; self.green = green; self.blue = blue
+        self.extentX = extentX; self.extentY = extentY
+        self.opacity = opacity
+    }
 }
 
 /// The tiles a projected Gaussian touches: columns `x0..<x1`, rows `y0..<y1`.
