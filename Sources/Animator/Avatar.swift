@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import SplatCore
 import SplatIO
-import Synchronization
 
 /// An animatable avatar: a rig, Gaussians bound to its triangles (or a rigid scene), and the
 /// avatar's identity. ``pose(_:into:)`` turns a drive into world-space Gaussians for the
@@ -60,7 +59,7 @@ public final class Avatar: Sendable {
     let bound: BoundGaussians?
 
     /// Per-frame scratch buffers, reused by every pose (one pose at a time).
-    private let scratch = Mutex(PoseScratch())
+    private let scratch = Locked(PoseScratch())
 
     private struct PoseScratch {
         var vertices: [SIMD3<Float>] = []

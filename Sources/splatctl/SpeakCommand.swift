@@ -1,7 +1,7 @@
-import SplatCore
-import SplatIO
 import ArgumentParser
 import Foundation
+import SplatCore
+import SplatIO
 import SplatProtocol
 import ZeroMQ
 

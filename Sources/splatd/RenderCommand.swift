@@ -1,7 +1,7 @@
 import Animator
 import ArgumentParser
-import FrameEncoder
 import Foundation
+import FrameEncoder
 import Rasterizer
 import SplatIO
 

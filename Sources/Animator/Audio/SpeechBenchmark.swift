@@ -1,5 +1,5 @@
-import SplatCore
 import Foundation
+import SplatCore
 
 extension SpeechAnalyzer {
     /// Measures the processing cost of the speech path: microseconds of wall time per 10 ms of

@@ -3,7 +3,6 @@ import Logging
 import Rasterizer
 import SplatCore
 import SplatProtocol
-import Synchronization
 
 /// Answers control requests. Runs on the I/O thread; loading an avatar runs on the loader
 /// queue and answers through the outbox when it is done, so a slow load never blocks drive
@@ -19,7 +18,7 @@ final class ControlHandler: Sendable {
     private let loaderQueue = DispatchQueue(label: "splatd-loader")
     private let started = monotonicSeconds()
     /// ALSA overruns so far, once capturing.
-    private let captureXruns = Mutex<(@Sendable () -> UInt64)?>(nil)
+    private let captureXruns = Locked<(@Sendable () -> UInt64)?>(nil)
 
     init(registry: Registry, outbox: Outbox, scheduler: FrameScheduler, counters: DaemonCounters,
          configuration: DaemonConfiguration, loader: AvatarLoader, logger: Logger) {

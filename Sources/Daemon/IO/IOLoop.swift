@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import SplatCore
 import SplatProtocol
-import Synchronization
 import ZeroMQ
 
 /// The I/O thread: owns every ZeroMQ socket and runs one `zmq_poll` loop over them and the
@@ -13,7 +12,7 @@ final class IOLoop: @unchecked Sendable {
     // @unchecked: the sockets, the subscription table and the log throttle are used only by the
     // I/O thread (`run()` and what it calls) once `start()` has handed them over; `bind` runs
     // before that, on the thread that starts the service. What other threads touch is the stop
-    // flag (a Mutex), the counters (atomics) and the thread-safe outbox and registry.
+    // flag (locked), the counters (atomics) and the thread-safe outbox and registry.
     let control: ZMQSocket
     let drive: ZMQSocket
     let frames: ZMQSocket
@@ -24,7 +23,7 @@ final class IOLoop: @unchecked Sendable {
     private let logger: Logger
     private var subscriptions = SubscriptionTable()
     private let counters: DaemonCounters
-    private let lifecycle = Mutex((started: false, stopping: false))
+    private let lifecycle = Locked((started: false, stopping: false))
     private let done = DispatchSemaphore(value: 0)
     private var driveErrorsLogged = 0
 

@@ -1,4 +1,4 @@
-import Synchronization
+import SplatCore
 import ZeroMQ
 
 /// Messages waiting for the I/O thread, which owns the sockets. Other threads put messages
@@ -20,7 +20,7 @@ final class Outbox: Sendable {
         case event([UInt8])
     }
 
-    private let queued = Mutex(Queued())
+    private let queued = Locked(Queued())
     let wakeup: ZMQWakeup
 
     private struct Queued {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import SplatCore
 import SplatProtocol
 
@@ -11,7 +10,7 @@ final class AvatarSlot: Sendable {
     let avatar: AnimatedAvatar
     let loadedUs: UInt64
     let loadSeconds: Double
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     private struct State {
         var drive = DriveChannel()
@@ -24,7 +23,7 @@ final class AvatarSlot: Sendable {
         var drive = DriveChannel()
         drive.holdSeconds = holdSeconds
         drive.easeSeconds = easeSeconds
-        state = Mutex(State(drive: drive, mixing: mixing))
+        state = Locked(State(drive: drive, mixing: mixing))
         self.id = id
         self.path = path
         self.avatar = avatar

@@ -1,9 +1,9 @@
-import Synchronization
+import SplatCore
 
 /// The avatars and streams of the daemon, shared by the I/O thread (control requests, drive
 /// frames), the loader and the render thread, behind one lock.
 final class Registry: Sendable {
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var avatars: [String: AvatarSlot] = [:]

@@ -3,7 +3,6 @@ import Logging
 import Rasterizer
 import SplatCore
 import SplatProtocol
-import Synchronization
 import ZeroMQ
 
 /// The splatd service: binds the endpoints, holds the avatars and streams, renders and
@@ -28,7 +27,7 @@ public final class SplatService: Sendable {
     private let scheduler: FrameScheduler
     private let counters: DaemonCounters
     private let stopped = DispatchSemaphore(value: 0)
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var running = false

@@ -1,11 +1,10 @@
-import FrameEncoder
 import Foundation
+import FrameEncoder
 import Logging
 import Rasterizer
 import SplatCore
 import SplatIO
 import SplatProtocol
-import Synchronization
 import ZeroMQ
 
 /// The render thread: runs every watched stream on the monotonic clock at its frame rate.
@@ -19,7 +18,7 @@ final class FrameScheduler: Sendable {
     /// Used by the render thread only (the renderer is not reentrant).
     private let renderer: Renderer
     private let logger: Logger
-    private let control = Mutex(Control())
+    private let control = Locked(Control())
     /// Signalled by `kick` and `stop`; the loop sleeps on it between ticks.
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)

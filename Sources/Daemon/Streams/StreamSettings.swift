@@ -1,5 +1,5 @@
-import FrameEncoder
 import Foundation
+import FrameEncoder
 import Rasterizer
 import SplatProtocol
 

@@ -1,10 +1,9 @@
-import FrameEncoder
 import Foundation
+import FrameEncoder
 import Rasterizer
 import SplatCore
 import SplatIO
 import SplatProtocol
-import Synchronization
 
 /// An open stream as every thread sees it: its settings, its subscriber count and its
 /// statistics, all behind one lock. What only the render thread touches (tick times, frame
@@ -12,7 +11,7 @@ import Synchronization
 final class StreamSlot: Sendable {
     let id: String
     let topic: String
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     private struct State {
         var settings: StreamSettings
@@ -36,7 +35,7 @@ final class StreamSlot: Sendable {
     init(id: String, settings: StreamSettings) {
         self.id = id
         topic = Topic.frames(id)
-        state = Mutex(State(settings: settings))
+        state = Locked(State(settings: settings))
     }
 
     var settings: StreamSettings {
