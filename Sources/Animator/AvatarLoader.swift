@@ -17,7 +17,7 @@ extension Avatar {
     /// - Throws: ``AssetError`` naming the file and the problem.
     public static func load(_ path: String, rig: String? = nil, limits: DriveLimits = .default,
                             threads: Int = Parallel.coreCount) throws -> Avatar {
-        if path == "demo" { return try DemoAvatar.make() }
+        if path == "demo" { return try DemoAvatar.make(limits: limits, threads: threads) }
         let rigValue = try rig.map { try FLAMERig(contentsOf: URL(fileURLWithPath: $0)) }
         return try load(path, rig: rigValue, limits: limits, threads: threads)
     }
@@ -26,7 +26,7 @@ extension Avatar {
     /// (share one rig between many avatars).
     public static func load(_ path: String, rig: FLAMERig?, limits: DriveLimits = .default,
                             threads: Int = Parallel.coreCount) throws -> Avatar {
-        if path == "demo" { return try DemoAvatar.make() }
+        if path == "demo" { return try DemoAvatar.make(limits: limits, threads: threads) }
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

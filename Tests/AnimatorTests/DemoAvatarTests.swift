@@ -106,3 +106,16 @@ final class DemoAvatarTests: XCTestCase {
         XCTAssertGreaterThan(rgb[0], rgb[2], "mouth interior should be reddish, got \(rgb)")
     }
 }
+
+/// `Avatar.load("demo", …)` honours its limits and thread count (it used to drop both).
+final class DemoAvatarLoadArgumentsTests: XCTestCase {
+    func testLoadPassesLimitsAndThreadsToTheDemo() throws {
+        let limits = DriveLimits(expression: 3, jawAngle: 0.5, neckAngle: 0.7, eyeAngle: 0.4, translation: 2)
+        let byPath = try Avatar.load("demo", rig: nil as String?, limits: limits, threads: 1)
+        XCTAssertEqual(byPath.limits, limits)
+        XCTAssertEqual(byPath.threadCount, 1)
+        let byRig = try Avatar.load("demo", rig: nil as FLAMERig?, limits: .none, threads: 1)
+        XCTAssertEqual(byRig.limits, DriveLimits.none)
+        XCTAssertEqual(byRig.threadCount, 1)
+    }
+}

@@ -1,5 +1,6 @@
 import Animator
 import Foundation
+import SplatCore
 
 /// Checks avatar paths sent by clients and loads avatars from them.
 struct AvatarLoader: Sendable {
@@ -14,10 +15,13 @@ struct AvatarLoader: Sendable {
     let roots: [String]
     /// Largest file or folder accepted, bytes (files are read into memory whole).
     let maximumBytes: Int
+    /// Threads each loaded avatar poses with (the daemon's render threads).
+    let threads: Int
 
-    init(roots: [String], maximumBytes: Int = 2 << 30) {
+    init(roots: [String], maximumBytes: Int = 2 << 30, threads: Int = Parallel.coreCount) {
         self.roots = roots.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path }
         self.maximumBytes = maximumBytes
+        self.threads = max(1, threads)
     }
 
     /// Validates a client-supplied path and returns it resolved (symlinks followed).
@@ -65,7 +69,7 @@ extension AvatarLoader {
     /// Loads the avatar at a path already checked by `checkPath`.
     func load(path: String, rigPath: String?) throws -> AnimatedAvatar {
         do {
-            let avatar = try Avatar.load(path, rig: rigPath)
+            let avatar = try Avatar.load(path, rig: rigPath, threads: threads)
             // A FLAME avatar's folder may hold a viseme table for speech (docs/formats.md).
             var table: VisemeTable?
             let tableURL = URL(fileURLWithPath: path).appendingPathComponent(Self.visemeTableName)

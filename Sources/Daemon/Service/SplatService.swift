@@ -42,8 +42,9 @@ public final class SplatService: Sendable {
         context = try ZMQContext()
         outbox = try Outbox()
         counters = DaemonCounters()
-        let loader = AvatarLoader(roots: configuration.avatarRoots, maximumBytes: configuration.maximumAvatarBytes)
         let threads = configuration.renderThreads == 0 ? Parallel.coreCount : configuration.renderThreads
+        let loader = AvatarLoader(roots: configuration.avatarRoots, maximumBytes: configuration.maximumAvatarBytes,
+                                  threads: threads)
         scheduler = FrameScheduler(registry: registry, outbox: outbox, renderThreads: threads, logger: logger)
         handler = ControlHandler(registry: registry, outbox: outbox, scheduler: scheduler, counters: counters,
                                  configuration: configuration, loader: loader, logger: logger)
