@@ -20,6 +20,19 @@ public struct DriveLimits: Sendable, Equatable {
     /// Defaults: expression ±10, jaw 1.0 rad (57°), neck 1.5 rad (86°), eyes 1.0 rad, translation ±10 m.
     public static let `default` = DriveLimits(expression: 10, jawAngle: 1.0, neckAngle: 1.5, eyeAngle: 1.0, translation: 10)
 
+    /// Acceptance bounds of live drive frames (``DriveValues/apply(_:)``): values beyond them
+    /// are not clamped but refused as absurd, so a broken tracker is noticed.
+    /// Longest FLAME expression vector.
+    public static let acceptedExpressionCount = 400
+    /// Largest |ψᵢ| of a FLAME expression coefficient.
+    public static let acceptedExpression: Float = 50
+    /// Largest |weight| of an ARKit weight or eyelid value (weights are then clamped to 0…1).
+    public static let acceptedWeight: Float = 1.5
+    /// Largest rotation angle, radians.
+    public static let acceptedAngle: Float = 2 * .pi
+    /// Largest translation, metres (the same bound the default limits clamp to).
+    public static let acceptedTranslation: Float = 10
+
     /// No clamping at all (NaN is still rejected).
     public static let none = DriveLimits(expression: .infinity, jawAngle: .infinity, neckAngle: .infinity,
                                          eyeAngle: .infinity, translation: .infinity)

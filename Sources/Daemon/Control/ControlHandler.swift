@@ -1,3 +1,4 @@
+import Animator
 import Foundation
 import Logging
 import Rasterizer
@@ -74,7 +75,7 @@ final class ControlHandler: Sendable {
                 response.daemonStatus = status()
             case .setMixing(let m)?:
                 guard let slot = registry.avatar(m.avatarID) else { throw ControlError.notFound("no avatar \(Identifier.quoted(m.avatarID))") }
-                slot.setMixing(try AudioMixing(m.mixing))
+                slot.setMixing(try DriveMixing(m.mixing))
                 response.avatar = slot.info
             case nil:
                 throw ControlError.invalid("the request has no body (ping, load_avatar, open_stream, …)")
@@ -249,7 +250,7 @@ final class ControlHandler: Sendable {
         let avatar = try loader.load(path: path, rigPath: rigPath)
         let slot = AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: monotonicSeconds() - start,
                               holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds,
-                              mixing: AudioMixing(configuration.mixing))
+                              mixing: DriveMixing(configuration.mixing))
         logger.info("loaded avatar \(id) from \(path): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", slot.loadSeconds * 1000)) ms")
         return slot
     }

@@ -38,21 +38,6 @@ final class AnimatedAvatar: Sendable {
     func makePoseBuffer() -> GaussianCloud { avatar.makeCloud() }
 
     func pose(_ values: DriveValues, into cloud: inout GaussianCloud) throws {
-        try avatar.pose(drive(values), into: &cloud)
-    }
-
-    /// The drive in the vocabulary the values came in (or the avatar's own when undriven).
-    func drive(_ v: DriveValues) throws -> AvatarDrive {
-        let useARKit = switch v.vocabulary {
-        case .arkit: true
-        case .flame: false
-        case .none: avatar.kind == .blendshape
-        }
-        if useARKit {
-            return .arkit(try ARKitParameters(weights: v.arkit, headPose: HeadPose(rotation: v.rotation, translation: v.translation)))
-        }
-        return .flame(FLAMEParameters(expression: v.expression, rotation: v.rotation, neck: v.neck, jaw: v.jaw,
-                                      leftEye: v.leftEye, rightEye: v.rightEye, translation: v.translation,
-                                      eyelids: v.eyelids))
+        try avatar.pose(values.avatarDrive(for: avatar.kind), into: &cloud)
     }
 }

@@ -1,45 +1,36 @@
-import Animator
-import SplatProtocol
+/// A source of drive values.
+public enum DriveSource: String, Sendable, Equatable, CaseIterable {
+    /// A face tracker (drive frames).
+    case tracker
+    /// Speech audio.
+    case audio
+}
 
 /// Which source owns which part of the face when a tracker and audio drive one avatar.
 ///
 /// The owner wins while it is active; when the owner is absent the other source fills in, and
 /// every hand-over is eased (audio's influence rises in 80 ms and falls in 200 ms, a tracker's
 /// presence fades over its ease time), so a source stopping never makes the face jump.
-struct AudioMixing: Sendable, Equatable {
-    var jawAndMouth: Splatd_V1_Source = .audio
-    var headPose: Splatd_V1_Source = .tracker
-    var eyesAndBrows: Splatd_V1_Source = .tracker
+public struct DriveMixing: Sendable, Equatable {
+    public var jawAndMouth: DriveSource = .audio
+    public var headPose: DriveSource = .tracker
+    public var eyesAndBrows: DriveSource = .tracker
 
-    init() {}
+    /// Audio owns the mouth; the tracker the head, eyes and brows.
+    public init() {}
 
-    /// The configured default.
-    init(_ c: DaemonConfiguration.Mixing) {
-        func source(_ s: String) -> Splatd_V1_Source { s == "audio" ? .audio : .tracker }
-        jawAndMouth = source(c.jawAndMouth)
-        headPose = source(c.headPose)
-        eyesAndBrows = source(c.eyesAndBrows)
-    }
-
-    init(_ m: Splatd_V1_Mixing) throws {
-        for s in [m.jawAndMouth, m.headPose, m.eyesAndBrows] {
-            if case .UNRECOGNIZED(let raw) = s { throw ControlError.invalid("unknown mixing source \(raw)") }
-        }
-        jawAndMouth = m.jawAndMouth
-        headPose = m.headPose
-        eyesAndBrows = m.eyesAndBrows
-    }
-
-    var message: Splatd_V1_Mixing {
-        .with { $0.jawAndMouth = jawAndMouth; $0.headPose = headPose; $0.eyesAndBrows = eyesAndBrows }
+    public init(jawAndMouth: DriveSource, headPose: DriveSource, eyesAndBrows: DriveSource) {
+        self.jawAndMouth = jawAndMouth
+        self.headPose = headPose
+        self.eyesAndBrows = eyesAndBrows
     }
 
     /// ARKit indices of the eyes and brows (blinks, gaze, squint, wide, brow shapes).
     private static let eyesAndBrowsIndices: [Int] = Array(0...13) + Array(41...45)
 
     /// Mixes a speech frame into tracker values.
-    func apply(_ frame: SpeechFrame, influence: Float, trackerPresence: Float, visemeTable: VisemeTable?,
-               to values: inout DriveValues) {
+    public func apply(_ frame: SpeechFrame, influence: Float, trackerPresence: Float, visemeTable: VisemeTable?,
+                      to values: inout DriveValues) {
         let mouth = jawAndMouth == .audio ? influence : influence * (1 - trackerPresence)
         if mouth > 0 {
             let weights = VisemeMapping.arkitWeights(for: frame)

@@ -1,45 +1,62 @@
 import Foundation
 import SplatCore
-import SplatProtocol
 
 /// The live drive state of one avatar: the latest values received, smoothed for display,
 /// held when the source stops, then eased back to neutral with idle motion.
 ///
-/// Not thread-safe: `AvatarSlot` guards it with its lock.
-struct DriveChannel: Sendable {
+/// A value type with the time passed in (`now`, monotonic seconds), so hold, ease and idle
+/// behaviour are testable without a clock or threads. Not thread-safe: its owner locks it.
+public struct DriveChannel: Sendable {
     /// How long the last pose is held after drive frames stop (seconds).
-    var holdSeconds: Double = 0.5
+    public var holdSeconds: Double = 0.5
     /// How long easing back to neutral takes (seconds).
-    var easeSeconds: Double = 1.0
+    public var easeSeconds: Double = 1.0
+
+    /// What the drive source is doing.
+    public enum State: Sendable, Equatable {
+        /// Frames arrive.
+        case live
+        /// Frames stopped a moment ago: the last pose is held.
+        case hold
+        /// Frames stopped: the face eases back to neutral.
+        case easing
+        /// No source: idle motion (blinks, a slow sway).
+        case idle
+    }
+
+    /// Creates an idle channel.
+    public init() {}
 
     /// The newest values, with every frame applied so far.
-    private(set) var target = DriveValues.neutral
+    public private(set) var target = DriveValues.neutral
     /// What was shown at `shownTime`.
     private var shown = DriveValues.neutral
     private var shownTime: Double?
     /// The pose held when the source went quiet, eased from.
     private var heldPose = DriveValues.neutral
 
-    private(set) var lastSequence: UInt64 = 0
-    private(set) var lastSenderTimeUs: UInt64 = 0
-    private(set) var lastReceivedUs: UInt64 = 0
+    public private(set) var lastSequence: UInt64 = 0
+    public private(set) var lastSenderTimeUs: UInt64 = 0
+    public private(set) var lastReceivedUs: UInt64 = 0
     private var lastReceivedTime: Double?
     private var interval: Double = 1.0 / 30
-    private(set) var received: UInt64 = 0
-    private(set) var rejected: UInt64 = 0
-    private(set) var outOfOrder: UInt64 = 0
+    public private(set) var received: UInt64 = 0
+    public private(set) var rejected: UInt64 = 0
+    public private(set) var outOfOrder: UInt64 = 0
     private var rate = RateMeter()
     private var idle = IdleMotion()
 
-    /// Applies one drive frame received at `now` (monotonic) / `receivedUs` (wall clock).
-    /// Frames with a sequence not newer than the last applied one are dropped (counted), unless
-    /// the sender restarted (sequence back to ≤ 1).
-    mutating func receive(_ frame: Splatd_V1_DriveFrame, now: Double, receivedUs: UInt64) throws {
-        if frame.sequence <= lastSequence && frame.sequence > 1 && received > 0 {
+    /// Applies one drive frame (`sequence` and `senderTimeUs` as the sender stamped it)
+    /// received at `now` (monotonic) / `receivedUs` (wall clock). Frames with a sequence not
+    /// newer than the last applied one are dropped (counted), unless the sender restarted
+    /// (sequence back to ≤ 1). A refused frame changes nothing but the count.
+    public mutating func receive(_ input: DriveInput, sequence: UInt64, senderTimeUs: UInt64, now: Double,
+                                 receivedUs: UInt64) throws(DriveInputError) {
+        if sequence <= lastSequence && sequence > 1 && received > 0 {
             outOfOrder += 1
             return
         }
-        do { try target.apply(frame) } catch {
+        do { try target.apply(input) } catch {
             rejected += 1
             throw error
         }
@@ -50,14 +67,17 @@ struct DriveChannel: Sendable {
             interval += (dt - interval) * 0.2
         }
         lastReceivedTime = now
-        lastSequence = frame.sequence
-        lastSenderTimeUs = frame.senderTimeUs
+        lastSequence = sequence
+        lastSenderTimeUs = senderTimeUs
         lastReceivedUs = receivedUs
         rate.tick(at: now)
     }
 
+    /// Counts a drive frame its owner refused before it could be read.
+    public mutating func countRefused() { rejected += 1 }
+
     /// The state of the drive source at `now`.
-    func state(at now: Double) -> Splatd_V1_DriveState {
+    public func state(at now: Double) -> State {
         guard let last = lastReceivedTime else { return .idle }
         let age = now - last
         if age <= max(holdSeconds * 0.2, 3 * interval) { return .live }
@@ -69,7 +89,7 @@ struct DriveChannel: Sendable {
     /// The values to show at `now`: the latest target approached with a time constant of a
     /// fraction of the tracker's interval (smooth at any stream rate, at most a frame behind),
     /// the held pose while the source is briefly quiet, then an ease to neutral plus idle motion.
-    mutating func values(at now: Double) -> DriveValues {
+    public mutating func values(at now: Double) -> DriveValues {
         let dt = shownTime.map { max(0, now - $0) } ?? 1
         shownTime = now
         let state = state(at: now)
@@ -84,7 +104,7 @@ struct DriveChannel: Sendable {
             let t = Float(min(1, max(0, (age - holdSeconds) / easeSeconds)))
             let s = t * t * (3 - 2 * t)  // smoothstep
             shown = DriveValues.mix(heldPose, idle.values(at: now), s)
-        case .idle, .UNRECOGNIZED:
+        case .idle:
             shown = idle.values(at: now)
         }
         return shown
@@ -92,7 +112,7 @@ struct DriveChannel: Sendable {
 
     /// How much the tracker is present at `now`: 1 while live or holding, falling to 0 while
     /// easing back to neutral, 0 when idle.
-    func presence(at now: Double) -> Float {
+    public func presence(at now: Double) -> Float {
         guard let last = lastReceivedTime else { return 0 }
         let age = now - last
         if age <= holdSeconds { return 1 }
@@ -101,30 +121,33 @@ struct DriveChannel: Sendable {
     }
 
     /// Drive frames per second over the last seconds.
-    func rate(at now: Double) -> Double { rate.rate(at: now) }
+    public func rate(at now: Double) -> Double { rate.rate(at: now) }
 
     /// When the next drive frame is expected (monotonic) and the tracker's interval, while the
     /// source is live.
-    func expectedNext(at now: Double) -> (time: Double, interval: Double)? {
+    public func expectedNext(at now: Double) -> (time: Double, interval: Double)? {
         guard let last = lastReceivedTime, state(at: now) == .live else { return nil }
         return (last + interval, interval)
     }
 
     /// Seconds since the last applied frame, or nil if none.
-    func age(at now: Double) -> Double? { lastReceivedTime.map { now - $0 } }
+    public func age(at now: Double) -> Double? { lastReceivedTime.map { now - $0 } }
 }
 
 /// Natural idle behaviour for an undriven face: blinks every few seconds and a slow, small
 /// head sway, so a viewer never sees a frozen face.
-struct IdleMotion: Sendable {
+public struct IdleMotion: Sendable {
     private var nextBlink: Double = 1.5
     private var blinkStart: Double = -10
     private var seed: UInt64 = 0x9E37_79B9
 
     /// Duration of one blink, seconds.
-    static let blinkSeconds = 0.16
+    public static let blinkSeconds = 0.16
 
-    mutating func values(at now: Double) -> DriveValues {
+    /// Starts with the first blink 1.5 s in.
+    public init() {}
+
+    public mutating func values(at now: Double) -> DriveValues {
         if now >= nextBlink {
             blinkStart = now
             seed = seed &* 6364136223846793005 &+ 1442695040888963407

@@ -1,24 +1,22 @@
-import Animator
 import Foundation
 import SplatCore
-import SplatProtocol
 
-/// One avatar's speech input: audio chunks (from the wire or ALSA) → speech frames, played out
-/// on the monotonic clock at the pace of the audio, and the statistics `status` shows.
+/// One avatar's speech input: audio chunks (from the network or a sound card) → speech frames,
+/// played out on the monotonic clock at the pace of the audio, and its statistics.
 ///
-/// Not thread-safe: `AvatarSlot` guards it with its lock.
-struct AudioChannel {
-    /// Where the audio comes from ("wire" or "alsa:<device>").
-    private(set) var source = "wire"
+/// A value type with the time passed in; not thread-safe: its owner locks it.
+public struct SpeechChannel {
+    /// Where the audio comes from (e.g. "wire" or "alsa:<device>").
+    public private(set) var source = "wire"
     private let processor = SpeechProcessor()
     /// Frames not yet shown, oldest first, with their due time and provenance.
     private var queue: [(due: Double, frame: SpeechFrame, sequence: UInt64, senderTimeUs: UInt64)] = []
     private var queueStart = 0
     /// Stream time → monotonic time offset (only ever moves later, to absorb late chunks).
     private var offset: Double?
-    private(set) var current = SpeechFrame.silence()
-    private(set) var currentSequence: UInt64 = 0
-    private(set) var currentSenderTimeUs: UInt64 = 0
+    public private(set) var current = SpeechFrame.silence()
+    public private(set) var currentSequence: UInt64 = 0
+    public private(set) var currentSenderTimeUs: UInt64 = 0
     private var lastChunkTime: Double?
     private var lastChunkEnd: Double = 0
     private var ended = false
@@ -32,30 +30,52 @@ struct AudioChannel {
     private var influenceTime: Double?
 
     /// Seconds after the last chunk before audio lets go of the mouth.
-    static let timeoutSeconds = 0.3
+    public static let timeoutSeconds = 0.3
     /// Most audio queued ahead of real time, seconds (beyond: oldest frames are dropped).
-    static let maximumAheadSeconds = 10.0
+    public static let maximumAheadSeconds = 10.0
 
-    /// Feeds one chunk that arrived at `now` (monotonic).
-    mutating func receive(_ chunk: Splatd_V1_AudioChunk, now: Double, source: String = "wire") throws {
+    /// Starts silent.
+    public init() {}
+
+    /// One chunk of audio as a speech source sends it.
+    public struct Chunk: Sendable {
+        /// Interleaved signed 16-bit little-endian samples.
+        public var samples: Data
+        public var sampleRate: Int
+        /// 1 or 2 (0 is taken as 1).
+        public var channels: Int
+        public var sequence: UInt64
+        public var senderTimeUs: UInt64
+        /// The speaker finished (the mouth may close at once after this chunk).
+        public var endOfStream: Bool
+
+        public init(samples: Data, sampleRate: Int, channels: Int, sequence: UInt64, senderTimeUs: UInt64,
+                    endOfStream: Bool = false) {
+            self.samples = samples; self.sampleRate = sampleRate; self.channels = channels
+            self.sequence = sequence; self.senderTimeUs = senderTimeUs; self.endOfStream = endOfStream
+        }
+    }
+
+    /// Feeds one chunk that arrived at `now` (monotonic) from `source`.
+    public mutating func receive(_ chunk: Chunk, now: Double, source: String = "wire") throws {
         self.source = source
         if chunk.sequence != 0 && chunk.sequence <= lastSequence && chunk.sequence > 1 {
             dropped += 1
-            throw AudioChunkError.outOfOrder(chunk.sequence, last: lastSequence)
+            throw SpeechChunkError.outOfOrder(chunk.sequence, last: lastSequence)
         }
-        let channels = Int(chunk.channels == 0 ? 1 : chunk.channels)
-        let rate = Int(chunk.sampleRate)
-        guard (1...2).contains(channels) else { dropped += 1; throw AudioChunkError.invalid("channels must be 1 or 2, got \(channels)") }
+        let channels = chunk.channels == 0 ? 1 : chunk.channels
+        let rate = chunk.sampleRate
+        guard (1...2).contains(channels) else { dropped += 1; throw SpeechChunkError.invalid("channels must be 1 or 2, got \(channels)") }
         guard (8000...48000).contains(rate), AudioResampler.supports(rate: rate) else {
             dropped += 1
-            throw AudioChunkError.invalid("sample_rate \(rate) Hz is not supported (8000…48000)")
+            throw SpeechChunkError.invalid("sample_rate \(rate) Hz is not supported (8000…48000)")
         }
-        let bytes = chunk.samplesS16Le
+        let bytes = chunk.samples
         guard bytes.count % (2 * channels) == 0 else {
             dropped += 1
-            throw AudioChunkError.invalid("\(bytes.count) bytes of samples is not a whole number of \(channels)-channel s16le frames")
+            throw SpeechChunkError.invalid("\(bytes.count) bytes of samples is not a whole number of \(channels)-channel s16le frames")
         }
-        guard bytes.count / (2 * channels) <= rate else { dropped += 1; throw AudioChunkError.invalid("a chunk may hold at most one second of audio") }
+        guard bytes.count / (2 * channels) <= rate else { dropped += 1; throw SpeechChunkError.invalid("a chunk may hold at most one second of audio") }
         lastSequence = chunk.sequence
         chunks += 1
         if ended || lastChunkTime.map({ now - $0 > 1.0 }) ?? true {
@@ -86,7 +106,7 @@ struct AudioChannel {
 
     /// Advances the playout to `now`: the newest speech frame due, and the audio's influence on
     /// the mouth (eased: 80 ms in, 200 ms out), or nil when audio has let go completely.
-    mutating func advance(to now: Double) -> (frame: SpeechFrame, influence: Float)? {
+    public mutating func advance(to now: Double) -> (frame: SpeechFrame, influence: Float)? {
         while queueStart < queue.count, queue[queueStart].due <= now {
             let item = queue[queueStart]
             current = item.frame
@@ -111,34 +131,38 @@ struct AudioChannel {
     }
 
     /// Records the latency of a frame that first shows the current audio (render thread).
-    mutating func noteShown(nowUs: UInt64) {
+    public mutating func noteShown(nowUs: UInt64) {
         guard currentSequence != 0, currentSequence != shownSequence else { return }
         shownSequence = currentSequence
         latency.add(Double(Int64(bitPattern: nowUs &- currentSenderTimeUs)) / 1000)
     }
 
-    func status() -> Splatd_V1_AudioStatus {
-        .with {
-            $0.source = source
-            $0.levelDb = Double(current.levelDB)
-            $0.voiceActive = current.voiceActive
-            $0.viseme = current.dominant.name
-            $0.visemeWeight = Double(current.weights[current.dominant])
-            $0.latencyMs = latency.percentiles().p50
-            $0.chunksReceived = chunks
-            $0.chunksDropped = dropped
-        }
+    /// What `status` reports about the speech input.
+    public struct Statistics: Sendable, Equatable {
+        public var source: String
+        /// The current speech frame.
+        public var current: SpeechFrame
+        /// Median sender-to-shown latency of recent chunks, milliseconds.
+        public var latencyMs: Double
+        public var chunksReceived: UInt64
+        public var chunksDropped: UInt64
     }
 
-    var hasReceived: Bool { chunks > 0 || dropped > 0 }
+    public var statistics: Statistics {
+        Statistics(source: source, current: current, latencyMs: latency.percentiles().p50,
+                   chunksReceived: chunks, chunksDropped: dropped)
+    }
+
+    /// Whether any chunk arrived (accepted or refused).
+    public var hasReceived: Bool { chunks > 0 || dropped > 0 }
 }
 
 /// Why an audio chunk was refused.
-enum AudioChunkError: Error, CustomStringConvertible {
+public enum SpeechChunkError: Error, CustomStringConvertible, Sendable {
     case invalid(String)
     case outOfOrder(UInt64, last: UInt64)
 
-    var description: String {
+    public var description: String {
         switch self {
         case let .invalid(m): return m
         case let .outOfOrder(s, last): return "chunk \(s) arrived after chunk \(last)"
