@@ -13,6 +13,11 @@ kernelFlags += ["-Xcc", "-mavx2", "-Xcc", "-mfma"]
 #endif
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(kernelFlags)]
 
+/// The animator generates the demo head and analyses speech on every load and audio chunk:
+/// optimised in every configuration (tests load avatars hundreds of times), with every runtime
+/// check kept.
+let checkedOptimisation: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 let package = Package(
     name: "splatd",
     platforms: [.macOS(.v15)],
@@ -47,7 +52,11 @@ let package = Package(
         .target(name: "Rasterizer", dependencies: ["SplatCore", "SplatIO", "RasterizerKernels"]),
         .target(name: "FrameEncoder", dependencies: ["SplatCore", "CPNG", "CTurboJPEG"], path: "Sources/Encoder"),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
-        .target(name: "Animator", dependencies: ["SplatCore", "SplatIO"], resources: [.copy("Resources")], swiftSettings: kernelSettings),
+        .target(name: "AnimatorKernels", dependencies: ["SplatCore"], swiftSettings: kernelSettings),
+        .target(
+            name: "Animator", dependencies: ["SplatCore", "SplatIO", "AnimatorKernels"], resources: [.copy("Resources")],
+            swiftSettings: checkedOptimisation
+        ),
         .target(
             name: "SplatProtocol",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],

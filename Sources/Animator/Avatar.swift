@@ -1,3 +1,4 @@
+import AnimatorKernels
 import Dispatch
 import Foundation
 import SplatCore
@@ -269,20 +270,13 @@ public final class Avatar: Sendable {
         let r0 = SIMD3<Float>(m.r0), r1 = SIMD3<Float>(m.r1), r2 = SIMD3<Float>(m.r2)
         let q = SIMD4<Float>(RotationMath.quaternion(m))
         let shift = pivot + pose.translation
-        let n = scene.count
-        let workers = Parallel.workers(for: n, threads: threads, minimumPerWorker: 8192)
         scene.positions.withUnsafeBufferPointer { p in
         scene.rotations.withUnsafeBufferPointer { r in
         cloud.positions.withUnsafeMutableBufferPointer { po in
         cloud.rotations.withUnsafeMutableBufferPointer { ro in
-            let p = p.baseAddress!, r = r.baseAddress!, po = po.baseAddress!, ro = ro.baseAddress!
-            Parallel.run(workers) { worker in
-                for g in Parallel.chunk(n, worker, workers) {
-                    let d = p[g] - pivot
-                    po[g] = SIMD3((r0 * d).sum(), (r1 * d).sum(), (r2 * d).sum()) + shift
-                    ro[g] = RotationMath.multiply(q, r[g])
-                }
-            }
+            RigidMotion.move(positions: p.baseAddress!, rotations: r.baseAddress!, count: scene.count,
+                             rows: (r0, r1, r2), quaternion: q, pivot: pivot, shift: shift,
+                             intoPositions: po.baseAddress!, rotations: ro.baseAddress!, threads: threads)
         }
         }
         }

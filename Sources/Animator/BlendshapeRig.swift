@@ -1,3 +1,4 @@
+import AnimatorKernels
 import Foundation
 import SplatIO
 
@@ -206,16 +207,12 @@ public final class BlendshapeRig: Sendable {
         entryVertices.withUnsafeBufferPointer { ev in
         entryOffsets.withUnsafeBufferPointer { eo in
         eyeGroups.withUnsafeBufferPointer { groups in
-            for k in 0..<targetCount {
-                let w = weights[k]
-                if w == 0 { continue }
-                let range = Int(ranges[k])..<Int(ranges[k + 1])
-                if rigidEyes && isEyeLook[k] {
-                    for j in range where groups[Int(ev[j])] == 0 { out[Int(ev[j])] += w * eo[j] }
-                } else {
-                    for j in range { out[Int(ev[j])] += w * eo[j] }
-                }
-            }
+        isEyeLook.withUnsafeBufferPointer { eyeLook in
+            SparseBlendshapes.add(.init(ranges: ranges.baseAddress!, vertices: ev.baseAddress!, offsets: eo.baseAddress!,
+                                        count: targetCount),
+                                  weights: weights, skipGroup: rigidEyes ? eyeLook.baseAddress! : nil,
+                                  groups: groups.baseAddress!, into: out)
+        }
         }
         }
         }
@@ -225,22 +222,19 @@ public final class BlendshapeRig: Sendable {
                 let r = g == 0 ? eyes.left : eyes.right
                 if r == .zero { continue }
                 let R = RotationMath.rodrigues(r)
-                let rows = (SIMD3<Float>(R.r0), SIMD3<Float>(R.r1), SIMD3<Float>(R.r2))
                 let c = eyeCentres[g]
-                for v in eyeballVertices[g] {
-                    let d = out[Int(v)] - c
-                    out[Int(v)] = SIMD3((rows.0 * d).sum(), (rows.1 * d).sum(), (rows.2 * d).sum()) + c
+                eyeballVertices[g].withUnsafeBufferPointer { indices in
+                    guard let base = indices.baseAddress else { return }
+                    SparseBlendshapes.rotate(out, count: indices.count, indices: base,
+                                             rows: (SIMD3<Float>(R.r0), SIMD3<Float>(R.r1), SIMD3<Float>(R.r2)), pivot: c, shift: c)
                 }
             }
         }
         if headPose.rotation != .zero || headPose.translation != .zero {
             let R = RotationMath.rodrigues(headPose.rotation)
-            let r0 = SIMD3<Float>(R.r0), r1 = SIMD3<Float>(R.r1), r2 = SIMD3<Float>(R.r2)
-            let pivot = headPivot, shift = headPivot + headPose.translation
-            for v in 0..<V {
-                let d = out[v] - pivot
-                out[v] = SIMD3((r0 * d).sum(), (r1 * d).sum(), (r2 * d).sum()) + shift
-            }
+            SparseBlendshapes.rotate(out, count: V, indices: nil,
+                                     rows: (SIMD3<Float>(R.r0), SIMD3<Float>(R.r1), SIMD3<Float>(R.r2)),
+                                     pivot: headPivot, shift: headPivot + headPose.translation)
         }
     }
 }

@@ -1,3 +1,4 @@
+import AnimatorKernels
 import Foundation
 import SplatCore
 import SplatIO
@@ -144,50 +145,22 @@ public struct BoundGaussians: Sendable {
         prepare(&cloud)
         let n = count
         guard n > 0 else { return }
-        let frame = frames.framePointer, corner = frames.cornerPointer
-        let binding = self.binding
-        let workers = Parallel.workers(for: n, threads: threads, minimumPerWorker: 4096)
-        faces.withUnsafeBufferPointer { faceBuffer in
-        offsets.withUnsafeBufferPointer { offsetBuffer in
-        barycentric.withUnsafeBufferPointer { baryBuffer in
-        scales.withUnsafeBufferPointer { scaleBuffer in
-        rotations.withUnsafeBufferPointer { rotationBuffer in
+        let barycentricBinding = binding == .barycentric
+        faces.withUnsafeBufferPointer { face in
+        offsets.withUnsafeBufferPointer { offset in
+        barycentric.withUnsafeBufferPointer { bary in
+        scales.withUnsafeBufferPointer { scale in
+        rotations.withUnsafeBufferPointer { rotation in
         cloud.positions.withUnsafeMutableBufferPointer { positionOut in
         cloud.scales.withUnsafeMutableBufferPointer { scaleOut in
         cloud.rotations.withUnsafeMutableBufferPointer { rotationOut in
-            let face = faceBuffer.baseAddress!, offset = offsetBuffer.baseAddress!
-            let localScale = scaleBuffer.baseAddress!, localRotation = rotationBuffer.baseAddress!
-            let position = UnsafeMutableRawPointer(positionOut.baseAddress!)
-            let scale = UnsafeMutableRawPointer(scaleOut.baseAddress!)
-            let rotation = rotationOut.baseAddress!
-            let bary = baryBuffer.baseAddress
-            Parallel.run(workers) { worker in
-                let range = Parallel.chunk(n, worker, workers)
-                if binding == .triangleFrame {
-                    for g in range {
-                        let fr = frame[Int(face[g])]
-                        let o = offset[g]
-                        let p = fr.kx * o.x + fr.ky * o.y + fr.kz * o.z + fr.centre
-                        position.storeBytes(of: p, toByteOffset: 16 * g, as: SIMD4<Float>.self)
-                        let s = localScale[g]
-                        scale.storeBytes(of: SIMD4(s, 0) * fr.kx.w, toByteOffset: 16 * g, as: SIMD4<Float>.self)
-                        rotation[g] = RotationMath.multiply(fr.quaternion, localRotation[g])
-                    }
-                } else {
-                    let bary = bary!
-                    for g in range {
-                        let f = Int(face[g])
-                        let fr = frame[f]
-                        let o = offset[g], b = bary[g]
-                        let c = corner + 3 * f
-                        let p = c[0] * b.x + c[1] * b.y + c[2] * b.z + fr.kx * o.x + fr.ky * o.y + fr.kz * o.z
-                        position.storeBytes(of: p, toByteOffset: 16 * g, as: SIMD4<Float>.self)
-                        let s = localScale[g]
-                        scale.storeBytes(of: SIMD4(s, 0) * fr.kx.w, toByteOffset: 16 * g, as: SIMD4<Float>.self)
-                        rotation[g] = RotationMath.multiply(fr.quaternion, localRotation[g])
-                    }
-                }
-            }
+            let local = BoundDeformation.Local(
+                faces: face.baseAddress!, offsets: offset.baseAddress!,
+                barycentric: barycentricBinding ? bary.baseAddress! : nil,
+                scales: scale.baseAddress!, rotations: rotation.baseAddress!, count: n)
+            BoundDeformation.deform(local, frames: frames.framePointer, corners: frames.cornerPointer,
+                                    positions: positionOut.baseAddress!, scales: scaleOut.baseAddress!,
+                                    rotations: rotationOut.baseAddress!, threads: threads)
         }
         }
         }

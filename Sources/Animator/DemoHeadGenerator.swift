@@ -1,3 +1,4 @@
+import AnimatorKernels
 import Foundation
 import SplatCore
 import SplatIO
@@ -16,7 +17,7 @@ struct DemoHeadGenerator {
     let lip: [Float]
 
     /// Key light of the baked shading (toward the light, head coordinates).
-    static let light = FaceFrames.normalize(SIMD3<Float>(0.35, 0.5, 0.8))
+    static let light = TriangleFrames.normalize(SIMD3<Float>(0.35, 0.5, 0.8))
     /// Share of the Gaussians in the hair layer and in the brow layer.
     static let hairShare: Float = 0.2
     static let browShare: Float = 0.02
@@ -146,7 +147,7 @@ struct DemoHeadGenerator {
             // Only the front of the eyeball can be seen.
             let (a, b, c) = corners(f)
             let centre = (rig.vertices[a] + rig.vertices[b] + rig.vertices[c]) / 3 - rig.eyeCentres[group - 1]
-            return FaceFrames.normalize(centre).z > -0.05 ? 5 : 0
+            return TriangleFrames.normalize(centre).z > -0.05 ? 5 : 0
         }
         let (a, b, c) = corners(f)
         switch label(f) {
@@ -180,7 +181,7 @@ struct DemoHeadGenerator {
     /// The neutral frame of face f.
     private func frame(_ f: Int) -> FaceFrame {
         let (a, b, c) = corners(f)
-        return FaceFrames.frame(rig.vertices[a], rig.vertices[b], rig.vertices[c])
+        return TriangleFrames.frame(rig.vertices[a], rig.vertices[b], rig.vertices[c])
     }
 
     /// A flat surface Gaussian on face f.
@@ -195,7 +196,7 @@ struct DemoHeadGenerator {
         var opacity: Float = rng.uniform(0.96, 1)
         let group = eyeGroup(f)
         if group > 0 {
-            colour = palette.eye(direction: FaceFrames.normalize(p - rig.eyeCentres[group - 1]))
+            colour = palette.eye(direction: TriangleFrames.normalize(p - rig.eyeCentres[group - 1]))
             opacity = 1
         } else {
             let shadeHere = w.x * shade[a] + w.y * shade[b] + w.z * shade[c]
@@ -236,7 +237,7 @@ struct DemoHeadGenerator {
         let flow = hair ? SIMD3<Float>(0.15 * p.x / 0.08, -0.35, -1) : SIMD3<Float>(p.x >= 0 ? 1 : -1, 0.9 * (1 - browT) - 0.1, 0)
         var t = flow - (flow * normal).sum() * normal
         if (t * t).sum() < 1e-8 { t = a0 }
-        t = FaceFrames.normalize(t)
+        t = TriangleFrames.normalize(t)
         let jitter = rng.uniform(-0.3, 0.3)
         let angle = Foundation.atan2(-(t * a2).sum(), (t * a0).sum()) + jitter
         let lift = hair ? rng.uniform(0.0006, 0.005) : rng.uniform(0.0002, 0.0009)

@@ -1,3 +1,4 @@
+import AnimatorKernels
 import Foundation
 
 /// Colours of the demo avatar (display-referred RGB, 0…1, as 3DGS stores them), with the
@@ -59,7 +60,7 @@ struct DemoHeadPalette {
     /// (the eye looks along +z at rest).
     func eye(direction d: SIMD3<Float>) -> SIMD3<Float> {
         // A catchlight: the key light's reflection seen from the front.
-        let h = FaceFrames.normalize(SIMD3<Float>(0.35, 0.5, 0.8) + SIMD3(0, 0, 1))
+        let h = TriangleFrames.normalize(SIMD3<Float>(0.35, 0.5, 0.8) + SIMD3(0, 0, 1))
         if (d * h).sum() > Foundation.cos(Float(4.2) * .pi / 180) { return SIMD3(0.97, 0.97, 0.97) }
         let angle = Foundation.acos(min(max(d.z, -1), 1)) * 180 / .pi
         let around = Foundation.atan2(d.y, d.x)

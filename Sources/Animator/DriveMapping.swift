@@ -1,3 +1,4 @@
+import AnimatorKernels
 import Foundation
 
 /// The cross-mapping that lets any avatar be driven by either kind of drive.

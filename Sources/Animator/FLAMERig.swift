@@ -1,3 +1,4 @@
+import AnimatorKernels
 import Foundation
 import SplatCore
 import SplatIO
@@ -26,7 +27,7 @@ import SplatIO
 /// naming the file and the key. Any vertex count works (5023 for FLAME, 5143 with
 /// GaussianAvatars' teeth).
 ///
-/// ``evaluate(_:identity:into:)`` is the exact FLAME forward pass of flame.md; it writes into
+/// ``evaluate(_:identity:into:)`` is the exact FLAME forward pass (docs/formats.md, "Evaluating the rig"); it writes into
 /// a caller-provided buffer and allocates nothing per frame. The rig is immutable and can be
 /// shared by many avatars and threads.
 public final class FLAMERig: Sendable {
@@ -275,7 +276,7 @@ public final class FLAMERig: Sendable {
         }
     }
 
-    /// Poses the rig: the FLAME forward pass of flame.md (expression blendshapes, joints,
+    /// Poses the rig: the FLAME forward pass of docs/formats.md (expression blendshapes, joints,
     /// Rodrigues, pose correctives from the four non-root joints, the kinematic chain, linear
     /// blend skinning, then the translation).
     ///
@@ -364,56 +365,19 @@ public final class FLAMERig: Sendable {
         }
     }
 
-    /// 1.–5. per vertex: `v_shaped + Σ c_k dir_k`, then the blend of the joint transforms, then
-    /// the translation. Parallel over tiles of ``tileVertices`` vertices.
+    /// 1.–5. per vertex (``LinearBlendSkinning``), with the rig's arrays.
     private func skin(identity: FLAMEIdentity, rows: UnsafePointer<Int>, values: UnsafePointer<Float>, active: Int,
                       A: UnsafePointer<SIMD4<Float>>, translation: SIMD3<Float>, threads: Int,
                       into out: UnsafeMutablePointer<SIMD3<Float>>) {
-        let V = vertexCount, T = Self.tileVertices, stride = rowStride
-        let tiles = (V + T - 1) / T
-        let workers = max(1, min(threads, tiles / 4))
-        identity.shaped.withUnsafeBufferPointer { shapedBuffer in
-        blend.withUnsafeBufferPointer { blendBuffer in
-        weights.withUnsafeBufferPointer { weightBuffer in
-            let shaped = UnsafeRawPointer(shapedBuffer.baseAddress!)
-            let blend = UnsafeRawPointer(blendBuffer.baseAddress!)
-            let weights = weightBuffer.baseAddress!
-            let a00 = A[0], a01 = A[1], a02 = A[2], a10 = A[3], a11 = A[4], a12 = A[5]
-            let a20 = A[6], a21 = A[7], a22 = A[8], a30 = A[9], a31 = A[10], a32 = A[11]
-            let a40 = A[12], a41 = A[13], a42 = A[14]
-            Parallel.run(workers) { worker in
-                withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 3 * T / 8) { accumulator in
-                    let acc = accumulator.baseAddress!
-                    for tile in Parallel.chunk(tiles, worker, workers) {
-                        let v0 = tile * T
-                        let nv = min(T, V - v0)
-                        let f0 = 3 * v0
-                        let blocks = (3 * nv + 7) / 8
-                        let byteOffset = 4 * f0
-                        for i in 0..<blocks {
-                            acc[i] = shaped.loadUnaligned(fromByteOffset: byteOffset + 32 * i, as: SIMD8<Float>.self)
-                        }
-                        for k in 0..<active {
-                            let c = SIMD8<Float>(repeating: values[k])
-                            let row = blend + 4 * (rows[k] * stride) + byteOffset
-                            for i in 0..<blocks {
-                                acc[i] = acc[i].addingProduct(c, row.loadUnaligned(fromByteOffset: 32 * i, as: SIMD8<Float>.self))
-                            }
-                        }
-                        let p = UnsafeRawPointer(acc).assumingMemoryBound(to: Float.self)
-                        for i in 0..<nv {
-                            let v = v0 + i
-                            let q = SIMD4<Float>(p[3 * i], p[3 * i + 1], p[3 * i + 2], 1)
-                            let w = weights + 5 * v
-                            let w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4]
-                            let r0 = w0 * a00 + w1 * a10 + w2 * a20 + w3 * a30 + w4 * a40
-                            let r1 = w0 * a01 + w1 * a11 + w2 * a21 + w3 * a31 + w4 * a41
-                            let r2 = w0 * a02 + w1 * a12 + w2 * a22 + w3 * a32 + w4 * a42
-                            out[v] = SIMD3((r0 * q).sum(), (r1 * q).sum(), (r2 * q).sum()) + translation
-                        }
-                    }
-                }
-            }
+        identity.shaped.withUnsafeBufferPointer { shaped in
+        blend.withUnsafeBufferPointer { blend in
+        weights.withUnsafeBufferPointer { weights in
+            LinearBlendSkinning.skin(
+                LinearBlendSkinning.Rig(shaped: UnsafeRawPointer(shaped.baseAddress!), blend: UnsafeRawPointer(blend.baseAddress!),
+                                        rowStride: rowStride, weights: weights.baseAddress!, vertexCount: vertexCount,
+                                        tileVertices: Self.tileVertices),
+                rows: rows, values: values, active: active, transforms: A, translation: translation,
+                threads: threads, into: out)
         }
         }
         }

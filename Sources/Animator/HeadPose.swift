@@ -1,3 +1,4 @@
+import AnimatorKernels
 import Foundation
 
 /// A rigid head pose: a rotation (axis-angle, radians) about the rig's pivot, then a

@@ -1,3 +1,5 @@
+import AnimatorKernels
+
 /// Geometry of a triangle mesh that the demo avatar's generator needs: face areas and
 /// normals, smooth vertex normals, a cavity (ambient-occlusion-like) term, connected components.
 struct MeshAnalysis {
@@ -16,7 +18,7 @@ struct MeshAnalysis {
         var vertexNormals = [SIMD3<Float>](repeating: .zero, count: vertices.count)
         for f in 0..<F {
             let a = Int(faces[3 * f]), b = Int(faces[3 * f + 1]), c = Int(faces[3 * f + 2])
-            let n = FaceFrames.cross(vertices[b] - vertices[a], vertices[c] - vertices[a])
+            let n = TriangleFrames.cross(vertices[b] - vertices[a], vertices[c] - vertices[a])
             let twice = (n * n).sum().squareRoot()
             areas[f] = twice / 2
             normals[f] = twice > 0 ? n / twice : .zero
@@ -24,7 +26,7 @@ struct MeshAnalysis {
         }
         faceAreas = areas
         faceNormals = normals
-        self.vertexNormals = vertexNormals.map { FaceFrames.normalize($0) }
+        self.vertexNormals = vertexNormals.map { TriangleFrames.normalize($0) }
     }
 
     /// Per-vertex signed distance (along the normal) from each vertex to its mesh smoothed by

@@ -1,5 +1,5 @@
 """GaussianAvatars-style per-triangle Gaussian transform and barycentric bindings (numpy,
-float64), written from splatd's reference notes (flame.md, "Per-frame Gaussian transform").
+float64), written from the formulas in docs/formats.md ("Bound Gaussians").
 
 For each triangle (v0, v1, v2) of the posed mesh:
 

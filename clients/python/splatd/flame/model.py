@@ -1,4 +1,4 @@
-"""numpy FLAME forward pass (float64), written from splatd's reference notes (flame.md).
+"""numpy FLAME forward pass (float64), written from the formulas in docs/formats.md ("Evaluating the rig").
 
     1. v_shaped = v_template + shapedirs[..., :S_used] . beta + exprdirs[..., :E_used] . psi
                   (+ static_offset)
