@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // Tests only: counts allocations (the renderer must allocate nothing after its first frame).
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
     targets: [
         // System libraries (Debian: libpng-dev libturbojpeg0-dev libzmq3-dev zlib1g-dev).
@@ -44,7 +46,7 @@ let package = Package(
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
 
         // What every module may use: clocks, seeded random, parallel-for, metrics, ARKit names.
-        .target(name: "SplatCore"),
+        .target(name: "SplatCore", swiftSettings: checkedOptimisation),
 
         // Pipeline stages.
         .target(name: "SplatIO", dependencies: ["SplatCore", "CZlib"]),
@@ -94,7 +96,14 @@ let package = Package(
         // Tests.
         .testTarget(name: "SplatCoreTests", dependencies: ["SplatCore"]),
         .testTarget(name: "SplatIOTests", dependencies: ["SplatIO", "SplatCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RasterizerTests", dependencies: ["Rasterizer", "RasterizerKernels", "SplatIO", "SplatCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "RasterizerTests",
+            dependencies: [
+                "Rasterizer", "RasterizerKernels", "SplatIO", "SplatCore",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "FrameEncoderTests", dependencies: ["FrameEncoder", "CPNG", "CTurboJPEG", "SplatIO", "SplatCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "SplatCore", "Rasterizer"], resources: [.copy("Fixtures")]),

@@ -29,13 +29,20 @@ package enum BoundDeformation {
         positions: UnsafeMutablePointer<SIMD3<Float>>, scales: UnsafeMutablePointer<SIMD3<Float>>,
         rotations rotation: UnsafeMutablePointer<SIMD4<Float>>, threads: Int
     ) {
-        let n = local.count
-        let face = local.faces, offset = local.offsets, localScale = local.scales, localRotation = local.rotations
+        let workers = Parallel.workers(for: local.count, threads: threads, minimumPerWorker: 4096)
         // SIMD3<Float> is stored in 16 bytes: write whole SIMD4 lanes (one store instead of three).
-        let position = UnsafeMutableRawPointer(positions), scale = UnsafeMutableRawPointer(scales)
-        let workers = Parallel.workers(for: n, threads: threads, minimumPerWorker: 4096)
-        Parallel.run(workers) { worker in
-            let range = Parallel.chunk(n, worker, workers)
+        Parallel.run(workers, Step(local: local, frame: frame, corner: corner, position: UnsafeMutableRawPointer(positions),
+                                   scale: UnsafeMutableRawPointer(scales), rotation: rotation, workers: workers))
+    }
+
+    private struct Step: ParallelWork {
+        let local: Local, frame: UnsafePointer<FaceFrame>, corner: UnsafePointer<SIMD4<Float>>
+        let position: UnsafeMutableRawPointer, scale: UnsafeMutableRawPointer
+        let rotation: UnsafeMutablePointer<SIMD4<Float>>, workers: Int
+
+        func run(worker: Int) {
+            let face = local.faces, offset = local.offsets, localScale = local.scales, localRotation = local.rotations
+            let range = Parallel.chunk(local.count, worker, workers)
             if let bary = local.barycentric {
                 for g in range {
                     let f = Int(face[g])

@@ -34,14 +34,23 @@ package enum LinearBlendSkinning {
         transforms A: UnsafePointer<SIMD4<Float>>, translation: SIMD3<Float>, threads: Int,
         into out: UnsafeMutablePointer<SIMD3<Float>>
     ) {
-        let V = rig.vertexCount, T = rig.tileVertices, stride = rig.rowStride
-        let tiles = (V + T - 1) / T
+        let tiles = (rig.vertexCount + rig.tileVertices - 1) / rig.tileVertices
         let workers = max(1, min(threads, tiles / 4))
-        let shaped = rig.shaped, blend = rig.blend, weights = rig.weights
-        let a00 = A[0], a01 = A[1], a02 = A[2], a10 = A[3], a11 = A[4], a12 = A[5]
-        let a20 = A[6], a21 = A[7], a22 = A[8], a30 = A[9], a31 = A[10], a32 = A[11]
-        let a40 = A[12], a41 = A[13], a42 = A[14]
-        Parallel.run(workers) { worker in
+        Parallel.run(workers, Step(rig: rig, rows: rows, values: values, active: active, A: A, translation: translation,
+                                   out: out, tiles: tiles, workers: workers))
+    }
+
+    private struct Step: ParallelWork {
+        let rig: Rig, rows: UnsafePointer<Int>, values: UnsafePointer<Float>, active: Int
+        let A: UnsafePointer<SIMD4<Float>>, translation: SIMD3<Float>, out: UnsafeMutablePointer<SIMD3<Float>>
+        let tiles: Int, workers: Int
+
+        func run(worker: Int) {
+            let V = rig.vertexCount, T = rig.tileVertices, stride = rig.rowStride
+            let shaped = rig.shaped, blend = rig.blend, weights = rig.weights
+            let a00 = A[0], a01 = A[1], a02 = A[2], a10 = A[3], a11 = A[4], a12 = A[5]
+            let a20 = A[6], a21 = A[7], a22 = A[8], a30 = A[9], a31 = A[10], a32 = A[11]
+            let a40 = A[12], a41 = A[13], a42 = A[14]
             withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 3 * T / 8) { accumulator in
                 let acc = accumulator.baseAddress!
                 for tile in Parallel.chunk(tiles, worker, workers) {

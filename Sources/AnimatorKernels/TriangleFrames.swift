@@ -11,7 +11,15 @@ package enum TriangleFrames {
         frames: UnsafeMutablePointer<FaceFrame>, corners: UnsafeMutablePointer<SIMD4<Float>>, threads: Int
     ) {
         let workers = Parallel.workers(for: faceCount, threads: threads, minimumPerWorker: 2048)
-        Parallel.run(workers) { worker in
+        Parallel.run(workers, Step(vertices: vertices, faces: faces, faceCount: faceCount, frames: frames,
+                                   corners: corners, workers: workers))
+    }
+
+    private struct Step: ParallelWork {
+        let vertices: UnsafePointer<SIMD3<Float>>, faces: UnsafePointer<Int32>, faceCount: Int
+        let frames: UnsafeMutablePointer<FaceFrame>, corners: UnsafeMutablePointer<SIMD4<Float>>, workers: Int
+
+        func run(worker: Int) {
             for f in Parallel.chunk(faceCount, worker, workers) {
                 let v0 = vertices[Int(faces[3 * f])], v1 = vertices[Int(faces[3 * f + 1])], v2 = vertices[Int(faces[3 * f + 2])]
                 corners[3 * f] = SIMD4(v0, 0)

@@ -20,8 +20,8 @@ public final class Renderer: @unchecked Sendable {
     private var depthKeys = ScratchBuffer<UInt32>()
     private var rects = ScratchBuffer<TileRect>()
     private var intersection = TileIntersection()
-    private let compositors: [TileCompositor]
-    private let nextTile = Atomic<Int>(0)
+    fileprivate let compositors: [TileCompositor]
+    fileprivate let nextTile = Atomic<Int>(0)
 
     /// Creates a renderer using `threadCount` threads per frame (default: every core).
     public init(threadCount: Int = Parallel.coreCount) {
@@ -67,11 +67,9 @@ public final class Renderer: @unchecked Sendable {
                                 positions: positions.baseAddress!, scales: scales.baseAddress!,
                                 rotations: rotations.baseAddress!, opacities: opacities.baseAddress!,
                                 sh: sh.baseAddress!, shDegree: cloud.shDegree, count: n)
-                            let splats = self.splats.pointer, keys = depthKeys.pointer, rects = self.rects.pointer
-                            Parallel.run(workers) { worker in
-                                projection.project(view, range: Parallel.chunk(n, worker, workers),
-                                                   splats: splats, depthKeys: keys, rects: rects)
-                            }
+                            Parallel.run(workers, ProjectStep(
+                                projection: projection, cloud: view, splats: splats.pointer,
+                                depthKeys: depthKeys.pointer, rects: rects.pointer, workers: workers))
                         }
                     }
                 }
@@ -89,27 +87,50 @@ public final class Renderer: @unchecked Sendable {
 
         // 3. Compositing: workers take tiles from a shared counter.
         nextTile.store(0, ordering: .relaxed)
-        let tilesX = Int(projection.tilesX)
-        let alphaClamp = options.alphaClamp
-        let inclusiveStop = options.convention == .gsplat
-        let background = options.background
-        let starts = intersection.tileStarts, ids = intersection.tileIDs, sorted = intersection.sortedSplats
         framebuffer.withPlanes { output in
-            Parallel.run(workers) { worker in
-                let compositor = compositors[worker]
-                while true {
-                    let t = nextTile.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if t >= tileCount { break }
-                    let ts = RasterConstants.tileSize
-                    compositor.composite(
-                        tileX: (t % tilesX) * ts, tileY: (t / tilesX) * ts,
-                        ids: ids + starts[t], count: starts[t + 1] - starts[t], splats: sorted,
-                        alphaClamp: alphaClamp, inclusiveStop: inclusiveStop,
-                        background: background, output: output)
-                }
-            }
+            Parallel.run(workers, CompositeStep(
+                renderer: self, tileCount: tileCount, tilesX: Int(projection.tilesX),
+                starts: intersection.tileStarts, ids: intersection.tileIDs, sorted: intersection.sortedSplats,
+                alphaClamp: options.alphaClamp, inclusiveStop: options.convention == .gsplat,
+                background: options.background, output: output))
         }
         report.compositingSeconds = clock.lap()
         return report
+    }
+}
+
+// The parallel steps of a frame, as values (a closure handed to the worker threads would
+// allocate on every frame).
+
+/// Stage 1 on worker `worker`'s contiguous chunk of the Gaussians.
+private struct ProjectStep: ParallelWork {
+    let projection: Projection, cloud: CloudView
+    let splats: UnsafeMutablePointer<ProjectedSplat>, depthKeys: UnsafeMutablePointer<UInt32>
+    let rects: UnsafeMutablePointer<TileRect>, workers: Int
+
+    func run(worker: Int) {
+        projection.project(cloud, range: Parallel.chunk(cloud.count, worker, workers),
+                           splats: splats, depthKeys: depthKeys, rects: rects)
+    }
+}
+
+/// Stage 3: workers take tiles from the renderer's shared counter until none are left.
+private struct CompositeStep: ParallelWork {
+    let renderer: Renderer, tileCount: Int, tilesX: Int
+    let starts: UnsafePointer<Int>, ids: UnsafePointer<UInt32>, sorted: UnsafePointer<ProjectedSplat>
+    let alphaClamp: Float, inclusiveStop: Bool, background: SIMD3<Float>, output: ImagePlanes
+
+    func run(worker: Int) {
+        let compositor = renderer.compositors[worker]
+        let ts = RasterConstants.tileSize
+        while true {
+            let t = renderer.nextTile.wrappingAdd(1, ordering: .relaxed).oldValue
+            if t >= tileCount { break }
+            compositor.composite(
+                tileX: (t % tilesX) * ts, tileY: (t / tilesX) * ts,
+                ids: ids + starts[t], count: starts[t + 1] - starts[t], splats: sorted,
+                alphaClamp: alphaClamp, inclusiveStop: inclusiveStop,
+                background: background, output: output)
+        }
     }
 }

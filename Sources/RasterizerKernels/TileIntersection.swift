@@ -51,7 +51,7 @@ package struct TileIntersection {
         count n: Int, tilesX: Int, tilesY: Int, workers: Int
     ) -> (visible: Int, instances: Int) {
         let tileCount = tilesX * tilesY
-        for b in [\TileIntersection.sortKeys, \.sortValues, \.tempKeys, \.tempValues] { self[keyPath: b].reserve(n) }
+        sortKeys.reserve(n); sortValues.reserve(n); tempKeys.reserve(n); tempValues.reserve(n)
         sorted.reserve(n); sortedRects.reserve(n)
         tileCounts.reserve(tileCount * workers); starts.reserve(max(tileCount + 1, workers + 1))
 
@@ -61,13 +61,8 @@ package struct TileIntersection {
         RadixSort.sort(keys: sortKeys.pointer, values: sortValues.pointer, tempKeys: tempKeys.pointer,
                        tempValues: tempValues.pointer, count: visible, histogram: histogram.pointer)
         let order = sortValues.pointer, sorted = self.sorted.pointer, sortedRects = self.sortedRects.pointer
-        Parallel.run(workers) { worker in
-            for k in Parallel.chunk(visible, worker, workers) {
-                let i = Int(order[k])
-                sorted[k] = splats[i]
-                sortedRects[k] = rects[i]
-            }
-        }
+        Parallel.run(workers, Gather(order: order, splats: splats, rects: rects, sorted: sorted, sortedRects: sortedRects,
+                                     count: visible, workers: workers))
         let instances = bin(visible: visible, tileCount: tileCount, tilesX: tilesX, workers: workers)
         return (visible, instances)
     }
@@ -78,25 +73,15 @@ package struct TileIntersection {
                                 count n: Int, workers: Int) -> Int {
         let counts = starts.pointer  // scratch: at least workers + 1 entries
         let keys = sortKeys.pointer, values = sortValues.pointer
-        Parallel.run(workers) { worker in
-            var c = 0
-            for i in Parallel.chunk(n, worker, workers) where rects[i].x1 > rects[i].x0 { c += 1 }
-            counts[worker] = c
-        }
+        Parallel.run(workers, CountVisible(rects: rects, counts: counts, count: n, workers: workers))
         var total = 0
         for w in 0..<workers {
             let c = counts[w]
             counts[w] = total
             total += c
         }
-        Parallel.run(workers) { worker in
-            var at = counts[worker]
-            for i in Parallel.chunk(n, worker, workers) where rects[i].x1 > rects[i].x0 {
-                keys[at] = depthKeys[i]
-                values[at] = UInt32(i)
-                at += 1
-            }
-        }
+        Parallel.run(workers, CompactVisible(rects: rects, depthKeys: depthKeys, offsets: counts, keys: keys, values: values,
+                                             count: n, workers: workers))
         return total
     }
 
@@ -105,15 +90,8 @@ package struct TileIntersection {
     private mutating func bin(visible: Int, tileCount: Int, tilesX: Int, workers: Int) -> Int {
         let counts = tileCounts.pointer, rects = sortedRects.pointer
         counts.initialize(repeating: 0, count: workers * tileCount)
-        Parallel.run(workers) { worker in
-            let row = counts + worker * tileCount
-            for k in Parallel.chunk(visible, worker, workers) {
-                let r = rects[k]
-                for ty in Int(r.y0)..<Int(r.y1) {
-                    for tx in Int(r.x0)..<Int(r.x1) { row[ty * tilesX + tx] += 1 }
-                }
-            }
-        }
+        Parallel.run(workers, CountTiles(rects: rects, counts: counts, count: visible, tileCount: tileCount, tilesX: tilesX,
+                                         workers: workers))
         // Exclusive offsets, tile-major then worker.
         var total = 0
         let starts = self.starts.pointer
@@ -128,9 +106,73 @@ package struct TileIntersection {
         starts[tileCount] = total
         ids.reserve(total)
         let ids = self.ids.pointer
-        Parallel.run(workers) { worker in
-            let cursor = counts + worker * tileCount
-            for k in Parallel.chunk(visible, worker, workers) {
+        Parallel.run(workers, FillTiles(rects: rects, cursors: counts, ids: ids, count: visible, tileCount: tileCount,
+                                        tilesX: tilesX, workers: workers))
+        return total
+    }
+
+    // The parallel steps, as values (a closure handed to the worker threads would allocate).
+
+    private struct Gather: ParallelWork {
+        let order: UnsafePointer<UInt32>, splats: UnsafePointer<ProjectedSplat>, rects: UnsafePointer<TileRect>
+        let sorted: UnsafeMutablePointer<ProjectedSplat>, sortedRects: UnsafeMutablePointer<TileRect>
+        let count: Int, workers: Int
+
+        func run(worker: Int) {
+            for k in Parallel.chunk(count, worker, workers) {
+                let i = Int(order[k])
+                sorted[k] = splats[i]
+                sortedRects[k] = rects[i]
+            }
+        }
+    }
+
+    private struct CountVisible: ParallelWork {
+        let rects: UnsafePointer<TileRect>, counts: UnsafeMutablePointer<Int>, count: Int, workers: Int
+
+        func run(worker: Int) {
+            var c = 0
+            for i in Parallel.chunk(count, worker, workers) where rects[i].x1 > rects[i].x0 { c += 1 }
+            counts[worker] = c
+        }
+    }
+
+    private struct CompactVisible: ParallelWork {
+        let rects: UnsafePointer<TileRect>, depthKeys: UnsafePointer<UInt32>, offsets: UnsafePointer<Int>
+        let keys: UnsafeMutablePointer<UInt32>, values: UnsafeMutablePointer<UInt32>, count: Int, workers: Int
+
+        func run(worker: Int) {
+            var at = offsets[worker]
+            for i in Parallel.chunk(count, worker, workers) where rects[i].x1 > rects[i].x0 {
+                keys[at] = depthKeys[i]
+                values[at] = UInt32(i)
+                at += 1
+            }
+        }
+    }
+
+    private struct CountTiles: ParallelWork {
+        let rects: UnsafePointer<TileRect>, counts: UnsafeMutablePointer<Int>, count: Int, tileCount: Int, tilesX: Int
+        let workers: Int
+
+        func run(worker: Int) {
+            let row = counts + worker * tileCount
+            for k in Parallel.chunk(count, worker, workers) {
+                let r = rects[k]
+                for ty in Int(r.y0)..<Int(r.y1) {
+                    for tx in Int(r.x0)..<Int(r.x1) { row[ty * tilesX + tx] += 1 }
+                }
+            }
+        }
+    }
+
+    private struct FillTiles: ParallelWork {
+        let rects: UnsafePointer<TileRect>, cursors: UnsafeMutablePointer<Int>, ids: UnsafeMutablePointer<UInt32>
+        let count: Int, tileCount: Int, tilesX: Int, workers: Int
+
+        func run(worker: Int) {
+            let cursor = cursors + worker * tileCount
+            for k in Parallel.chunk(count, worker, workers) {
                 let r = rects[k]
                 for ty in Int(r.y0)..<Int(r.y1) {
                     for tx in Int(r.x0)..<Int(r.x1) {
@@ -141,6 +183,5 @@ package struct TileIntersection {
                 }
             }
         }
-        return total
     }
 }

@@ -27,11 +27,17 @@ final class ParallelTests: XCTestCase {
 
     func testRunVisitsEveryWorkerOnce() {
         let workers = 4
-        let hits = UnsafeMutablePointer<Int>.allocate(capacity: workers)
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: 7)
         defer { hits.deallocate() }
-        hits.initialize(repeating: 0, count: workers)
-        Parallel.run(workers) { hits[$0] += 1 }   // each worker writes only its own slot
-        XCTAssertEqual((0..<workers).map { hits[$0] }, [1, 1, 1, 1])
+        hits.initialize(repeating: 0, count: 7)
+        struct Hit: ParallelWork {
+            let hits: UnsafeMutablePointer<Int>
+            func run(worker: Int) { hits[worker] += 1 }   // each worker writes only its own slot
+        }
+        Parallel.run(workers, Hit(hits: hits))
+        Parallel.run(7, Hit(hits: hits))   // more workers than threads: each still runs once
+        Parallel.run(workers, Hit(hits: hits))
+        XCTAssertEqual((0..<workers).map { hits[$0] }, [3, 3, 3, 3])
         XCTAssertEqual(Parallel.workers(for: 100, threads: 8, minimumPerWorker: 2048), 1)
         XCTAssertEqual(Parallel.workers(for: 1 << 20, threads: 2), 2)
     }
