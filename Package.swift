@@ -110,6 +110,10 @@ let package = Package(
         .testTarget(name: "SplatProtocolTests", dependencies: ["SplatProtocol"]),
         .testTarget(name: "SplatctlTests", dependencies: ["splatctl"]),
         .testTarget(
+            name: "splatdTests",
+            dependencies: ["splatd", "Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
             name: "DaemonTests",
             dependencies: [
                 "Daemon", "Animator", "SplatProtocol", "ZeroMQ", "FrameEncoder", "Rasterizer", "SplatIO", "SplatCore",

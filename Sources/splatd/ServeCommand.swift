@@ -43,7 +43,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    mutating func run() throws {
+    /// The configuration file (if any) with every flag given on the command line over it.
+    func configuration() throws -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
         if let config {
             do { configuration = try DaemonConfiguration(contentsOf: URL(fileURLWithPath: config)) } catch {
@@ -59,6 +60,11 @@ struct ServeCommand: ParsableCommand {
         if !avatarRoot.isEmpty { configuration.avatarRoots = avatarRoot }
         if let audioDevice { configuration.audioDevice = audioDevice }
         if let audioAvatar { configuration.audioAvatar = audioAvatar }
+        return configuration
+    }
+
+    mutating func run() throws {
+        let configuration = try configuration()
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }

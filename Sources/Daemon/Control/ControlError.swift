@@ -6,7 +6,6 @@ enum ControlError: Error, CustomStringConvertible {
     case notFound(String)
     case alreadyExists(String)
     case loadFailed(String)
-    case busy(String)
     case limitReached(String)
 
     var status: Splatd_V1_Status {
@@ -15,14 +14,13 @@ enum ControlError: Error, CustomStringConvertible {
         case .notFound: return .notFound
         case .alreadyExists: return .alreadyExists
         case .loadFailed: return .loadFailed
-        case .busy: return .busy
         case .limitReached: return .limitReached
         }
     }
 
     var description: String {
         switch self {
-        case let .invalid(m), let .notFound(m), let .alreadyExists(m), let .loadFailed(m), let .busy(m), let .limitReached(m):
+        case let .invalid(m), let .notFound(m), let .alreadyExists(m), let .loadFailed(m), let .limitReached(m):
             return m
         }
     }

@@ -1,0 +1,142 @@
+@testable import Daemon
+import Foundation
+import SplatProtocol
+import XCTest
+import ZeroMQ
+
+/// The frame scheduler's rules with the time passed in: ticks at the stream's rate, skipping
+/// instead of catching up, a frame at once for a new viewer, the pull-forward by a drive frame
+/// and the phase lock to a tracker.
+final class StreamTicksTests: XCTestCase {
+    private let period = 1.0 / 30
+
+    func testTicksAtTheFrameRateAndSkipsWhatWasMissed() {
+        var ticks = StreamTicks()
+        let first = ticks.take(now: 10, period: period)
+        XCTAssertEqual(first.tick, 10)
+        XCTAssertEqual(first.skipped, 0)
+        XCTAssertEqual(ticks.nextTick, 10 + period, accuracy: 1e-9)
+        // On time: the tick it was due for.
+        let second = ticks.take(now: 10 + period + 0.001, period: period)
+        XCTAssertEqual(second.tick, 10 + period, accuracy: 1e-9)
+        XCTAssertEqual(second.skipped, 0)
+        // Rendering fell 5½ periods behind: the 5 missed ticks are skipped, the frame shows now.
+        let late = 10 + 7.5 * period
+        let third = ticks.take(now: late, period: period)
+        XCTAssertEqual(third.tick, late)
+        XCTAssertEqual(third.skipped, 5)
+        XCTAssertEqual(ticks.nextTick, late + period, accuracy: 1e-9)
+    }
+
+    func testANewViewerGetsAFrameAtOnce() {
+        var ticks = StreamTicks()
+        _ = ticks.take(now: 5, period: period)
+        XCTAssertGreaterThan(ticks.nextTick, 5)
+        ticks.frameWanted()
+        XCTAssertEqual(ticks.nextTick, 0, "due at once")
+        let frame = ticks.take(now: 5.001, period: period)
+        XCTAssertEqual(frame.tick, 5.001)
+        XCTAssertEqual(frame.skipped, 0, "an immediate frame skips nothing")
+    }
+
+    func testADriveFramePullsTheTickForwardButNotCloserThanThreeQuarters() {
+        var ticks = StreamTicks()
+        _ = ticks.take(now: 1, period: period)            // rendered at 1; next due at 1 + period
+        ticks.driveArrived(now: 1.01, period: period)      // too soon after the last frame
+        XCTAssertEqual(ticks.nextTick, 1 + 0.75 * period, accuracy: 1e-9)
+        var later = StreamTicks()
+        _ = later.take(now: 1, period: period)
+        later.driveArrived(now: 1 + 0.9 * period, period: period)
+        XCTAssertEqual(later.nextTick, 1 + 0.9 * period, accuracy: 1e-9, "at once: the drive frame is shown now")
+    }
+
+    func testTheTickWaitsOnceForATrackerAtTheStreamRate() {
+        var ticks = StreamTicks()
+        _ = ticks.take(now: 2, period: period)
+        let now = 2 + period
+        // The tracker's next frame is due 5 ms from now, at the stream's rate: wait for it.
+        XCTAssertTrue(ticks.postpone(forDriveExpectedAt: (now + 0.005, period), now: now, period: period))
+        XCTAssertEqual(ticks.nextTick, now + 0.007, accuracy: 1e-9)
+        XCTAssertFalse(ticks.postpone(forDriveExpectedAt: (now + 0.006, period), now: now + 0.007, period: period),
+                       "only once per tick")
+        // A 25 Hz tracker into a 30 fps stream: no waiting.
+        var other = StreamTicks()
+        _ = other.take(now: 2, period: period)
+        XCTAssertFalse(other.postpone(forDriveExpectedAt: (now + 0.005, 0.04), now: now, period: period))
+        XCTAssertFalse(other.postpone(forDriveExpectedAt: nil, now: now, period: period))
+    }
+}
+
+/// The outbox keeps at most one frame per stream: the newest replaces one not yet sent.
+final class OutboxTests: XCTestCase {
+    func testNewestFrameWinsAndRepliesComeFirst() throws {
+        let outbox = try Outbox()
+        let settings = try StreamSettings(Splatd_V1_OpenStream.with { $0.avatarID = "demo" })
+        let a = StreamSlot(id: "a", settings: settings), b = StreamSlot(id: "b", settings: settings)
+        func frame(_ stream: StreamSlot, _ byte: UInt8) -> Outbox.Frame {
+            Outbox.Frame(stream: stream, meta: [byte], image: ZMQOwnedBuffer(copying: [byte]), driveSenderTimeUs: nil)
+        }
+        outbox.post(frame(a, 1))
+        outbox.post(frame(b, 2))
+        outbox.post(frame(a, 3))            // replaces a's unsent frame
+        outbox.post(.event([9]))
+        let (items, frames) = outbox.drain()
+        XCTAssertEqual(items.count, 1)
+        XCTAssertEqual(frames.map(\.stream.id), ["a", "b"], "first-posted order kept")
+        XCTAssertEqual(frames.map(\.meta), [[3], [2]], "a's newest frame")
+        XCTAssertEqual(a.status(camera: nil, now: 0).framesSkipped, 1, "the replaced frame counts as skipped")
+        XCTAssertEqual(b.status(camera: nil, now: 0).framesSkipped, 0)
+        XCTAssertTrue(outbox.drain().frames.isEmpty, "drained")
+    }
+}
+
+/// Control requests that race or hit limits, over the real control socket.
+final class ControlLimitTests: XCTestCase {
+    func testMaximumAvatarsIsEnforced() throws {
+        let d = try DaemonHarness { $0.maximumAvatars = 1 }   // the demo takes the one place
+        let reply = try d.request { $0.loadAvatar = .with { $0.avatarID = "second"; $0.path = "demo" } }
+        XCTAssertEqual(reply.status, .limitReached, reply.error)
+        XCTAssertTrue(reply.error.contains("maximum of 1"), reply.error)
+        // Replacing the loaded avatar is not a new one: allowed at the limit.
+        let replaced = try d.request { $0.loadAvatar = .with { $0.avatarID = "demo"; $0.path = "demo"; $0.replace = true } }
+        XCTAssertEqual(replaced.status, .ok, replaced.error)
+    }
+
+    func testConcurrentLoadsOfOneIDLoadItOnce() throws {
+        let d = try DaemonHarness()
+        // Both requests are on the wire before either load finishes.
+        for id: UInt64 in [101, 102] {
+            let request = Splatd_V1_Request.with {
+                $0.requestID = id; $0.version = 1
+                $0.loadAvatar = .with { $0.avatarID = "twin"; $0.path = "demo" }
+            }
+            _ = try d.control.send(request.wireBytes())
+        }
+        var replies: [UInt64: Splatd_V1_Reply] = [:]
+        for _ in 0..<2 {
+            let bytes = try XCTUnwrap(try d.control.receive())
+            let reply = try Splatd_V1_Reply(serializedBytes: bytes)
+            replies[reply.requestID] = reply
+        }
+        XCTAssertEqual(Set(replies.keys), [101, 102])
+        let statuses = replies.values.map(\.status)
+        XCTAssertEqual(statuses.filter { $0 == .ok }.count, 1, "\(replies.values.map(\.error))")
+        XCTAssertEqual(statuses.filter { $0 == .alreadyExists }.count, 1, "\(replies.values.map(\.error))")
+        let avatars = try d.ok { $0.listAvatars = .init() }.avatars.avatars.map(\.avatarID)
+        XCTAssertEqual(avatars.filter { $0 == "twin" }.count, 1)
+    }
+
+    func testSetMixingOverTheWire() throws {
+        let d = try DaemonHarness()
+        let unknown = try d.request { $0.setMixing = .with { $0.avatarID = "nobody"; $0.mixing = .with { $0.jawAndMouth = .tracker } } }
+        XCTAssertEqual(unknown.status, .notFound, unknown.error)
+        let bad = try d.request { $0.setMixing = .with { $0.avatarID = "demo"; $0.mixing = .with { $0.headPose = .UNRECOGNIZED(7) } } }
+        XCTAssertEqual(bad.status, .invalidRequest, bad.error)
+        XCTAssertTrue(bad.error.contains("mixing source 7"), bad.error)
+        let ok = try d.request {
+            $0.setMixing = .with { $0.avatarID = "demo"; $0.mixing = .with { $0.jawAndMouth = .tracker; $0.headPose = .audio } }
+        }
+        XCTAssertEqual(ok.status, .ok, ok.error)
+        XCTAssertEqual(ok.avatar.avatarID, "demo")
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Daemon
+import Foundation
+@testable import splatd
+import XCTest
+
+/// `splatd serve`: flags given on the command line override the configuration file; what they do
+/// not name comes from the file.
+final class ServeConfigurationTests: XCTestCase {
+    func testFlagsOverrideTheConfigFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-serve-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("""
+        {"control": "tcp://127.0.0.1:7001", "drive": "tcp://127.0.0.1:7002", "renderThreads": 1,
+         "holdSeconds": 2.5, "avatarRoots": ["/srv/avatars"], "maximumAvatars": 3}
+        """.utf8).write(to: file)
+
+        let fromFile = try ServeCommand.parse(["--config", file.path]).configuration()
+        XCTAssertEqual(fromFile.control, "tcp://127.0.0.1:7001")
+        XCTAssertEqual(fromFile.renderThreads, 1)
+        XCTAssertEqual(fromFile.avatarRoots, ["/srv/avatars"])
+        XCTAssertTrue(fromFile.loadDemo)
+
+        let merged = try ServeCommand.parse([
+            "--config", file.path, "--control", "tcp://127.0.0.1:8001", "--render-threads", "2",
+            "--avatar-root", "/data/a", "--avatar-root", "/data/b", "--no-demo",
+        ]).configuration()
+        XCTAssertEqual(merged.control, "tcp://127.0.0.1:8001", "a flag beats the file")
+        XCTAssertEqual(merged.renderThreads, 2)
+        XCTAssertEqual(merged.avatarRoots, ["/data/a", "/data/b"], "repeated flags replace the file's list")
+        XCTAssertFalse(merged.loadDemo)
+        XCTAssertEqual(merged.drive, "tcp://127.0.0.1:7002", "what no flag names comes from the file")
+        XCTAssertEqual(merged.holdSeconds, 2.5)
+        XCTAssertEqual(merged.maximumAvatars, 3)
+
+        let defaults = try ServeCommand.parse([]).configuration()
+        XCTAssertEqual(defaults.control, DaemonConfiguration().control)
+    }
+
+    func testAnUnreadableConfigFileIsAClearError() {
+        XCTAssertThrowsError(try ServeCommand.parse(["--config", "/nonexistent/splatd.json"]).configuration()) {
+            XCTAssertTrue("\($0)".contains("/nonexistent/splatd.json"), "\($0)")
+        }
+    }
+}
