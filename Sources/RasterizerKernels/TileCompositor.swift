@@ -168,6 +168,8 @@ package func quantise(_ v: Float) -> UInt8 {
 /// Raw pointers to an image's planes, handed to the compositing workers for one render: each
 /// tile writes only its own pixels, so workers never write the same memory.
 package struct ImagePlanes: @unchecked Sendable {
+    // @unchecked: raw pointers; each compositing worker writes only the pixels of the tiles it
+    // took from the shared counter, so no two threads write the same memory.
     package let width: Int, height: Int
     /// Interleaved linear RGB, `height × width × 3`.
     package let color: UnsafeMutablePointer<Float>

@@ -7,6 +7,8 @@
 /// included; `onRelease` then runs on that thread (often libzmq's I/O thread), so it must be
 /// thread-safe and quick.
 public final class ZMQOwnedBuffer: @unchecked Sendable {
+    // @unchecked: the bytes are written only inside the initialiser, before the buffer can be
+    // shared; afterwards every field is immutable and the memory is only read.
     /// Start of the bytes (never `nil`, even for an empty buffer).
     let baseAddress: UnsafeMutableRawPointer
     /// Number of bytes.

@@ -5,6 +5,7 @@ import Logging
 import SplatCore
 import SplatProtocol
 import ZeroMQ
+import Synchronization
 
 /// `splatd bench-stream`: the daemon measured end to end over real loopback sockets.
 struct StreamBenchCommand: ParsableCommand {
@@ -280,9 +281,8 @@ private final class BenchClient {
 }
 
 /// A flag one thread sets and another polls.
-private final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
+private final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }

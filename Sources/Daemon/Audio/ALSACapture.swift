@@ -36,6 +36,9 @@ import SplatProtocol
 ///
 /// The callback runs on the capture thread; the buffer is valid only during the call.
 public final class ALSACapture: @unchecked Sendable {
+    // @unchecked: `stats`, `stopping` and `thread` are read and written only with `lock` held;
+    // `pcm` and `bufferFrames` are set by `start()` before the capture thread exists and then
+    // used by that thread alone; `onChunk` and `onError` are called only on the capture thread.
     /// Delivers one chunk: interleaved samples (`frames × channels`), the sample rate, the
     /// channel count and the capture time of the first sample (seconds, monotonic clock).
     public typealias ChunkHandler = (_ samples: UnsafeBufferPointer<Int16>, _ rate: Int, _ channels: Int, _ captureTime: Double) -> Void
@@ -269,5 +272,7 @@ public final class ALSACapture: @unchecked Sendable {
 
 /// An open PCM, handed to the capture thread (which is then its only user).
 private struct PCMHandle: @unchecked Sendable {
+    // @unchecked: an ALSA handle is not thread-safe, but this one moves to the capture thread
+    // at start and is used by no other thread until that thread has ended.
     let pointer: OpaquePointer
 }
