@@ -15,13 +15,13 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(c.control, "ipc:///tmp/splatd-control")
         XCTAssertEqual(c.maximumStreams, 4)
         XCTAssertEqual(c.drive, DaemonConfiguration().drive)
-        XCTAssertEqual(c.mixing.jawAndMouth, "tracker")
+        XCTAssertEqual(c.mixing.jawAndMouth, .tracker)
         XCTAssertTrue(c.loadDemo)
         // A partial mixing object keeps the other owners at their defaults.
         let partial = try load(#"{"mixing": {"headPose": "audio"}}"#)
-        XCTAssertEqual(partial.mixing.headPose, "audio")
-        XCTAssertEqual(partial.mixing.jawAndMouth, "audio")
-        XCTAssertEqual(partial.mixing.eyesAndBrows, "tracker")
+        XCTAssertEqual(partial.mixing.headPose, .audio)
+        XCTAssertEqual(partial.mixing.jawAndMouth, .audio)
+        XCTAssertEqual(partial.mixing.eyesAndBrows, .tracker)
     }
 
     func testMistakesAreNamed() {

@@ -306,22 +306,46 @@ public final class SpeechAnalyzer {
     // MARK: - One hop
 
     private func analyseHop() -> SpeechFrame {
-        let w = Self.windowLength, h = Self.hopLength, n = Self.fftSize
         let x = window + 1   // the analysis window; x[-1] is the sample before it
         var f = features
+        let level = measureLevel(x, into: &f)
+        measureSpectrum(x, into: &f)
+        let (f1, f2, f3, haveFormants) = findFormants(x)
+        let (instantVoice, voiceActive) = detectVoice(level: level, into: &f)
+        let classes = classifySound(level: level, voiceActive: voiceActive, haveFormants: haveFormants, f1: f1, f2: f2,
+                                    into: &f)
+        if instantVoice && classes.closure < 0.5 {
+            if level > speechLevel { speechLevel += 0.3 * (level - speechLevel) } else { speechLevel -= 0.02 }
+        }
+        speechLevel = max(speechLevel, max(noiseFloor + 15, configuration.absoluteThreshold))
+        f.speechLevelDB = speechLevel
+        trackArticulation(classes, haveFormants: haveFormants, f1: f1, f2: f2, f3: f3, into: &f)
+        let raw = rawVisemes(classes, features: f)
+        f.raw = raw
+        let jawTarget = voiceActive ? jawTarget(raw, level: level, f1: f.f1) : 0
+        f.jawTarget = jawTarget
+        let output = smooth(raw, jawTarget: jawTarget)
+        features = f
+        return SpeechFrame(time: Double(sampleCount) / Double(Self.sampleRate), levelDB: level,
+                           voiceActive: voiceActive, jawOpen: min(1, max(0, jaw)), weights: output)
+    }
 
-        // 1. Level of the newest hop.
+    /// 1. Level of the newest hop (dB) and the zero-crossing rate over the window.
+    private func measureLevel(_ x: UnsafeMutablePointer<Float>, into f: inout Features) -> Float {
+        let w = Self.windowLength, h = Self.hopLength
         var sumSquares: Float = 0
         for j in (w - h)..<w { sumSquares += x[j] * x[j] }
         let level = max(-120, 10 * log10(sumSquares / Float(h) + 1e-12))
         f.levelDB = level
-
-        // Zero-crossing rate over the window.
         var crossings = 0
         for j in 1..<w where (x[j] >= 0) != (x[j - 1] >= 0) { crossings += 1 }
         f.zeroCrossingRate = Float(crossings) / Float(w - 1)
+        return level
+    }
 
-        // 2. Spectrum.
+    /// 2. Spectrum: band energies, centroid and flatness.
+    private func measureSpectrum(_ x: UnsafeMutablePointer<Float>, into f: inout Features) {
+        let w = Self.windowLength, n = Self.fftSize
         for j in 0..<w { re[j] = x[j] * hamming[j] }
         for j in w..<n { re[j] = 0 }
         im.initialize(repeating: 0, count: n)
@@ -360,20 +384,21 @@ public final class SpeechAnalyzer {
         }
         let count = Float(kHi - kLo + 1)
         f.flatness = min(1, exp(logSum / count) / (linSum / count))
+    }
 
-        // 3. Formants (only when there is something to analyse).
+    /// 3. Formants, only when the window holds something to analyse.
+    private func findFormants(_ x: UnsafeMutablePointer<Float>) -> (Float, Float, Float, Bool) {
+        let w = Self.windowLength
         var windowEnergy: Float = 0
         for j in 0..<w { windowEnergy += x[j] * x[j] }
         let windowLevel = 10 * log10(windowEnergy / Float(w) + 1e-12)
-        var haveFormants = false
-        var f1: Float = 0, f2: Float = 0, f3: Float = 0
-        if windowLevel > -70 {
-            (f1, f2, f3, haveFormants) = formants(x)
-        }
+        return windowLevel > -70 ? formants(x) : (0, 0, 0, false)
+    }
 
-        // 4. Voice activity.
-        // Noise floor: minimum statistics — the lowest 10 ms level of the last 2 s (eight
-        // 250 ms blocks), plus 2 dB for the spread of a noise level about its mean.
+    /// 4. Voice activity against a noise floor by minimum statistics — the lowest 10 ms level of
+    /// the last 2 s (eight 250 ms blocks), plus 2 dB for the spread of a noise level about its
+    /// mean — with a hangover; and the decaying peak level that dips are measured from.
+    private func detectVoice(level: Float, into f: inout Features) -> (instant: Bool, active: Bool) {
         blockMinimum = min(blockMinimum, level)
         blockHops += 1
         if blockHops == Self.floorBlockHops {
@@ -391,57 +416,62 @@ public final class SpeechAnalyzer {
         wasInstantVoice = instantVoice
         f.instantVoice = instantVoice
         if instantVoice { hangoverLeft = hangoverHops } else if hangoverLeft > 0 { hangoverLeft -= 1 }
-        let voiceActive = instantVoice || hangoverLeft > 0
-
-        // Peak level (for dips).
         recentPeak = max(level, recentPeak - 0.6)
-        let dip = max(0, recentPeak - level)
-        f.dipDB = dip
+        f.dipDB = max(0, recentPeak - level)
+        return (instantVoice, instantVoice || hangoverLeft > 0)
+    }
 
-        // 5. Sound classes.
-        let reference = max(recentPeak, speechLevel)
-        let referenceDip = max(0, reference - level)
+    /// How much of a hop is each class of sound (step 5), with the cues behind the closure.
+    private struct SoundClasses {
         var silence: Float = 0, closure: Float = 0, fricative: Float = 0, sonorant: Float = 0
         var murmur: Float = 0, nearSilence: Float = 0, lowOnly: Float = 0, nasal: Float = 0
+        /// How far below the speech (or peak) level the hop is, dB.
+        var referenceDip: Float = 0
+    }
+
+    /// 5. Sound classes: silence, a closure (stop or nasal murmur), a fricative, a sonorant.
+    private func classifySound(level: Float, voiceActive: Bool, haveFormants: Bool, f1: Float, f2: Float,
+                               into f: inout Features) -> SoundClasses {
+        var c = SoundClasses()
+        c.referenceDip = max(0, max(recentPeak, speechLevel) - level)
         if !voiceActive {
-            silence = 1
+            c.silence = 1
         } else {
             // Stop closure: near silence inside an utterance.
-            nearSilence = Self.ramp(level, from: noiseFloor + 14, to: noiseFloor + 6)
-                * Self.ramp(dip, from: 10, to: 20)
+            c.nearSilence = Self.ramp(level, from: noiseFloor + 14, to: noiseFloor + 6)
+                * Self.ramp(f.dipDB, from: 10, to: 20)
             // Voice bar / nasal murmur: a voiced dip below the vowels around it, with only low
             // frequencies or a low first formant.
-            lowOnly = Self.ramp(f.highLowDB, from: -12, to: -18)
+            c.lowOnly = Self.ramp(f.highLowDB, from: -12, to: -18)
             let lowFormant = haveFormants ? Self.ramp(f1, from: 420, to: 340) * Self.ramp(f2, from: 1950, to: 1800) : 0
             let lowSpectrum = Self.ramp(f.lowMidDB, from: 5, to: 8) * Self.ramp(f.highFraction, from: 0.04, to: 0.015)
-            nasal = max(lowFormant, lowSpectrum)
+            c.nasal = max(lowFormant, lowSpectrum)
             let voiced = Self.ramp(f.zeroCrossingRate, from: 0.2, to: 0.12) * Self.ramp(f.highFraction, from: 0.3, to: 0.15)
             let audible = Self.ramp(level, from: noiseFloor + 14, to: noiseFloor + 24)
-            murmur = Self.ramp(referenceDip, from: 4, to: 9) * max(lowOnly, nasal) * voiced * audible
-            closure = max(nearSilence, murmur)
+            c.murmur = Self.ramp(c.referenceDip, from: 4, to: 9) * max(c.lowOnly, c.nasal) * voiced * audible
+            c.closure = max(c.nearSilence, c.murmur)
             // Sounds far below the speech level (echoes, breath, a distant voice) do not articulate.
             let present = Self.ramp(level, from: speechLevel - 40, to: speechLevel - 30)
             let hissy = Self.ramp(f.highFraction, from: 0.35, to: 0.6)
-            silence = (1 - closure) * (1 - present)
-            fricative = (1 - closure) * present * hissy
-            sonorant = (1 - closure) * present * (1 - hissy)
+            c.silence = (1 - c.closure) * (1 - present)
+            c.fricative = (1 - c.closure) * present * hissy
+            c.sonorant = (1 - c.closure) * present * (1 - hissy)
         }
-        f.silence = silence; f.closure = closure; f.fricative = fricative; f.sonorant = sonorant
-        if instantVoice && closure < 0.5 {
-            if level > speechLevel { speechLevel += 0.3 * (level - speechLevel) } else { speechLevel -= 0.02 }
-        }
-        speechLevel = max(speechLevel, max(noiseFloor + 15, configuration.absoluteThreshold))
-        f.speechLevelDB = speechLevel
+        f.silence = c.silence; f.closure = c.closure; f.fricative = c.fricative; f.sonorant = c.sonorant
+        return c
+    }
 
-        // Formant memory and labial cue: F2 falling into a closure suggests lips; a murmur's own
-        // F2 tells m (about 1 kHz) from n (about 1.6 kHz).
+    /// Formant memory and the labial cue: F2 falling into a closure suggests lips; a murmur's own
+    /// F2 tells m (about 1 kHz) from n (about 1.6 kHz).
+    private func trackArticulation(_ c: SoundClasses, haveFormants: Bool, f1: Float, f2: Float, f3: Float,
+                                   into f: inout Features) {
         if haveFormants {
             f.f1 = f1; f.f2 = f2; f.f3 = f3
-            if sonorant > 0.5 {
+            if c.sonorant > 0.5 {
                 f2History = SIMD4(f2History[1], f2History[2], f2History[3], f2)
             }
         }
-        if closure > 0.5 {
+        if c.closure > 0.5 {
             if closureRun == 0 {
                 // Slope over the last sonorant hops (Hz per hop): labials pull F2 down.
                 let slope = (f2History[3] - f2History[0]) / 3
@@ -450,37 +480,39 @@ public final class SpeechAnalyzer {
             closureRun += 1
             sinceClosure = 0
             // An oral stop (silence or a voice bar) ends in a burst; a nasal does not.
-            releaseIsBurst = nearSilence >= murmur || lowOnly >= nasal
+            releaseIsBurst = c.nearSilence >= c.murmur || c.lowOnly >= c.nasal
         } else {
             closureRun = 0
             sinceClosure += 1
         }
-        if murmur > 0.5 {
+        if c.murmur > 0.5 {
             // The murmur's own second resonance when a low first one was found; else unknown.
             let formantCue = haveFormants && f1 < 450 && f2 < 2500 ? Self.ramp(f2, from: 1500, to: 1250) : 0.5
             labialness = 0.25 * transitionLabialness + 0.75 * formantCue
-        } else if closure > 0.5 && closureRun == 1 {
+        } else if c.closure > 0.5 && closureRun == 1 {
             labialness = 0.35 + 0.65 * transitionLabialness
         }
+    }
 
-        // 6. Raw visemes.
+    /// 6. Raw viseme weights of the hop.
+    private func rawVisemes(_ c: SoundClasses, features f: Features) -> VisemeWeights {
         var raw = VisemeWeights()
-        raw[.sil] = silence
-        if closure > 0 {
+        raw[.sil] = c.silence
+        if c.closure > 0 {
             // Lips for labials; a nasal murmur that is not labial is n (nn); a silent closure
             // that is not labial shows as a closed, relaxed mouth (sil) until its burst.
-            let murmurShare = murmur / max(murmur + nearSilence, 1e-6)
-            raw[.pp] += closure * labialness
-            let rest = closure * (1 - labialness)
+            let murmurShare = c.murmur / max(c.murmur + c.nearSilence, 1e-6)
+            raw[.pp] += c.closure * labialness
+            let rest = c.closure * (1 - labialness)
             raw[.nn] += rest * murmurShare
             raw[.sil] += rest * (1 - murmurShare)
         }
         // A release just after a closure (the burst and its aspiration or frication): part of
         // the frame goes to the place of articulation read from the burst's spectrum.
-        var fricativeLeft = fricative, sonorantLeft = sonorant
-        if releaseIsBurst && sinceClosure > 0 && sinceClosure <= 3 && fricative + sonorant > 0 {
+        var fricativeLeft = c.fricative, sonorantLeft = c.sonorant
+        if releaseIsBurst && sinceClosure > 0 && sinceClosure <= 3 && c.fricative + c.sonorant > 0 {
             let share = 0.6 * (1 - Float(sinceClosure - 1) / 3)
-            let burst = (fricative + sonorant) * share
+            let burst = (c.fricative + c.sonorant) * share
             fricativeLeft *= 1 - share
             sonorantLeft *= 1 - share
             let high = Self.ramp(f.centroid, from: 2800, to: 3800)
@@ -489,7 +521,7 @@ public final class SpeechAnalyzer {
             raw[.kk] += burst * (1 - high) * (1 - labialness)
         }
         if fricativeLeft > 0 {
-            let strong = Self.ramp(referenceDip, from: 20, to: 12)      // sibilants are loud, f/th weak
+            let strong = Self.ramp(c.referenceDip, from: 20, to: 12)      // sibilants are loud, f/th weak
             let sibilant = Self.ramp(f.sibilantFraction, from: 0.5, to: 0.7)
             let dental = Self.ramp(f.sibilantFraction, from: 0.6, to: 0.8)
             raw[.ss] += fricativeLeft * strong * sibilant
@@ -500,25 +532,29 @@ public final class SpeechAnalyzer {
         if sonorantLeft > 0 {
             vowelWeights(f1: f.f1, f2: f.f2, f3: f.f3, total: sonorantLeft, into: &raw)
         }
-        f.raw = raw
+        return raw
+    }
 
-        // 7. Jaw target.
+    /// 7. How open the jaw should be: loudness relative to the speech level times the openness
+    /// of the visemes, sonorants opening with F1 rather than with their table value.
+    private func jawTarget(_ raw: VisemeWeights, level: Float, f1: Float) -> Float {
         let relative = Self.clamp01((level - (speechLevel - configuration.loudnessRange)) / configuration.loudnessRange)
         let loudness = relative * relative
         var openness: Float = 0
         for v in 1..<Viseme.count { openness += raw[v] * Self.jawOpenness[v] }
-        // Sonorants open with F1 rather than with their viseme's table value.
         var vowelShare: Float = 0
         for v in Viseme.rr.rawValue...Viseme.ou.rawValue { vowelShare += raw[v] }
         if vowelShare > 0 {
             var tableShare: Float = 0
             for v in Viseme.rr.rawValue...Viseme.ou.rawValue { tableShare += raw[v] * Self.jawOpenness[v] }
-            openness += vowelShare * (0.25 + 0.75 * Self.clamp01((f.f1 - 250) / 450)) - tableShare
+            openness += vowelShare * (0.25 + 0.75 * Self.clamp01((f1 - 250) / 450)) - tableShare
         }
-        let jawTarget = voiceActive ? loudness * openness : 0
-        f.jawTarget = jawTarget
+        return loudness * openness
+    }
 
-        // Smoothing.
+    /// Smoothing: fast attack, slower release, for the visemes and the jaw; returns the
+    /// normalised viseme weights.
+    private func smooth(_ raw: VisemeWeights, jawTarget: Float) -> VisemeWeights {
         for v in 0..<Viseme.count {
             let target = raw[v], current = smoothed[v]
             smoothed[v] = current + (target > current ? attackAlpha : releaseAlpha) * (target - current)
@@ -528,10 +564,7 @@ public final class SpeechAnalyzer {
         var output = smoothed
         let sum = output.sum
         if sum > 0 { output.storage /= SIMD16(repeating: sum) } else { output = VisemeWeights(only: .sil) }
-
-        features = f
-        return SpeechFrame(time: Double(sampleCount) / Double(Self.sampleRate), levelDB: level,
-                           voiceActive: voiceActive, jawOpen: min(1, max(0, jaw)), weights: output)
+        return output
     }
 
     // MARK: - Formants

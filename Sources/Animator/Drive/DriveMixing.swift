@@ -1,5 +1,5 @@
 /// A source of drive values.
-public enum DriveSource: String, Sendable, Equatable, CaseIterable {
+public enum DriveSource: String, Sendable, Equatable, CaseIterable, Codable {
     /// A face tracker (drive frames).
     case tracker
     /// Speech audio.

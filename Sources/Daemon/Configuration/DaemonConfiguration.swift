@@ -1,3 +1,4 @@
+import Animator
 import Foundation
 
 /// Everything `splatd serve` can be told, from flags or a JSON config file (same names).
@@ -42,18 +43,28 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
 
     /// Owners of the parts of the face (see `set_mixing` in docs/protocol.md).
     public struct Mixing: Codable, Sendable, Equatable {
-        public var jawAndMouth = "audio"
-        public var headPose = "tracker"
-        public var eyesAndBrows = "tracker"
+        public var jawAndMouth = DriveSource.audio
+        public var headPose = DriveSource.tracker
+        public var eyesAndBrows = DriveSource.tracker
         public init() {}
 
         /// Any subset of the keys; the others keep their defaults.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            jawAndMouth = try c.decodeIfPresent(String.self, forKey: .jawAndMouth) ?? jawAndMouth
-            headPose = try c.decodeIfPresent(String.self, forKey: .headPose) ?? headPose
-            eyesAndBrows = try c.decodeIfPresent(String.self, forKey: .eyesAndBrows) ?? eyesAndBrows
+            func source(_ key: CodingKeys, _ current: DriveSource) throws -> DriveSource {
+                guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return current }
+                guard let source = DriveSource(rawValue: text) else {
+                    throw ConfigurationError("mixing.\(key.stringValue) must be \"audio\" or \"tracker\", got \"\(text.prefix(40))\"")
+                }
+                return source
+            }
+            jawAndMouth = try source(.jawAndMouth, jawAndMouth)
+            headPose = try source(.headPose, headPose)
+            eyesAndBrows = try source(.eyesAndBrows, eyesAndBrows)
         }
+
+        /// The animator's mixing.
+        var driveMixing: DriveMixing { DriveMixing(jawAndMouth: jawAndMouth, headPose: headPose, eyesAndBrows: eyesAndBrows) }
     }
 
     public init() {}
@@ -104,10 +115,6 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
         guard maximumAvatarBytes >= 1 << 20 else { throw ConfigurationError("maximumAvatarBytes must be at least 1 MiB") }
         guard (0...256).contains(renderThreads) else { throw ConfigurationError("renderThreads must be 0…256") }
         guard (1...10_000).contains(framesHighWaterMark) else { throw ConfigurationError("framesHighWaterMark must be 1…10000") }
-        for (name, value) in [("mixing.jawAndMouth", mixing.jawAndMouth), ("mixing.headPose", mixing.headPose),
-                              ("mixing.eyesAndBrows", mixing.eyesAndBrows)] where value != "audio" && value != "tracker" {
-            throw ConfigurationError("\(name) must be \"audio\" or \"tracker\", got \"\(value)\"")
-        }
         guard holdSeconds >= 0, holdSeconds <= 60, easeSeconds > 0, easeSeconds <= 60 else {
             throw ConfigurationError("holdSeconds must be 0…60 and easeSeconds 0…60 (exclusive of 0)")
         }

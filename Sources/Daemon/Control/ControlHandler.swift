@@ -250,7 +250,7 @@ final class ControlHandler: Sendable {
         let avatar = try loader.load(path: path, rigPath: rigPath)
         let slot = AvatarSlot(id: id, path: path, avatar: avatar, loadSeconds: monotonicSeconds() - start,
                               holdSeconds: configuration.holdSeconds, easeSeconds: configuration.easeSeconds,
-                              mixing: DriveMixing(configuration.mixing))
+                              mixing: configuration.mixing.driveMixing)
         logger.info("loaded avatar \(id) from \(path): \(avatar.gaussianCount) Gaussians in \(String(format: "%.0f", slot.loadSeconds * 1000)) ms")
         return slot
     }

@@ -66,12 +66,6 @@ extension DriveSource {
 }
 
 extension DriveMixing {
-    /// The configured default.
-    init(_ c: DaemonConfiguration.Mixing) {
-        func source(_ s: String) -> DriveSource { s == "audio" ? .audio : .tracker }
-        self.init(jawAndMouth: source(c.jawAndMouth), headPose: source(c.headPose), eyesAndBrows: source(c.eyesAndBrows))
-    }
-
     /// A `set_mixing` request's mixing.
     init(_ m: Splatd_V1_Mixing) throws {
         self.init(jawAndMouth: try DriveSource(m.jawAndMouth), headPose: try DriveSource(m.headPose),

@@ -9,35 +9,36 @@ import SplatProtocol
 /// world-space Gaussians each frame. Posing is serialised by the Animator's own lock; the facts
 /// are immutable, so the I/O thread may read them while the render thread poses.
 final class AnimatedAvatar: Sendable {
-    let avatar: Avatar
+    /// The animator's avatar: rig, bound Gaussians, identity.
+    let model: Avatar
     /// Expression vectors per viseme, for speech on FLAME avatars (nil: jaw only).
     let visemeTable: VisemeTable?
 
     init(_ avatar: Avatar, visemeTable: VisemeTable? = nil) {
-        self.avatar = avatar
+        model = avatar
         self.visemeTable = visemeTable
     }
 
     var kind: Splatd_V1_AvatarKind {
-        switch avatar.kind {
+        switch model.kind {
         case .flame: return .gaussianAvatars
         case .blendshape: return .demo
         case .rigid: return .static
         }
     }
-    var gaussianCount: Int { avatar.gaussianCount }
-    var vertexCount: Int { avatar.flameRig?.vertexCount ?? avatar.blendshapeRig?.vertexCount ?? 0 }
-    var triangleCount: Int { avatar.flameRig?.faceCount ?? avatar.blendshapeRig?.faceCount ?? 0 }
-    var expressionCount: Int { avatar.flameRig?.expressionCount ?? 0 }
+    var gaussianCount: Int { model.gaussianCount }
+    var vertexCount: Int { model.flameRig?.vertexCount ?? model.blendshapeRig?.vertexCount ?? 0 }
+    var triangleCount: Int { model.flameRig?.faceCount ?? model.blendshapeRig?.faceCount ?? 0 }
+    var expressionCount: Int { model.flameRig?.expressionCount ?? 0 }
     /// The centre of the head in the avatar's world frame (orbit cameras aim here).
-    var headCentre: SIMD3<Float> { avatar.focus }
-    var defaultConvention: Convention { avatar.renderHints.convention == .inria ? .inria : .gsplat }
-    var defaultBackground: SIMD3<Float> { avatar.renderHints.background }
+    var headCentre: SIMD3<Float> { model.focus }
+    var defaultConvention: Convention { model.renderHints.convention == .inria ? .inria : .gsplat }
+    var defaultBackground: SIMD3<Float> { model.renderHints.background }
 
     /// A cloud of the right size to pose into.
-    func makePoseBuffer() -> GaussianCloud { avatar.makeCloud() }
+    func makePoseBuffer() -> GaussianCloud { model.makeCloud() }
 
     func pose(_ values: DriveValues, into cloud: inout GaussianCloud) throws {
-        try avatar.pose(values.avatarDrive(for: avatar.kind), into: &cloud)
+        try model.pose(values.avatarDrive(for: model.kind), into: &cloud)
     }
 }

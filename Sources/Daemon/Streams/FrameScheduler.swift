@@ -102,19 +102,19 @@ final class FrameScheduler: Sendable {
         let period = 1 / Double(settings.fps)
         let (tick, skipped) = state.ticks.take(now: now, period: period)
 
-        guard let avatar = registry.avatar(settings.avatarID) else { return }
+        guard let slot = registry.avatar(settings.avatarID) else { return }
         do {
-            var resources = try prepare(&state, settings: settings, avatar: avatar)
+            var resources = try prepare(&state, settings: settings, slot: slot)
             let renderStartUs = wallClockMicroseconds()
             let renderStart = monotonicSeconds()
-            let snapshot = avatar.driveSnapshot(at: renderStart)
-            try avatar.avatar.pose(snapshot.values, into: &resources.cloud)
+            let snapshot = slot.driveSnapshot(at: renderStart)
+            try slot.avatar.pose(snapshot.values, into: &resources.cloud)
             let convention: Convention = switch settings.convention {
             case .gsplat: .gsplat
             case .inria: .inria
-            default: avatar.avatar.defaultConvention
+            default: slot.avatar.defaultConvention
             }
-            let background = settings.background ?? avatar.avatar.defaultBackground
+            let background = settings.background ?? slot.avatar.defaultBackground
             let report = renderer.render(resources.cloud, camera: resources.camera,
                                          options: RenderOptions(convention: convention, background: background),
                                          into: resources.framebuffer)
@@ -138,7 +138,7 @@ final class FrameScheduler: Sendable {
                 $0.codec = settings.codec
                 $0.width = UInt32(settings.width)
                 $0.height = UInt32(settings.height)
-                $0.avatarID = avatar.id
+                $0.avatarID = slot.id
                 $0.driveSequence = snapshot.sequence
                 $0.driveSenderTimeUs = snapshot.senderTimeUs
                 $0.driveReceivedUs = snapshot.receivedUs
@@ -177,15 +177,15 @@ final class FrameScheduler: Sendable {
     /// The resources are taken out of the stream (and put back after the frame) so that their
     /// arrays are uniquely referenced: posing and encoding then write in place instead of
     /// copying 100k-element arrays every frame.
-    private func prepare(_ state: inout StreamRenderState, settings: StreamSettings, avatar: AvatarSlot) throws -> RenderResources {
+    private func prepare(_ state: inout StreamRenderState, settings: StreamSettings, slot: AvatarSlot) throws -> RenderResources {
         let kept = state.resources
         state.resources = nil
-        if let r = kept, r.settings == settings, r.avatar === avatar { return r }
-        let camera = try settings.camera(headCentre: avatar.avatar.headCentre)
+        if let r = kept, r.settings == settings, r.slot === slot { return r }
+        let camera = try settings.camera(headCentre: slot.avatar.headCentre)
         let encoder = try makeEncoder(for: settings.frameCodec)
-        return RenderResources(settings: settings, avatar: avatar, camera: camera,
+        return RenderResources(settings: settings, slot: slot, camera: camera,
                                framebuffer: Framebuffer(width: settings.width, height: settings.height),
-                               encoder: encoder, cloud: avatar.avatar.makePoseBuffer())
+                               encoder: encoder, cloud: slot.avatar.makePoseBuffer())
     }
 }
 

@@ -147,7 +147,7 @@ final class StreamSlot: Sendable {
 /// thread only).
 struct RenderResources {
     let settings: StreamSettings
-    let avatar: AvatarSlot
+    let slot: AvatarSlot
     let camera: Camera
     let framebuffer: Framebuffer
     var encoder: any FrameEncoding
