@@ -180,7 +180,7 @@ public final class Avatar: Sendable {
         try drive.validate()
         return scratch.withLock { s in
             var report = PoseReport()
-            let start = DispatchTime.now().uptimeNanoseconds
+            var clock = Stopwatch()
             switch backend {
             case .flame(let rig, let identity):
                 if s.vertices.count != rig.vertexCount { s.vertices = [SIMD3<Float>](repeating: .zero, count: rig.vertexCount) }
@@ -194,7 +194,7 @@ public final class Avatar: Sendable {
                     rig.evaluateUnchecked(parameters, identity: identity, expressionLimit: limits.expression,
                                           threads: threadCount, into: out.baseAddress!)
                 }
-                report.rigSeconds = Self.seconds(since: start)
+                report.rigSeconds = clock.lap()
                 deformBound(faces: rig.faces, scratch: &s, into: &cloud)
             case .blendshape(let rig):
                 if s.vertices.count != rig.vertexCount { s.vertices = [SIMD3<Float>](repeating: .zero, count: rig.vertexCount) }
@@ -221,7 +221,7 @@ public final class Avatar: Sendable {
                         rig.evaluateUnchecked(weights: tw.baseAddress!, eyeRotations: eyes, headPose: head, into: out.baseAddress!)
                     }
                 }
-                report.rigSeconds = Self.seconds(since: start)
+                report.rigSeconds = clock.lap()
                 deformBound(faces: rig.faces, scratch: &s, into: &cloud)
             case .rigid(let scene, let pivot):
                 let head: HeadPose
@@ -232,7 +232,7 @@ public final class Avatar: Sendable {
                 }
                 Self.moveRigidly(scene, pivot: pivot, pose: head, into: &cloud, threads: threadCount)
             }
-            report.deformSeconds = Self.seconds(since: start) - report.rigSeconds
+            report.deformSeconds = clock.lap()
             return report
         }
     }
@@ -281,10 +281,6 @@ public final class Avatar: Sendable {
         }
         }
         }
-    }
-
-    static func seconds(since start: UInt64) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// Centre of the axis-aligned bounding box.

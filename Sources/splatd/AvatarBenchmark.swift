@@ -2,6 +2,7 @@ import Animator
 import ArgumentParser
 import Dispatch
 import Foundation
+import SplatCore
 import SplatIO
 
 /// Avatars for `splatd bench`: loaded with their load time measured, and an animated drive.
@@ -16,9 +17,9 @@ enum AvatarBenchmark {
     }
 
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
+        var clock = Stopwatch()
         try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return clock.lap()
     }
 
     /// `--avatar PATH|demo [--rig FILE]`.

@@ -117,9 +117,9 @@ struct BenchCommand: ParsableCommand {
         var samples = StageSamples()
         for frame in 0..<(warmup + frames) {
             let report = renderer.render(cloud, camera: cam, options: options, into: framebuffer)
-            let start = DispatchTime.now().uptimeNanoseconds
+            var clock = Stopwatch()
             try encoder.encode(framebuffer.rgb8, width: cam.width, height: cam.height, layout: .rgb8, into: &encoded)
-            let encodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let encodeSeconds = clock.lap()
             if frame >= warmup { samples.add(report, encodeSeconds: encodeSeconds) }
             if frame == 0 { samples.visible = report.visible; samples.tileInstances = report.tileInstances }
         }
@@ -155,9 +155,9 @@ struct BenchCommand: ParsableCommand {
             if frame >= warmup { samples.addPose(pose) }
             if poseOnly { continue }
             let report = renderer.render(cloud, camera: cam, options: options, into: framebuffer)
-            let start = DispatchTime.now().uptimeNanoseconds
+            var clock = Stopwatch()
             try encoder.encode(framebuffer.rgb8, width: cam.width, height: cam.height, layout: .rgb8, into: &encoded)
-            let encodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let encodeSeconds = clock.lap()
             if frame >= warmup { samples.add(report, encodeSeconds: encodeSeconds) }
             if frame == 0 { samples.visible = report.visible; samples.tileInstances = report.tileInstances }
         }

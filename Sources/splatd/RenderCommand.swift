@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import FrameEncoder
 import Rasterizer
+import SplatCore
 import SplatIO
 
 /// `splatd render`: one scene or avatar, one camera, one image file (or a folder of frames).
@@ -112,10 +113,10 @@ struct RenderCommand: ParsableCommand {
     }
 
     private func renderAvatar(_ path: String) throws {
-        let loadStart = DispatchTime.now().uptimeNanoseconds
+        var loadClock = Stopwatch()
         let avatar: Avatar
         do { avatar = try Avatar.load(path, rig: rig) } catch { throw ValidationError("\(error)") }
-        let loadMs = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        let loadMs = loadClock.lap() * 1000
         let cam = try camera.map { try CameraOptions.parse(["--camera", $0]).load() }
             ?? Self.defaultCamera(for: avatar, yaw: orbitYaw, pitch: orbitPitch)
         let hints = avatar.renderHints

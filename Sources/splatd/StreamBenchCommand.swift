@@ -4,8 +4,8 @@ import Foundation
 import Logging
 import SplatCore
 import SplatProtocol
-import ZeroMQ
 import Synchronization
+import ZeroMQ
 
 /// `splatd bench-stream`: the daemon measured end to end over real loopback sockets.
 struct StreamBenchCommand: ParsableCommand {

@@ -1,5 +1,4 @@
 import SplatCore
-import SplatCore
 
 /// Everything a drive source can say about a face, in one value that can be blended.
 ///
