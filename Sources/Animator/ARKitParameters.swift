@@ -22,6 +22,17 @@ public struct ARKitParameters: Sendable, Equatable {
     public internal(set) var weights: [Float]
     /// The rigid head pose.
     public var headPose: HeadPose
+    /// Eyeball rotations (axis-angle, radians), when the source measures gaze as angles; the
+    /// eyes then turn rigidly and the `eyeLook*` weights move only the lids. Nil: gaze from the
+    /// `eyeLook*` weights.
+    public var eyes: EyeRotations?
+
+    /// Rotations of the left and right eyeball (axis-angle, radians; FLAME's eye poses).
+    public struct EyeRotations: Sendable, Equatable {
+        public var left: SIMD3<Float>
+        public var right: SIMD3<Float>
+        public init(left: SIMD3<Float>, right: SIMD3<Float>) { self.left = left; self.right = right }
+    }
 
     /// All weights zero (neutral face), with the given head pose.
     public init(headPose: HeadPose = .identity) {
@@ -75,5 +86,10 @@ public struct ARKitParameters: Sendable, Equatable {
     /// Throws if the head pose holds NaN or infinity (weights are validated when set).
     public func validate() throws {
         try headPose.validate(prefix: "head ")
+        if let eyes {
+            for i in 0..<3 where !(eyes.left[i].isFinite && eyes.right[i].isFinite) {
+                throw DriveError.nonFinite(parameter: "eye rotation", index: i)
+            }
+        }
     }
 }

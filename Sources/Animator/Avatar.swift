@@ -209,6 +209,9 @@ public final class Avatar: Sendable {
                         a.weights.withUnsafeBufferPointer { w.baseAddress!.update(from: $0.baseAddress!, count: ARKitParameters.count) }
                     }
                     head = limits.clampHead(a.headPose)
+                    if let e = a.eyes {
+                        eyes = (DriveLimits.clampAngle(e.left, limits.eyeAngle), DriveLimits.clampAngle(e.right, limits.eyeAngle))
+                    }
                 case .flame(let p):
                     let q = limits.clampPose(p)
                     s.arkitWeights.withUnsafeMutableBufferPointer { DriveMapping.fill(from: q, weights: $0.baseAddress!) }

@@ -24,8 +24,9 @@ public struct DriveLimits: Sendable, Equatable {
     /// are not clamped but refused as absurd, so a broken tracker is noticed.
     /// Longest FLAME expression vector.
     public static let acceptedExpressionCount = 400
-    /// Largest |ψᵢ| of a FLAME expression coefficient.
-    public static let acceptedExpression: Float = 50
+    /// Largest |ψᵢ| of a FLAME expression coefficient (they are ~N(0, 1); ±3 already looks
+    /// extreme): the same bound the default limits clamp to, so no value is changed silently.
+    public static let acceptedExpression: Float = 10
     /// Largest |weight| of an ARKit weight or eyelid value (weights are then clamped to 0…1).
     public static let acceptedWeight: Float = 1.5
     /// Largest rotation angle, radians.

@@ -10,7 +10,8 @@ import Foundation
 /// - eyes: yaw = ``eyeYawAngle`` · (lookOut − lookIn) for the left eye and (lookIn − lookOut)
 ///   for the right eye (positive yaw looks toward +x), pitch = ``eyeDownAngle`` · lookDown −
 ///   ``eyeUpAngle`` · lookUp (positive pitch looks down); rotation `R_y(yaw) · R_x(pitch)`;
-/// - `rotation` = head pose rotation, `translation` = head pose translation; neck zero.
+/// - `rotation` = head pose rotation, `translation` = head pose translation; neck zero;
+/// - eye rotations given as angles (``ARKitParameters/eyes``) are used as they are.
 ///
 /// **FLAME → blendshape avatar** (the demo head), ``arkit(from:)``:
 /// - jawOpen = jaw.x / ``jawOpenAngle``, jawLeft/Right = ±jaw.y / ``jawSideAngle`` (clamped 0…1);
@@ -58,7 +59,8 @@ public enum DriveMapping {
         let yawL = eyeYawAngle * (w[i.outL] - w[i.inL])
         let yawR = eyeYawAngle * (w[i.inR] - w[i.outR])
         return FLAMEParameters(rotation: arkit.headPose.rotation, jaw: jaw,
-                               leftEye: gaze(yaw: yawL, pitch: pitchL), rightEye: gaze(yaw: yawR, pitch: pitchR),
+                               leftEye: arkit.eyes?.left ?? gaze(yaw: yawL, pitch: pitchL),
+                               rightEye: arkit.eyes?.right ?? gaze(yaw: yawR, pitch: pitchR),
                                translation: arkit.headPose.translation)
     }
 

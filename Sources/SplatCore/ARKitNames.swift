@@ -17,4 +17,16 @@ public enum ARKitNames {
 
     /// Index of each name in `all`.
     public static let index: [String: Int] = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1, $0) })
+
+    /// MediaPipe's Face Landmarker reports this score before the 52 shapes; it is no shape and
+    /// is ignored wherever names are read.
+    public static let mediaPipeNeutral = "_neutral"
+
+    private static let lowercased: [String: Int] = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.lowercased(), $0) })
+
+    /// The index of `name` compared without regard to case (`JawOpen`, as Live Link Face's CSV
+    /// headers write it, is `jawOpen`), or nil if it is not an ARKit name.
+    public static func index(matching name: String) -> Int? {
+        index[name] ?? lowercased[name.lowercased()]
+    }
 }

@@ -24,6 +24,9 @@ public struct DriveChannel: Sendable {
         case idle
     }
 
+    /// The avatar's FLAME expression count, when it has a FLAME rig: longer `expr` is refused.
+    public var expressionCount: Int?
+
     /// Creates an idle channel.
     public init() {}
 
@@ -56,7 +59,7 @@ public struct DriveChannel: Sendable {
             outOfOrder += 1
             return
         }
-        do { try target.apply(input) } catch {
+        do { try target.apply(input, expressionCount: expressionCount) } catch {
             rejected += 1
             throw error
         }

@@ -39,8 +39,9 @@ public struct DriveMixing: Sendable, Equatable {
             }
             let (jaw, expression) = VisemeMapping.flame(for: frame, table: visemeTable)
             values.jaw += (jaw - values.jaw) * mouth
-            // With a viseme table, the lips shape FLAME expressions too.
+            // With a viseme table, the lips shape FLAME expressions too (and own them meanwhile).
             if visemeTable != nil && !expression.isEmpty {
+                values.owners.expression = .flame
                 if values.expression.count < expression.count {
                     values.expression += [Float](repeating: 0, count: expression.count - values.expression.count)
                 }

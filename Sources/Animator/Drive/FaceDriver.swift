@@ -17,10 +17,12 @@ public struct FaceDriver {
 
     /// A face at rest: hold and ease times for when the tracker stops, the mixing of tracker and
     /// audio, and the avatar's viseme table if it has one.
+    /// `expressionCount`: the avatar's FLAME expression coefficients, if it has a FLAME rig.
     public init(holdSeconds: Double = 0.5, easeSeconds: Double = 1.0, mixing: DriveMixing = DriveMixing(),
-                visemeTable: VisemeTable? = nil) {
+                visemeTable: VisemeTable? = nil, expressionCount: Int? = nil) {
         drive.holdSeconds = holdSeconds
         drive.easeSeconds = easeSeconds
+        drive.expressionCount = expressionCount
         self.mixing = mixing
         self.visemeTable = visemeTable
     }

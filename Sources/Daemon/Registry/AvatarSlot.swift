@@ -16,7 +16,8 @@ final class AvatarSlot: Sendable {
     init(id: String, path: String, avatar: AnimatedAvatar, loadSeconds: Double,
          holdSeconds: Double = 0.5, easeSeconds: Double = 1.0, mixing: DriveMixing = DriveMixing()) {
         face = Locked(FaceDriver(holdSeconds: holdSeconds, easeSeconds: easeSeconds, mixing: mixing,
-                                 visemeTable: avatar.visemeTable))
+                                 visemeTable: avatar.visemeTable,
+                                 expressionCount: avatar.expressionCount > 0 ? avatar.expressionCount : nil))
         self.id = id
         self.path = path
         self.avatar = avatar
