@@ -5,7 +5,7 @@ import SplatCore
 /// Weights are stored in the canonical ARKit order (``names``; the order of
 /// `ARFaceAnchor.BlendShapeLocation` as Live Link Face sends it). Every setter rejects NaN and
 /// infinity with ``DriveError/nonFinite(parameter:index:)`` and **clamps** finite weights to
-/// 0…1. Names are matched exactly (case-sensitive); an unknown name throws
+/// 0…1. Names are matched without regard to case (`JawOpen` = `jawOpen`); an unknown name throws
 /// ``DriveError/unknownARKitName(_:)``, except MediaPipe's `_neutral` score, which is accepted
 /// and ignored.
 public struct ARKitParameters: Sendable, Equatable {
@@ -15,8 +15,8 @@ public struct ARKitParameters: Sendable, Equatable {
     /// Number of ARKit blendshapes (52).
     public static let count = 52
 
-    /// The canonical index of an ARKit name, or `nil` if it is not one.
-    public static func index(of name: String) -> Int? { ARKitNames.index[name] }
+    /// The canonical index of an ARKit name (any case), or `nil` if it is not one.
+    public static func index(of name: String) -> Int? { ARKitNames.index(matching: name) }
 
     /// The 52 weights in canonical order, each in 0…1.
     public internal(set) var weights: [Float]
@@ -56,7 +56,7 @@ public struct ARKitParameters: Sendable, Equatable {
     ///   (`_neutral` is ignored), ``DriveError/nonFinite(parameter:index:)`` for NaN/infinity.
     public init(named: [String: Float], headPose: HeadPose = .identity) throws {
         self.init(headPose: headPose)
-        for (name, value) in named.sorted(by: { $0.key < $1.key }) where name != "_neutral" {
+        for (name, value) in named.sorted(by: { $0.key < $1.key }) where name != ARKitNames.mediaPipeNeutral {
             try set(name, value)
         }
     }

@@ -9,7 +9,8 @@ final class ARKitParametersTests: XCTestCase {
         XCTAssertEqual(Set(ARKitParameters.names).count, 52)
         XCTAssertEqual(ARKitParameters.index(of: "jawOpen"), 17)
         XCTAssertEqual(ARKitParameters.index(of: "tongueOut"), 51)
-        XCTAssertNil(ARKitParameters.index(of: "JawOpen"))
+        XCTAssertEqual(ARKitParameters.index(of: "JawOpen"), 17, "names match without regard to case (Live Link Face CSV headers)")
+        XCTAssertNil(ARKitParameters.index(of: "jawOpened"))
     }
 
     func testByNameAndIndex() throws {
