@@ -84,8 +84,8 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(items.count, 1)
         XCTAssertEqual(frames.map(\.stream.id), ["a", "b"], "first-posted order kept")
         XCTAssertEqual(frames.map(\.meta), [[3], [2]], "a's newest frame")
-        XCTAssertEqual(a.status(camera: nil, now: 0).framesSkipped, 1, "the replaced frame counts as skipped")
-        XCTAssertEqual(b.status(camera: nil, now: 0).framesSkipped, 0)
+        XCTAssertEqual(a.status(camera: nil, avatar: nil, now: 0).framesSkipped, 1, "the replaced frame counts as skipped")
+        XCTAssertEqual(b.status(camera: nil, avatar: nil, now: 0).framesSkipped, 0)
         XCTAssertTrue(outbox.drain().frames.isEmpty, "drained")
     }
 }

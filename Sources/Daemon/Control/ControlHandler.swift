@@ -137,7 +137,10 @@ final class ControlHandler: Sendable {
 
     private func unload(_ id: String) throws -> Splatd_V1_AvatarInfo {
         guard let (slot, closed) = registry.removeAvatar(id) else { throw ControlError.notFound("no avatar \(Identifier.quoted(id))") }
-        for s in closed { event { $0.streamClosed = s.id } }
+        for s in closed {
+            s.markClosed()
+            event { $0.streamClosed = s.id }
+        }
         event { $0.avatarUnloaded = id }
         logger.info("unloaded avatar \(id)\(closed.isEmpty ? "" : " and closed streams \(closed.map(\.id).joined(separator: ", "))")")
         return slot.info
@@ -147,8 +150,9 @@ final class ControlHandler: Sendable {
 
     private func info(_ stream: StreamSlot) -> Splatd_V1_StreamInfo {
         let settings = stream.settings
-        let camera = registry.avatar(settings.avatarID).flatMap { try? settings.camera(headCentre: $0.avatar.headCentre) }
-        return stream.info(camera: camera)
+        let avatar = registry.avatar(settings.avatarID)?.avatar
+        let camera = avatar.flatMap { try? settings.camera(headCentre: $0.headCentre) }
+        return stream.info(camera: camera, avatar: avatar)
     }
 
     private func open(_ o: Splatd_V1_OpenStream, subscribers: (String) -> Int) throws -> Splatd_V1_StreamInfo {
@@ -176,6 +180,8 @@ final class ControlHandler: Sendable {
     private func update(_ u: Splatd_V1_UpdateStream) throws -> Splatd_V1_StreamInfo {
         guard let slot = registry.stream(u.streamID) else { throw ControlError.notFound("no stream \(Identifier.quoted(u.streamID))") }
         let settings = try slot.settings.updated(with: u)
+        // An update that changes nothing is a no-op: the current settings, no event.
+        if settings == slot.settings { return info(slot) }
         try checkPixelBudget(adding: settings.width * settings.height - slot.settings.width * slot.settings.height)
         guard registry.avatar(settings.avatarID) != nil else { throw ControlError.notFound("no avatar \(Identifier.quoted(settings.avatarID))") }
         slot.settings = settings
@@ -187,6 +193,7 @@ final class ControlHandler: Sendable {
 
     private func close(_ id: String) throws -> Splatd_V1_StreamInfo {
         guard let slot = registry.removeStream(id) else { throw ControlError.notFound("no stream \(Identifier.quoted(id))") }
+        slot.markClosed()
         let result = info(slot)
         event { $0.streamClosed = id }
         return result
@@ -220,8 +227,9 @@ final class ControlHandler: Sendable {
         }
         s.streams = registry.allStreams.map { stream in
             let settings = stream.settings
-            let camera = registry.avatar(settings.avatarID).flatMap { try? settings.camera(headCentre: $0.avatar.headCentre) }
-            return stream.status(camera: camera, now: now)
+            let avatar = registry.avatar(settings.avatarID)?.avatar
+            let camera = avatar.flatMap { try? settings.camera(headCentre: $0.headCentre) }
+            return stream.status(camera: camera, avatar: avatar, now: now)
         }
         s.requests = counters.requests.load(ordering: .relaxed)
         s.malformedRequests = counters.malformedRequests.load(ordering: .relaxed)

@@ -270,7 +270,7 @@ final class IOLoop: @unchecked Sendable {
                 _ = try? frames.send(multipart: [Array(Topic.events.utf8), bytes], dontWait: true)
             }
         }
-        for frame in frameList {
+        for frame in frameList where !frame.stream.isClosed {   // nothing after `stream_closed`
             do {
                 _ = try frames.send(frame.stream.topic, more: true, dontWait: true)
                 _ = try frames.send(frame.meta, more: true, dontWait: true)

@@ -20,6 +20,8 @@ final class StreamSlot: Sendable {
         var driveArrived = false
         /// The next frame should be rendered at once (a new viewer subscribed).
         var frameWanted = false
+        /// Closed (or its avatar unloaded): nothing more of it is published.
+        var closed = false
         // Statistics.
         var framesRendered: UInt64 = 0
         var framesSent: UInt64 = 0
@@ -52,6 +54,13 @@ final class StreamSlot: Sendable {
             $0.subscribers = count
         }
     }
+
+    /// Whether the stream was closed; frames still in flight are then dropped, so nothing of it
+    /// follows its `stream_closed` event.
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Marks the stream closed (before its `stream_closed` event is posted).
+    func markClosed() { state.withLock { $0.closed = true } }
 
     /// Marks that a new drive frame arrived for this stream's avatar (I/O thread).
     func driveArrived() {
@@ -91,7 +100,9 @@ final class StreamSlot: Sendable {
         state.withLock { $0.framesSkipped += 1 }
     }
 
-    func info(camera: Camera?) -> Splatd_V1_StreamInfo {
+    /// What replies and events say about the stream, with every default resolved against the
+    /// avatar it shows (`avatar`: nil when it is not loaded).
+    func info(camera: Camera?, avatar: AnimatedAvatar?) -> Splatd_V1_StreamInfo {
         let s = settings
         return .with {
             $0.streamID = id
@@ -102,14 +113,14 @@ final class StreamSlot: Sendable {
             $0.fps = s.fps
             $0.codec = s.codec
             $0.quality = s.effectiveQuality
-            if let b = s.background { $0.background = .with { $0.x = b.x; $0.y = b.y; $0.z = b.z } }
-            $0.convention = s.convention
+            if let b = s.background ?? avatar?.defaultBackground { $0.background = .with { $0.x = b.x; $0.y = b.y; $0.z = b.z } }
+            $0.convention = s.convention != .default ? s.convention : (avatar?.defaultConvention == .inria ? .inria : .gsplat)
             if let camera { $0.camera = Self.message(camera) }
         }
     }
 
-    func status(camera: Camera?, now: Double) -> Splatd_V1_StreamStatus {
-        let info = info(camera: camera)
+    func status(camera: Camera?, avatar: AnimatedAvatar?, now: Double) -> Splatd_V1_StreamStatus {
+        let info = info(camera: camera, avatar: avatar)
         func percentiles(_ w: RollingWindow) -> Splatd_V1_Percentiles {
             let p = w.percentiles()
             return .with { $0.p50 = p.p50; $0.p90 = p.p90; $0.p99 = p.p99; $0.max = p.max }

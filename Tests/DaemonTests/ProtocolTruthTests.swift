@@ -1,0 +1,80 @@
+import Daemon
+import Foundation
+import SplatProtocol
+import XCTest
+import ZeroMQ
+
+/// Replies and events tell the truth: nothing of a stream after its `stream_closed`, resolved
+/// defaults in replies, and an update that changes nothing announces nothing.
+final class ProtocolTruthTests: XCTestCase {
+    private func openFast(_ d: DaemonHarness, _ id: String) throws -> Splatd_V1_StreamInfo {
+        try d.ok {
+            $0.openStream = .with {
+                $0.streamID = id; $0.avatarID = "demo"; $0.width = 64; $0.height = 64; $0.fps = 60; $0.codec = .raw
+            }
+        }.stream
+    }
+
+    func testNothingOfAStreamFollowsItsClosedEvent() throws {
+        let d = try DaemonHarness()
+        for trial in 0..<6 {
+            let id = "fast\(trial)"
+            _ = try openFast(d, id)
+            let sub = try d.subscriber([Topic.frames(id), Topic.events])
+            XCTAssertNotNil(try sub.nextFrame(topic: Topic.frames(id)), "the stream runs")
+            // Close it while it renders at 60 fps (or unload its avatar in the last trial).
+            if trial == 5 {
+                _ = try d.ok { $0.unloadAvatar = .with { $0.avatarID = "demo" } }
+            } else {
+                _ = try d.ok { $0.closeStream = .with { $0.streamID = id } }
+            }
+            try sub.set(.receiveTimeout, .milliseconds(100))
+            var closedSeen = false, framesAfter = 0
+            let end = Date().addingTimeInterval(0.6)
+            while Date() < end, let parts = try sub.receiveMultipart() {
+                let topic = String(decoding: parts[0], as: UTF8.self)
+                if topic == Topic.events, let e = try? Splatd_V1_Event(serializedBytes: parts[1]), e.streamClosed == id {
+                    closedSeen = true
+                } else if topic == Topic.frames(id), closedSeen {
+                    framesAfter += 1
+                }
+            }
+            XCTAssertTrue(closedSeen, "trial \(trial): stream_closed arrives")
+            XCTAssertEqual(framesAfter, 0, "trial \(trial): frames of \(id) after its stream_closed")
+            sub.close()
+        }
+    }
+
+    func testRepliesCarryResolvedBackgroundAndConvention() throws {
+        let d = try DaemonHarness()
+        let info = try openFast(d, "plain")
+        XCTAssertTrue(info.hasBackground, "the demo's own background is reported")
+        XCTAssertEqual(info.background.x, 0.32, accuracy: 1e-6)
+        XCTAssertEqual(info.convention, .gsplat, "the demo renders in the gsplat convention")
+        let chosen = try d.ok {
+            $0.openStream = .with {
+                $0.streamID = "chosen"; $0.avatarID = "demo"; $0.width = 64; $0.height = 64
+                $0.background = .with { $0.x = 1; $0.y = 0; $0.z = 0 }; $0.convention = .inria
+            }
+        }.stream
+        XCTAssertEqual(chosen.background.x, 1)
+        XCTAssertEqual(chosen.convention, .inria)
+        let listed = try d.ok { $0.listStreams = .init() }.streams.streams.first { $0.streamID == "plain" }
+        XCTAssertEqual(listed?.convention, .gsplat)
+        XCTAssertEqual(listed?.background.y ?? 0, 0.32, accuracy: 1e-6)
+    }
+
+    func testAnUpdateThatChangesNothingAnnouncesNothing() throws {
+        let d = try DaemonHarness()
+        let before = try openFast(d, "s")
+        let events = try d.subscriber([Topic.events])
+        Thread.sleep(forTimeInterval: 0.3)   // the subscription reaches the daemon
+        let same = try d.ok { $0.updateStream = .with { $0.streamID = "s" } }.stream
+        XCTAssertEqual(same, before, "the reply holds the unchanged settings")
+        let unchanged = try d.ok { $0.updateStream = .with { $0.streamID = "s"; $0.fps = 60 } }.stream   // already 60
+        XCTAssertEqual(unchanged, before)
+        _ = try d.ok { $0.updateStream = .with { $0.streamID = "s"; $0.fps = 15 } }
+        let event = try events.nextEvent(deadline: 3) { $0.streamUpdated.streamID == "s" }
+        XCTAssertEqual(event?.streamUpdated.fps, 15, "the first event is the real change: the no-ops sent none")
+    }
+}
