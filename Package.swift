@@ -108,7 +108,14 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "SplatCore", "Rasterizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SplatProtocolTests", dependencies: ["SplatProtocol"]),
-        .testTarget(name: "SplatctlTests", dependencies: ["splatctl"]),
+        .testTarget(
+            name: "SplatctlTests",
+            dependencies: [
+                "splatctl", "Daemon", "SplatProtocol", "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "splatdTests",
             dependencies: ["splatd", "Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -99,7 +99,7 @@ struct DriveCommand: ParsableCommand {
     }
 
     func run() throws {
-        warnIfAvatarUnknown()
+        try ControlClient.requireAvatar(avatar, control: global.control, timeout: global.timeout, for: "drive")
         let socket: ZMQSocket
         do {
             socket = try ZMQContext().socket(.pub)
@@ -163,20 +163,6 @@ struct DriveCommand: ParsableCommand {
         if let d = daemonSide {
             print("splatd: avatar \(avatar) has received \(d.driveFramesReceived) drive frames in all (\(d.driveFramesRejected) rejected, "
                   + "\(d.driveFramesOutOfOrder) out of order), last sequence \(d.lastDriveSequence), drive \(Format.driveState(d.driveState))")
-        }
-    }
-
-    /// Warns when the control endpoint answers and does not list the avatar: its drive
-    /// frames would be dropped.
-    private func warnIfAvatarUnknown() {
-        guard let client = try? ControlClient(endpoint: global.control, timeout: min(global.timeout, 2)),
-              let (_, list) = try? client.call(.listAvatars(.init()), what: "list avatars", expect: "avatar list", {
-                  if case .avatars(let l) = $0 { return l } else { return nil }
-              }) else { return }
-        if !list.avatars.contains(where: { $0.avatarID == avatar }) {
-            let ids = list.avatars.map(\.avatarID)
-            Console.warn("warning: splatd has no avatar \(avatar) (loaded: \(ids.isEmpty ? "none" : ids.joined(separator: ", "))); "
-                         + "it will drop these drive frames")
         }
     }
 }

@@ -43,6 +43,7 @@ struct SpeakCommand: ParsableCommand {
         do { wav = try WAVFile(contentsOf: URL(fileURLWithPath: file)) } catch {
             throw ValidationError("\(error)")
         }
+        try ControlClient.requireAvatar(avatar, control: global.control, timeout: global.timeout, for: "speak")
         let context = try ZMQContext()
         let push = try context.socket(.push)
         try push.set(.linger, .milliseconds(2000))
@@ -70,7 +71,7 @@ struct SpeakCommand: ParsableCommand {
                     $0.endOfStream = last
                 }
                 guard try push.send(chunk.wireBytes()) else {
-                    throw ValidationError("the daemon at \(global.audio) is not taking audio (is splatd running?)")
+                    throw SplatctlError.transport("the daemon at \(global.audio) is not taking audio (is splatd running, and is that its audio endpoint?)")
                 }
                 sentSeconds += Double(end - frame) / Double(wav.sampleRate)
                 frame = end

@@ -3,6 +3,7 @@ import Daemon
 import Dispatch
 import Foundation
 import Logging
+import ZeroMQ
 
 /// `splatd serve` (the default): the long-running daemon.
 struct ServeCommand: ParsableCommand {
@@ -79,7 +80,7 @@ struct ServeCommand: ParsableCommand {
             print("splatd serving — \(endpoints)")
             print("watch the demo: .build/release/splatctl watch default --frames \(endpoints.frames) --out /tmp/splatd-frames")
         } catch {
-            throw ValidationError("cannot start: \(error)")
+            throw ServeError(underlying: error)
         }
         // Graceful shutdown on SIGINT/SIGTERM: finish the frame in flight, close the sockets.
         signal(SIGINT, SIG_IGN)
@@ -92,5 +93,20 @@ struct ServeCommand: ParsableCommand {
         }
         service.waitUntilStopped()
         withExtendedLifetime(sources) {}
+    }
+}
+
+/// Why `serve` could not start: a runtime failure, not a command-line mistake, so it exits 1
+/// with one line (ArgumentParser's usage text and exit 64 are for mistakes on the command line).
+struct ServeError: Error, CustomStringConvertible {
+    let underlying: any Error
+
+    var description: String {
+        var text = "cannot start: \(underlying)"
+        if let zmq = underlying as? ZMQError, zmq.errno == EADDRINUSE {
+            text += " — another splatd (or another program) may be using that port: stop it, or pick other "
+                + "endpoints with --control, --drive, --frames and --audio (port * picks a free one)"
+        }
+        return text
     }
 }

@@ -43,3 +43,35 @@ final class ServeConfigurationTests: XCTestCase {
         }
     }
 }
+
+/// A daemon that cannot start is a runtime failure: one clear line, exit status 1.
+final class ServeFailureTests: XCTestCase {
+    func testAPortInUseSaysSoAndExitsOne() throws {
+        // Something already listens on the control port.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                guard bind(listener, $0, length) == 0, listen(listener, 1) == 0, getsockname(listener, $0, &length) == 0 else {
+                    throw XCTSkip("cannot bind a loopback port here")
+                }
+            }
+        }
+        let port = UInt16(bigEndian: address.sin_port)
+        var command = try ServeCommand.parse(["--control", "tcp://127.0.0.1:\(port)", "--drive", "tcp://127.0.0.1:*",
+                                              "--frames", "tcp://127.0.0.1:*", "--audio", "tcp://127.0.0.1:*", "--no-demo"])
+        XCTAssertThrowsError(try command.run()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("already in use"), text)
+            XCTAssertTrue(text.contains("another splatd"), text)
+            XCTAssertFalse(text.contains("\n"), "one line")
+            XCTAssertFalse(error is ValidationError, "not a command-line mistake")
+            XCTAssertEqual(SplatdCommand.exitCode(for: error), .failure)
+        }
+    }
+}
