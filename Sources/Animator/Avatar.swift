@@ -49,6 +49,15 @@ public final class Avatar: Sendable {
     /// Where to look: the centre of the neutral avatar's bounding box (the rig's mesh for
     /// rigged avatars, the Gaussians for rigid ones). Default cameras aim here.
     public let focus: SIMD3<Float>
+    /// Half the diagonal of the same robust box (2nd–98th percentile per axis for rigid scenes):
+    /// how far the avatar reaches from ``focus``. Default cameras of static scenes keep it in view.
+    public var reach: Float {
+        switch backend {
+        case .rigid(let cloud, _): return Self.robustHalfDiagonal(cloud.positions)
+        case .flame(_, let identity): return Self.robustHalfDiagonal(identity.shapedVertices)
+        case .blendshape(let rig): return Self.robustHalfDiagonal(rig.vertices)
+        }
+    }
     /// The avatar's own motion (a GaussianAvatars folder's per-frame FLAME arrays), if any.
     public let motion: FLAMEMotion?
     /// Finite drive values beyond these are clamped.
@@ -292,6 +301,18 @@ public final class Avatar: Sendable {
         var hi = lo
         for p in points { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
         return (lo + hi) / 2
+    }
+
+    /// Half the diagonal of the 2nd–98th percentile box per axis.
+    static func robustHalfDiagonal(_ points: [SIMD3<Float>]) -> Float {
+        guard !points.isEmpty else { return 0 }
+        var extent = SIMD3<Float>.zero
+        for axis in 0..<3 {
+            var values = points.map { $0[axis] }
+            values.sort()
+            extent[axis] = values[min(values.count - 1, values.count * 98 / 100)] - values[values.count * 2 / 100]
+        }
+        return (extent * extent).sum().squareRoot() / 2
     }
 
     /// Centre of the 2nd–98th percentile box per axis (ignores stray floaters).

@@ -1,5 +1,7 @@
 import Daemon
 import Foundation
+import Rasterizer
+import SplatIO
 import SplatProtocol
 import XCTest
 import ZeroMQ
@@ -76,5 +78,35 @@ final class ProtocolTruthTests: XCTestCase {
         _ = try d.ok { $0.updateStream = .with { $0.streamID = "s"; $0.fps = 15 } }
         let event = try events.nextEvent(deadline: 3) { $0.streamUpdated.streamID == "s" }
         XCTAssertEqual(event?.streamUpdated.fps, 15, "the first event is the real change: the no-ops sent none")
+    }
+}
+
+/// The default camera of a static scene frames its bounds, wherever and however large it is.
+final class StaticSceneCameraTests: XCTestCase {
+    func testTheDefaultCameraFramesAStaticScene() throws {
+        var cloud = SyntheticScene.headShell(count: 3000, seed: 11)
+        let offset = SIMD3<Float>(10, 2, -30)
+        cloud.positions = cloud.positions.map { $0 * 20 + offset }   // a 4 m "room" far from the origin
+        cloud.scales = cloud.scales.map { $0 * 20 }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-room-\(getpid()).ply")
+        try SceneFile.write(cloud, to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+
+        let d = try DaemonHarness()
+        try d.ok { $0.loadAvatar = .with { $0.avatarID = "room"; $0.path = url.path } }
+        let info = try d.ok {
+            $0.openStream = .with { $0.streamID = "room"; $0.avatarID = "room"; $0.width = 96; $0.height = 96; $0.codec = .raw }
+        }.stream
+        // The reply says where the camera is: outside the scene, looking at its centre.
+        let m = info.camera.worldToCamera
+        let t = SIMD3<Float>(m[3], m[7], m[11])
+        let r0 = SIMD3<Float>(m[0], m[1], m[2]), r1 = SIMD3<Float>(m[4], m[5], m[6]), r2 = SIMD3<Float>(m[8], m[9], m[10])
+        let eye = -(r0 * t.x + r1 * t.y + r2 * t.z)   // −Rᵀ t
+        let distance = ((eye - offset) * (eye - offset)).sum().squareRoot()
+        XCTAssertGreaterThan(distance, 8, "the camera stands back from a 4 m scene (at \(distance) m)")
+
+        let sub = try d.subscriber([Topic.frames("room")])
+        let frame = try XCTUnwrap(try sub.nextFrame(topic: Topic.frames("room")))
+        XCTAssertGreaterThan(Int(frame.meta.gaussiansVisible), 2700, "nearly the whole scene is in view")
     }
 }

@@ -151,7 +151,7 @@ final class ControlHandler: Sendable {
     private func info(_ stream: StreamSlot) -> Splatd_V1_StreamInfo {
         let settings = stream.settings
         let avatar = registry.avatar(settings.avatarID)?.avatar
-        let camera = avatar.flatMap { try? settings.camera(headCentre: $0.headCentre) }
+        let camera = avatar.flatMap { try? $0.camera(for: settings) }
         return stream.info(camera: camera, avatar: avatar)
     }
 
@@ -228,7 +228,7 @@ final class ControlHandler: Sendable {
         s.streams = registry.allStreams.map { stream in
             let settings = stream.settings
             let avatar = registry.avatar(settings.avatarID)?.avatar
-            let camera = avatar.flatMap { try? settings.camera(headCentre: $0.headCentre) }
+            let camera = avatar.flatMap { try? $0.camera(for: settings) }
             return stream.status(camera: camera, avatar: avatar, now: now)
         }
         s.requests = counters.requests.load(ordering: .relaxed)

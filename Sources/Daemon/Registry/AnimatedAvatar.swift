@@ -16,6 +16,7 @@ final class AnimatedAvatar: Sendable {
 
     init(_ avatar: Avatar, visemeTable: VisemeTable? = nil) {
         model = avatar
+        sceneReach = avatar.kind == .rigid ? avatar.reach : nil
         self.visemeTable = visemeTable
     }
 
@@ -32,6 +33,14 @@ final class AnimatedAvatar: Sendable {
     var expressionCount: Int { model.flameRig?.expressionCount ?? 0 }
     /// The centre of the head in the avatar's world frame (orbit cameras aim here).
     var headCentre: SIMD3<Float> { model.focus }
+    /// For a static scene, how far it reaches from its centre (default cameras keep it in
+    /// view); nil for heads, which default cameras see from 1 m.
+    let sceneReach: Float?
+
+    /// The camera `settings` ask for, with the orbit aimed at this avatar.
+    func camera(for settings: StreamSettings) throws -> Camera {
+        try settings.camera(headCentre: headCentre, sceneReach: sceneReach)
+    }
     var defaultConvention: Convention { model.renderHints.convention == .inria ? .inria : .gsplat }
     var defaultBackground: SIMD3<Float> { model.renderHints.background }
 

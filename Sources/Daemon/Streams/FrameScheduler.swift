@@ -181,7 +181,7 @@ final class FrameScheduler: Sendable {
         let kept = state.resources
         state.resources = nil
         if let r = kept, r.settings == settings, r.slot === slot { return r }
-        let camera = try settings.camera(headCentre: slot.avatar.headCentre)
+        let camera = try slot.avatar.camera(for: settings)
         let encoder = try makeEncoder(for: settings.frameCodec)
         return RenderResources(settings: settings, slot: slot, camera: camera,
                                framebuffer: Framebuffer(width: settings.width, height: settings.height),

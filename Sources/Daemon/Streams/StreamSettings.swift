@@ -87,8 +87,10 @@ struct StreamSettings: Sendable, Equatable {
         _ = try camera(headCentre: .zero)
     }
 
-    /// The camera for this stream, aimed at `headCentre` for orbit views.
-    func camera(headCentre: SIMD3<Float>) throws -> Camera {
+    /// The camera for this stream, aimed at `headCentre` for orbit views. Without a distance,
+    /// an orbit is 1 m away — or, for a static scene reaching `sceneReach` from its centre, far
+    /// enough that the scene fills about 80 % of the view.
+    func camera(headCentre: SIMD3<Float>, sceneReach: Float? = nil) throws -> Camera {
         switch view {
         case .camera(let c):
             guard c.worldToCamera.count == 16 else {
@@ -102,8 +104,11 @@ struct StreamSettings: Sendable, Equatable {
                                   worldToCamera: RigidTransform(rowMajor: rows))
             } catch { throw ControlError.invalid("\(error)") }
         case .orbit(let o):
-            let distance = o.distance == 0 ? 1 : o.distance
             let fov = o.fovYDegrees == 0 ? 20 : o.fovYDegrees
+            var distance = o.distance
+            if distance == 0 {
+                distance = sceneReach.map { min(100, max(0.05, $0 / tan(fov * .pi / 360) / 0.8)) } ?? 1
+            }
             guard distance.isFinite, (0.05...100).contains(distance) else {
                 throw ControlError.invalid("orbit.distance \(distance) m is outside 0.05…100")
             }
