@@ -135,6 +135,18 @@ def test_publish_unknown_avatar_and_bad_file(splatd_daemon, tmp_path):
     assert r.returncode == 2 and "bad.csv" in r.stderr
 
 
+def test_watch_of_a_missing_stream_fails(splatd_daemon):
+    r = run_cli("watch", "nosuchstream", "--frames", splatd_daemon.frames, "--control", splatd_daemon.control,
+                "--duration", "0.5")
+    assert r.returncode == 1, r.stderr
+    assert "no stream 'nosuchstream'" in r.stderr
+    # Without a control endpoint to ask, an empty watch still fails at the end.
+    r = run_cli("watch", "nosuchstream", "--frames", splatd_daemon.frames, "--control", "tcp://127.0.0.1:9",
+                "--duration", "0.5")
+    assert r.returncode == 1, r.stderr
+    assert "received no frame" in r.stderr
+
+
 def test_watch_saves_frames(splatd_daemon, control, tmp_path):
     control.open_stream("demo", stream_id="watchcam", width=64, height=48, codec="png", fps=30)
     try:

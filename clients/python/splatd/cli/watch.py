@@ -123,6 +123,20 @@ class FfmpegSink:
             return -1
 
 
+def _missing_stream(args) -> Optional[str]:
+    """The reason to give up before watching: the daemon answers and has no such stream.
+    None when the stream is open, or when no daemon answers on the control endpoint (a viewer
+    may reach the frames endpoint only); an empty watch is reported at the end then."""
+    try:
+        with Control(args.control, timeout=1.0) as ctl:
+            streams = [s.stream_id for s in ctl.list_streams()]
+    except (SplatdError, SplatdTimeout):
+        return None
+    if args.stream in streams:
+        return None
+    return f"splatd has no stream {args.stream!r} (open: {', '.join(streams) or 'none'}; open one with splatd-ctl open)"
+
+
 def _stream_fps(args) -> float:
     if args.fps:
         return args.fps
@@ -151,6 +165,10 @@ def _describe_event(event: pb.Event) -> str:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    missing = _missing_stream(args)
+    if missing:
+        warn(PROG, missing)
+        return 1
     sink = None
     if args.mp4:
         ffmpeg = shutil.which("ffmpeg")
@@ -233,6 +251,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             warn(PROG, str(e))
             status = 1
     elapsed = time.monotonic() - t0
+    if total.frames == 0 and status == 0 and reason not in ("interrupted", "stream closed"):
+        warn(PROG, f"received no frame of stream {args.stream!r} in {elapsed:.1f} s (is it open, and is --frames its daemon's endpoint?)")
+        status = 1
     if sink is not None:
         code = sink.close()
         if code != 0:
