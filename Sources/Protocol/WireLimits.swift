@@ -3,6 +3,8 @@
 public enum WireLimits {
     /// The protocol version this build speaks.
     public static let version: UInt32 = 1
+    /// The release of splatd and its clients (`--version`, `ping` replies).
+    public static let release = "0.1.0"
     /// Largest control request, bytes.
     public static let maximumRequestBytes = 64 * 1024
     /// Largest drive frame, bytes (1000 expression coefficients fit easily).

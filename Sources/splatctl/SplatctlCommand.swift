@@ -1,4 +1,5 @@
 import ArgumentParser
+import SplatProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -20,6 +21,7 @@ struct SplatctlCommand: ParsableCommand {
             explanation, when a request fails or no reply arrives within --timeout; with 64 \
             for a mistake on the command line.
             """,
+        version: WireLimits.release,
         subcommands: [
             PingCommand.self, LoadCommand.self, UnloadCommand.self, ListCommand.self,
             StreamsCommand.self, OpenCommand.self, UpdateCommand.self, CloseCommand.self,

@@ -65,3 +65,13 @@ enum SplatIOWAV {
         return d
     }
 }
+
+/// `splatctl --version` prints the same release as splatd.
+final class SplatctlVersionTests: XCTestCase {
+    func testVersionMatchesTheDaemons() {
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["--version"])) {
+            XCTAssertEqual(SplatctlCommand.exitCode(for: $0), .success)
+            XCTAssertEqual(SplatctlCommand.message(for: $0), SplatService.version)
+        }
+    }
+}

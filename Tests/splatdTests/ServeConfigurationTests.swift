@@ -75,3 +75,15 @@ final class ServeFailureTests: XCTestCase {
         }
     }
 }
+
+/// Both executables answer `--version` with the same release.
+final class VersionTests: XCTestCase {
+    func testSplatdPrintsItsVersion() {
+        XCTAssertEqual(SplatdCommand.configuration.version, SplatService.version)
+        XCTAssertFalse(SplatService.version.isEmpty)
+        XCTAssertThrowsError(try SplatdCommand.parseAsRoot(["--version"])) {
+            XCTAssertEqual(SplatdCommand.exitCode(for: $0), .success)
+            XCTAssertEqual(SplatdCommand.message(for: $0), SplatService.version)
+        }
+    }
+}

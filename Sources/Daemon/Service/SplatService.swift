@@ -15,7 +15,7 @@ import ZeroMQ
 /// ```
 public final class SplatService: Sendable {
     /// The daemon's version string.
-    public static let version = "0.1.0"
+    public static let version = WireLimits.release
 
     public let configuration: DaemonConfiguration
     private let logger: Logger
