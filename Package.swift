@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "SplatProtocol",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["SplatCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Sources/Protocol", exclude: ["splatd.proto"]
         ),
 

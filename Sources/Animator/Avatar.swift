@@ -49,15 +49,9 @@ public final class Avatar: Sendable {
     /// Where to look: the centre of the neutral avatar's bounding box (the rig's mesh for
     /// rigged avatars, the Gaussians for rigid ones). Default cameras aim here.
     public let focus: SIMD3<Float>
-    /// Half the diagonal of the same robust box (2nd–98th percentile per axis for rigid scenes):
-    /// how far the avatar reaches from ``focus``. Default cameras of static scenes keep it in view.
-    public var reach: Float {
-        switch backend {
-        case .rigid(let cloud, _): return Self.robustHalfDiagonal(cloud.positions)
-        case .flame(_, let identity): return Self.robustHalfDiagonal(identity.shapedVertices)
-        case .blendshape(let rig): return Self.robustHalfDiagonal(rig.vertices)
-        }
-    }
+    /// Half the diagonal of the same box: how far the avatar reaches from ``focus``. Default
+    /// cameras of static scenes keep it in view.
+    public let reach: Float
     /// The avatar's own motion (a GaussianAvatars folder's per-frame FLAME arrays), if any.
     public let motion: FLAMEMotion?
     /// Finite drive values beyond these are clamped.
@@ -98,7 +92,7 @@ public final class Avatar: Sendable {
         threadCount = max(1, threads)
         backend = .flame(rig, identity)
         bound = gaussians
-        focus = Self.boxCentre(identity.shapedVertices)
+        (focus, reach) = Self.centreAndReach(Self.box(identity.shapedVertices))
     }
 
     /// A blendshape avatar (e.g. Gaussians on the demo head).
@@ -116,7 +110,7 @@ public final class Avatar: Sendable {
         threadCount = max(1, threads)
         backend = .blendshape(rig)
         bound = gaussians
-        focus = Self.boxCentre(rig.vertices)
+        (focus, reach) = Self.centreAndReach(Self.box(rig.vertices))
         scratch.withLock { $0.targetWeights = [Float](repeating: 0, count: rig.targetCount) }
     }
 
@@ -145,7 +139,8 @@ public final class Avatar: Sendable {
         threadCount = max(1, threads)
         backend = .rigid(cloud, pivot: point)
         bound = nil
-        focus = cloud.count == 0 ? .zero : Self.robustCentre(cloud.positions)
+        // The 2nd–98th percentile box per axis: stray floaters do not move the camera.
+        (focus, reach) = Self.centreAndReach(Self.robustBox(cloud.positions))
     }
 
     /// The rigid pivot of a static scene (`nil` for rigged avatars).
@@ -295,35 +290,29 @@ public final class Avatar: Sendable {
         }
     }
 
-    /// Centre of the axis-aligned bounding box.
-    static func boxCentre(_ points: [SIMD3<Float>]) -> SIMD3<Float> {
-        guard var lo = points.first else { return .zero }
+    /// The axis-aligned bounding box (zero for no points).
+    static func box(_ points: [SIMD3<Float>]) -> (lo: SIMD3<Float>, hi: SIMD3<Float>) {
+        guard var lo = points.first else { return (.zero, .zero) }
         var hi = lo
         for p in points { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
-        return (lo + hi) / 2
+        return (lo, hi)
     }
 
-    /// Half the diagonal of the 2nd–98th percentile box per axis.
-    static func robustHalfDiagonal(_ points: [SIMD3<Float>]) -> Float {
-        guard !points.isEmpty else { return 0 }
-        var extent = SIMD3<Float>.zero
+    /// The box from the 2nd to the 98th percentile per axis (ignores stray floaters).
+    static func robustBox(_ points: [SIMD3<Float>]) -> (lo: SIMD3<Float>, hi: SIMD3<Float>) {
+        guard !points.isEmpty else { return (.zero, .zero) }
+        var lo = SIMD3<Float>.zero, hi = SIMD3<Float>.zero
         for axis in 0..<3 {
-            var values = points.map { $0[axis] }
-            values.sort()
-            extent[axis] = values[min(values.count - 1, values.count * 98 / 100)] - values[values.count * 2 / 100]
+            let values = points.map { $0[axis] }.sorted()
+            lo[axis] = values[values.count * 2 / 100]
+            hi[axis] = values[min(values.count - 1, values.count * 98 / 100)]
         }
-        return (extent * extent).sum().squareRoot() / 2
+        return (lo, hi)
     }
 
-    /// Centre of the 2nd–98th percentile box per axis (ignores stray floaters).
-    static func robustCentre(_ points: [SIMD3<Float>]) -> SIMD3<Float> {
-        var centre = SIMD3<Float>.zero
-        for axis in 0..<3 {
-            var values = points.map { $0[axis] }
-            values.sort()
-            let lo = values[values.count * 2 / 100], hi = values[min(values.count - 1, values.count * 98 / 100)]
-            centre[axis] = (lo + hi) / 2
-        }
-        return centre
+    /// A box's centre and half its diagonal.
+    static func centreAndReach(_ box: (lo: SIMD3<Float>, hi: SIMD3<Float>)) -> (SIMD3<Float>, Float) {
+        let d = box.hi - box.lo
+        return ((box.lo + box.hi) / 2, (d * d).sum().squareRoot() / 2)
     }
 }

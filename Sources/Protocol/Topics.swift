@@ -1,3 +1,5 @@
+import SplatCore
+
 /// Topic frames on the frames endpoint (XPUB). Subscribers compare the topic frame exactly:
 /// ZeroMQ subscriptions are prefixes, so a subscription to `frames/cam` also receives
 /// `frames/cam2`.
@@ -33,8 +35,5 @@ public enum Identifier {
     }
 
     /// A printable, length-limited rendering of an untrusted identifier for error messages.
-    public static func quoted(_ id: String) -> String {
-        let clipped = id.unicodeScalars.prefix(80).map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? String($0) : "?" }.joined()
-        return "\"\(clipped)\"" + (id.unicodeScalars.count > 80 ? "…" : "")
-    }
+    public static func quoted(_ id: String) -> String { id.quotedForMessage }
 }

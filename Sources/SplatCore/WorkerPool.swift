@@ -84,7 +84,7 @@ final class WorkerPool: @unchecked Sendable {
         defer { pthread_mutex_unlock(mutex) }
         guard !started else { return }
         started = true
-        for index in 1...max(1, helpers) where index <= helpers {
+        for index in stride(from: 1, through: helpers, by: 1) {
             let context = Unmanaged.passRetained(HelperContext(pool: self, index: index)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in

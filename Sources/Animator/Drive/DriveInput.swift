@@ -1,3 +1,5 @@
+import SplatCore
+
 /// One drive frame as a tracker sends it, in either vocabulary, before validation: the
 /// animator's own input type (the daemon adapts its wire messages to it).
 ///
@@ -65,9 +67,7 @@ public enum DriveInputError: Error, CustomStringConvertible, Equatable, Sendable
         case let .notFinite(field): return "\(field) holds NaN or infinity"
         case let .outOfRange(field, value, limit): return "\(field) = \(value) is outside \(limit)"
         case let .wrongLength(field, count, expected): return "\(field) has \(count) values, expected \(expected)"
-        case let .unknownARKitName(name):
-            let printable = name.unicodeScalars.prefix(80).map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? String($0) : "?" }
-            return "unknown ARKit blendshape name \"\(printable.joined())\"" + (name.unicodeScalars.count > 80 ? "…" : "")
+        case let .unknownARKitName(name): return "unknown ARKit blendshape name \(name.quotedForMessage)"
         case .noValues: return "the drive frame carries neither flame nor arkit values"
         }
     }

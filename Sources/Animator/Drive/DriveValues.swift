@@ -191,15 +191,17 @@ extension DriveValues {
         if kind == .blendshape {
             var weights = arkit
             var eyes: ARKitParameters.EyeRotations?
-            let fromFLAME = DriveMapping.arkit(from: flame).parameters.weights
-            func take(_ part: [Int]) { for i in part { weights[i] = fromFLAME[i] } }
-            if owners.mouth == .flame { take(ARKitPart.mouth) }
-            if owners.lids == .flame { take(ARKitPart.lids) }
-            if owners.expression == .flame { for i in ARKitPart.expression { weights[i] = 0 } }
-            if owners.eyes == .flame {
-                take(ARKitPart.eyes)   // the lids follow the gaze
-                eyes = .init(left: leftEye, right: rightEye)
+            if owners.mouth == .flame || owners.lids == .flame || owners.eyes == .flame {
+                let fromFLAME = DriveMapping.arkit(from: flame).parameters.weights
+                func take(_ part: [Int]) { for i in part { weights[i] = fromFLAME[i] } }
+                if owners.mouth == .flame { take(ARKitPart.mouth) }
+                if owners.lids == .flame { take(ARKitPart.lids) }
+                if owners.eyes == .flame {
+                    take(ARKitPart.eyes)   // the lids follow the gaze
+                    eyes = .init(left: leftEye, right: rightEye)
+                }
             }
+            if owners.expression == .flame { for i in ARKitPart.expression { weights[i] = 0 } }
             // The head turns by FLAME's root rotation and neck together (the neck is zero unless
             // a FLAME frame set it).
             var parameters = try ARKitParameters(weights: weights, headPose: DriveMapping.headPose(from: flame))
