@@ -78,13 +78,13 @@ final class FrameScheduler: Sendable {
             for stream in watched {
                 let marks = stream.takeMarks()
                 let period = 1 / Double(stream.settings.fps)
-                if marks.frameWanted { states[ObjectIdentifier(stream), default: .init()].ticks.frameWanted() }
-                if marks.driveArrived { states[ObjectIdentifier(stream), default: .init()].ticks.driveArrived(now: now, period: period) }
+                if marks.frameWanted { states[ObjectIdentifier(stream), default: .init(stream: stream)].ticks.frameWanted() }
+                if marks.driveArrived { states[ObjectIdentifier(stream), default: .init(stream: stream)].ticks.driveArrived(now: now, period: period) }
             }
             let due = watched.map { ($0, states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0) }
                 .filter { $0.1 <= now }.min { $0.1 < $1.1 }?.0
             if let stream = due {
-                var state = states[ObjectIdentifier(stream)] ?? StreamRenderState()
+                var state = states[ObjectIdentifier(stream)] ?? StreamRenderState(stream: stream)
                 if !postponeForDrive(stream, ticks: &state.ticks, now: now) {
                     renderFrame(stream, state: &state, now: now)
                 }
@@ -191,9 +191,14 @@ final class FrameScheduler: Sendable {
 
 /// What the render thread keeps about one stream between frames.
 struct StreamRenderState {
+    /// Held so that its identity (the key of this state) cannot be reused by a new stream
+    /// while the state exists.
+    let stream: StreamSlot
     var ticks = StreamTicks()
     /// The drive sequence the previous frame showed (for latency of first showings).
     var lastDriveShown: UInt64 = 0
     var frameSequence: UInt64 = 0
     var resources: RenderResources?
+
+    init(stream: StreamSlot) { self.stream = stream }
 }
