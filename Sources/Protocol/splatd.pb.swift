@@ -1164,6 +1164,16 @@ public nonisolated struct Splatd_V1_AvatarStatus: @unchecked Sendable {
     set {_uniqueStorage()._audio = newValue}
   }
 
+  /// which source owns which part of the face now
+  public var mixing: Splatd_V1_Mixing {
+    get {_storage._mixing ?? Splatd_V1_Mixing()}
+    set {_uniqueStorage()._mixing = newValue}
+  }
+  /// Returns true if `mixing` has been explicitly set.
+  public var hasMixing: Bool {_storage._mixing != nil}
+  /// Clears the value of `mixing`. Subsequent reads from it will return its default value.
+  public mutating func clearMixing() {_uniqueStorage()._mixing = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1319,6 +1329,53 @@ public nonisolated struct Splatd_V1_DaemonStatus: Sendable {
 
   /// undecodable, or for an unknown avatar
   public var audioChunksMalformed: UInt64 = 0
+
+  /// the UDP tracker listeners (Live Link Face, VMC)
+  public var trackers: [Splatd_V1_TrackerStatus] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A UDP tracker listener the daemon runs (`serve --livelink`, `--vmc`).
+public nonisolated struct Splatd_V1_TrackerStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "livelink" (Live Link Face) or "vmc" (VMC protocol, OSC)
+  public var `protocol`: String = String()
+
+  /// the bound address, "udp://127.0.0.1:11111"
+  public var endpoint: String = String()
+
+  /// datagrams received
+  public var packetsReceived: UInt64 = 0
+
+  /// undecodable, unknown subject, avatar not loaded, refused values
+  public var packetsRejected: UInt64 = 0
+
+  /// drive frames applied to an avatar
+  public var framesApplied: UInt64 = 0
+
+  /// datagrams per second over the last seconds
+  public var rateHz: Double = 0
+
+  /// Live Link Face subject name, or the VMC sender's address
+  public var lastSubject: String = String()
+
+  /// the avatar the newest applied frame drove
+  public var lastAvatarID: String = String()
+
+  /// why the newest rejected datagram was refused
+  public var lastRejection: String = String()
+
+  /// since the newest datagram; -1 if none yet
+  public var lastPacketAgeMs: Double = 0
+
+  /// VMC blendshape names that are neither a VRM preset nor ARKit
+  public var namesIgnored: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1550,51 +1607,107 @@ public nonisolated struct Splatd_V1_AudioChunk: Sendable {
   public init() {}
 }
 
-public nonisolated struct Splatd_V1_FrameMeta: Sendable {
+public nonisolated struct Splatd_V1_FrameMeta: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var streamID: String = String()
+  public var streamID: String {
+    get {_storage._streamID}
+    set {_uniqueStorage()._streamID = newValue}
+  }
 
-  public var frameSequence: UInt64 = 0
+  public var frameSequence: UInt64 {
+    get {_storage._frameSequence}
+    set {_uniqueStorage()._frameSequence = newValue}
+  }
 
-  public var codec: Splatd_V1_Codec = .jpeg
+  public var codec: Splatd_V1_Codec {
+    get {_storage._codec}
+    set {_uniqueStorage()._codec = newValue}
+  }
 
-  public var width: UInt32 = 0
+  public var width: UInt32 {
+    get {_storage._width}
+    set {_uniqueStorage()._width = newValue}
+  }
 
-  public var height: UInt32 = 0
+  public var height: UInt32 {
+    get {_storage._height}
+    set {_uniqueStorage()._height = newValue}
+  }
 
-  public var avatarID: String = String()
+  public var avatarID: String {
+    get {_storage._avatarID}
+    set {_uniqueStorage()._avatarID = newValue}
+  }
 
   /// latest drive frame applied (0 if none yet)
-  public var driveSequence: UInt64 = 0
+  public var driveSequence: UInt64 {
+    get {_storage._driveSequence}
+    set {_uniqueStorage()._driveSequence = newValue}
+  }
 
   /// its sender timestamp
-  public var driveSenderTimeUs: UInt64 = 0
+  public var driveSenderTimeUs: UInt64 {
+    get {_storage._driveSenderTimeUs}
+    set {_uniqueStorage()._driveSenderTimeUs = newValue}
+  }
 
   /// when the daemon received it
-  public var driveReceivedUs: UInt64 = 0
+  public var driveReceivedUs: UInt64 {
+    get {_storage._driveReceivedUs}
+    set {_uniqueStorage()._driveReceivedUs = newValue}
+  }
 
   /// the stream tick this frame shows
-  public var frameTimeUs: UInt64 = 0
+  public var frameTimeUs: UInt64 {
+    get {_storage._frameTimeUs}
+    set {_uniqueStorage()._frameTimeUs = newValue}
+  }
 
-  public var renderStartUs: UInt64 = 0
+  public var renderStartUs: UInt64 {
+    get {_storage._renderStartUs}
+    set {_uniqueStorage()._renderStartUs = newValue}
+  }
 
-  public var renderDoneUs: UInt64 = 0
+  public var renderDoneUs: UInt64 {
+    get {_storage._renderDoneUs}
+    set {_uniqueStorage()._renderDoneUs = newValue}
+  }
 
-  public var encodeDoneUs: UInt64 = 0
+  public var encodeDoneUs: UInt64 {
+    get {_storage._encodeDoneUs}
+    set {_uniqueStorage()._encodeDoneUs = newValue}
+  }
 
-  public var gaussiansVisible: UInt32 = 0
+  public var gaussiansVisible: UInt32 {
+    get {_storage._gaussiansVisible}
+    set {_uniqueStorage()._gaussiansVisible = newValue}
+  }
 
   /// latest audio chunk applied (0 if none)
-  public var audioSequence: UInt64 = 0
+  public var audioSequence: UInt64 {
+    get {_storage._audioSequence}
+    set {_uniqueStorage()._audioSequence = newValue}
+  }
 
-  public var audioSenderTimeUs: UInt64 = 0
+  public var audioSenderTimeUs: UInt64 {
+    get {_storage._audioSenderTimeUs}
+    set {_uniqueStorage()._audioSenderTimeUs = newValue}
+  }
+
+  /// the tracker's state when the frame was rendered: the drive_*
+  public var driveState: Splatd_V1_DriveState {
+    get {_storage._driveState}
+    set {_uniqueStorage()._driveState = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Splatd_V1_Event: Sendable {
@@ -3142,7 +3255,7 @@ nonisolated extension Splatd_V1_Percentiles: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Splatd_V1_AvatarStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AvatarStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0\u{3}drive_state\0\u{3}drive_frames_received\0\u{3}drive_frames_rejected\0\u{3}drive_frames_out_of_order\0\u{3}last_drive_sequence\0\u{3}last_drive_age_ms\0\u{3}drive_rate_hz\0\u{1}audio\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0\u{3}drive_state\0\u{3}drive_frames_received\0\u{3}drive_frames_rejected\0\u{3}drive_frames_out_of_order\0\u{3}last_drive_sequence\0\u{3}last_drive_age_ms\0\u{3}drive_rate_hz\0\u{1}audio\0\u{1}mixing\0")
 
   fileprivate class _StorageClass {
     var _info: Splatd_V1_AvatarInfo? = nil
@@ -3154,6 +3267,7 @@ nonisolated extension Splatd_V1_AvatarStatus: SwiftProtobuf.Message, SwiftProtob
     var _lastDriveAgeMs: Double = 0
     var _driveRateHz: Double = 0
     var _audio: [Splatd_V1_AudioStatus] = []
+    var _mixing: Splatd_V1_Mixing? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3173,6 +3287,7 @@ nonisolated extension Splatd_V1_AvatarStatus: SwiftProtobuf.Message, SwiftProtob
       _lastDriveAgeMs = source._lastDriveAgeMs
       _driveRateHz = source._driveRateHz
       _audio = source._audio
+      _mixing = source._mixing
     }
   }
 
@@ -3200,6 +3315,7 @@ nonisolated extension Splatd_V1_AvatarStatus: SwiftProtobuf.Message, SwiftProtob
         case 7: try { try decoder.decodeSingularDoubleField(value: &_storage._lastDriveAgeMs) }()
         case 8: try { try decoder.decodeSingularDoubleField(value: &_storage._driveRateHz) }()
         case 9: try { try decoder.decodeRepeatedMessageField(value: &_storage._audio) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._mixing) }()
         default: break
         }
       }
@@ -3239,6 +3355,9 @@ nonisolated extension Splatd_V1_AvatarStatus: SwiftProtobuf.Message, SwiftProtob
       if !_storage._audio.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._audio, fieldNumber: 9)
       }
+      try { if let v = _storage._mixing {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3257,6 +3376,7 @@ nonisolated extension Splatd_V1_AvatarStatus: SwiftProtobuf.Message, SwiftProtob
         if _storage._lastDriveAgeMs != rhs_storage._lastDriveAgeMs {return false}
         if _storage._driveRateHz != rhs_storage._driveRateHz {return false}
         if _storage._audio != rhs_storage._audio {return false}
+        if _storage._mixing != rhs_storage._mixing {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3478,7 +3598,7 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DaemonStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3497,6 +3617,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
       case 9: try { try decoder.decodeSingularUInt64Field(value: &self.rssBytes) }()
       case 10: try { try decoder.decodeSingularUInt32Field(value: &self.renderThreads) }()
       case 11: try { try decoder.decodeSingularUInt64Field(value: &self.audioChunksMalformed) }()
+      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.trackers) }()
       default: break
       }
     }
@@ -3536,6 +3657,9 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
     if self.audioChunksMalformed != 0 {
       try visitor.visitSingularUInt64Field(value: self.audioChunksMalformed, fieldNumber: 11)
     }
+    if !self.trackers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.trackers, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3551,6 +3675,87 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
     if lhs.rssBytes != rhs.rssBytes {return false}
     if lhs.renderThreads != rhs.renderThreads {return false}
     if lhs.audioChunksMalformed != rhs.audioChunksMalformed {return false}
+    if lhs.trackers != rhs.trackers {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Splatd_V1_TrackerStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TrackerStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}protocol\0\u{1}endpoint\0\u{3}packets_received\0\u{3}packets_rejected\0\u{3}frames_applied\0\u{3}rate_hz\0\u{3}last_subject\0\u{3}last_avatar_id\0\u{3}last_rejection\0\u{3}last_packet_age_ms\0\u{3}names_ignored\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.`protocol`) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.endpoint) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.packetsReceived) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.packetsRejected) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.framesApplied) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.rateHz) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.lastSubject) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.lastAvatarID) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.lastRejection) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self.lastPacketAgeMs) }()
+      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.namesIgnored) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.`protocol`.isEmpty {
+      try visitor.visitSingularStringField(value: self.`protocol`, fieldNumber: 1)
+    }
+    if !self.endpoint.isEmpty {
+      try visitor.visitSingularStringField(value: self.endpoint, fieldNumber: 2)
+    }
+    if self.packetsReceived != 0 {
+      try visitor.visitSingularUInt64Field(value: self.packetsReceived, fieldNumber: 3)
+    }
+    if self.packetsRejected != 0 {
+      try visitor.visitSingularUInt64Field(value: self.packetsRejected, fieldNumber: 4)
+    }
+    if self.framesApplied != 0 {
+      try visitor.visitSingularUInt64Field(value: self.framesApplied, fieldNumber: 5)
+    }
+    if self.rateHz.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.rateHz, fieldNumber: 6)
+    }
+    if !self.lastSubject.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastSubject, fieldNumber: 7)
+    }
+    if !self.lastAvatarID.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastAvatarID, fieldNumber: 8)
+    }
+    if !self.lastRejection.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastRejection, fieldNumber: 9)
+    }
+    if self.lastPacketAgeMs.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.lastPacketAgeMs, fieldNumber: 10)
+    }
+    if self.namesIgnored != 0 {
+      try visitor.visitSingularUInt64Field(value: self.namesIgnored, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Splatd_V1_TrackerStatus, rhs: Splatd_V1_TrackerStatus) -> Bool {
+    if lhs.`protocol` != rhs.`protocol` {return false}
+    if lhs.endpoint != rhs.endpoint {return false}
+    if lhs.packetsReceived != rhs.packetsReceived {return false}
+    if lhs.packetsRejected != rhs.packetsRejected {return false}
+    if lhs.framesApplied != rhs.framesApplied {return false}
+    if lhs.rateHz != rhs.rateHz {return false}
+    if lhs.lastSubject != rhs.lastSubject {return false}
+    if lhs.lastAvatarID != rhs.lastAvatarID {return false}
+    if lhs.lastRejection != rhs.lastRejection {return false}
+    if lhs.lastPacketAgeMs != rhs.lastPacketAgeMs {return false}
+    if lhs.namesIgnored != rhs.namesIgnored {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3920,104 +4125,177 @@ nonisolated extension Splatd_V1_AudioChunk: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FrameMeta"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}frame_sequence\0\u{1}codec\0\u{1}width\0\u{1}height\0\u{3}avatar_id\0\u{3}drive_sequence\0\u{3}drive_sender_time_us\0\u{3}drive_received_us\0\u{3}frame_time_us\0\u{3}render_start_us\0\u{3}render_done_us\0\u{3}encode_done_us\0\u{3}gaussians_visible\0\u{3}audio_sequence\0\u{3}audio_sender_time_us\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}frame_sequence\0\u{1}codec\0\u{1}width\0\u{1}height\0\u{3}avatar_id\0\u{3}drive_sequence\0\u{3}drive_sender_time_us\0\u{3}drive_received_us\0\u{3}frame_time_us\0\u{3}render_start_us\0\u{3}render_done_us\0\u{3}encode_done_us\0\u{3}gaussians_visible\0\u{3}audio_sequence\0\u{3}audio_sender_time_us\0\u{3}drive_state\0")
+
+  fileprivate class _StorageClass {
+    var _streamID: String = String()
+    var _frameSequence: UInt64 = 0
+    var _codec: Splatd_V1_Codec = .jpeg
+    var _width: UInt32 = 0
+    var _height: UInt32 = 0
+    var _avatarID: String = String()
+    var _driveSequence: UInt64 = 0
+    var _driveSenderTimeUs: UInt64 = 0
+    var _driveReceivedUs: UInt64 = 0
+    var _frameTimeUs: UInt64 = 0
+    var _renderStartUs: UInt64 = 0
+    var _renderDoneUs: UInt64 = 0
+    var _encodeDoneUs: UInt64 = 0
+    var _gaussiansVisible: UInt32 = 0
+    var _audioSequence: UInt64 = 0
+    var _audioSenderTimeUs: UInt64 = 0
+    var _driveState: Splatd_V1_DriveState = .idle
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _streamID = source._streamID
+      _frameSequence = source._frameSequence
+      _codec = source._codec
+      _width = source._width
+      _height = source._height
+      _avatarID = source._avatarID
+      _driveSequence = source._driveSequence
+      _driveSenderTimeUs = source._driveSenderTimeUs
+      _driveReceivedUs = source._driveReceivedUs
+      _frameTimeUs = source._frameTimeUs
+      _renderStartUs = source._renderStartUs
+      _renderDoneUs = source._renderDoneUs
+      _encodeDoneUs = source._encodeDoneUs
+      _gaussiansVisible = source._gaussiansVisible
+      _audioSequence = source._audioSequence
+      _audioSenderTimeUs = source._audioSenderTimeUs
+      _driveState = source._driveState
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.frameSequence) }()
-      case 3: try { try decoder.decodeSingularEnumField(value: &self.codec) }()
-      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.width) }()
-      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.height) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.avatarID) }()
-      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.driveSequence) }()
-      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.driveSenderTimeUs) }()
-      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.driveReceivedUs) }()
-      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.frameTimeUs) }()
-      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.renderStartUs) }()
-      case 12: try { try decoder.decodeSingularUInt64Field(value: &self.renderDoneUs) }()
-      case 13: try { try decoder.decodeSingularUInt64Field(value: &self.encodeDoneUs) }()
-      case 14: try { try decoder.decodeSingularUInt32Field(value: &self.gaussiansVisible) }()
-      case 15: try { try decoder.decodeSingularUInt64Field(value: &self.audioSequence) }()
-      case 16: try { try decoder.decodeSingularUInt64Field(value: &self.audioSenderTimeUs) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._streamID) }()
+        case 2: try { try decoder.decodeSingularUInt64Field(value: &_storage._frameSequence) }()
+        case 3: try { try decoder.decodeSingularEnumField(value: &_storage._codec) }()
+        case 4: try { try decoder.decodeSingularUInt32Field(value: &_storage._width) }()
+        case 5: try { try decoder.decodeSingularUInt32Field(value: &_storage._height) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._avatarID) }()
+        case 7: try { try decoder.decodeSingularUInt64Field(value: &_storage._driveSequence) }()
+        case 8: try { try decoder.decodeSingularUInt64Field(value: &_storage._driveSenderTimeUs) }()
+        case 9: try { try decoder.decodeSingularUInt64Field(value: &_storage._driveReceivedUs) }()
+        case 10: try { try decoder.decodeSingularUInt64Field(value: &_storage._frameTimeUs) }()
+        case 11: try { try decoder.decodeSingularUInt64Field(value: &_storage._renderStartUs) }()
+        case 12: try { try decoder.decodeSingularUInt64Field(value: &_storage._renderDoneUs) }()
+        case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._encodeDoneUs) }()
+        case 14: try { try decoder.decodeSingularUInt32Field(value: &_storage._gaussiansVisible) }()
+        case 15: try { try decoder.decodeSingularUInt64Field(value: &_storage._audioSequence) }()
+        case 16: try { try decoder.decodeSingularUInt64Field(value: &_storage._audioSenderTimeUs) }()
+        case 17: try { try decoder.decodeSingularEnumField(value: &_storage._driveState) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.streamID.isEmpty {
-      try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 1)
-    }
-    if self.frameSequence != 0 {
-      try visitor.visitSingularUInt64Field(value: self.frameSequence, fieldNumber: 2)
-    }
-    if self.codec != .jpeg {
-      try visitor.visitSingularEnumField(value: self.codec, fieldNumber: 3)
-    }
-    if self.width != 0 {
-      try visitor.visitSingularUInt32Field(value: self.width, fieldNumber: 4)
-    }
-    if self.height != 0 {
-      try visitor.visitSingularUInt32Field(value: self.height, fieldNumber: 5)
-    }
-    if !self.avatarID.isEmpty {
-      try visitor.visitSingularStringField(value: self.avatarID, fieldNumber: 6)
-    }
-    if self.driveSequence != 0 {
-      try visitor.visitSingularUInt64Field(value: self.driveSequence, fieldNumber: 7)
-    }
-    if self.driveSenderTimeUs != 0 {
-      try visitor.visitSingularUInt64Field(value: self.driveSenderTimeUs, fieldNumber: 8)
-    }
-    if self.driveReceivedUs != 0 {
-      try visitor.visitSingularUInt64Field(value: self.driveReceivedUs, fieldNumber: 9)
-    }
-    if self.frameTimeUs != 0 {
-      try visitor.visitSingularUInt64Field(value: self.frameTimeUs, fieldNumber: 10)
-    }
-    if self.renderStartUs != 0 {
-      try visitor.visitSingularUInt64Field(value: self.renderStartUs, fieldNumber: 11)
-    }
-    if self.renderDoneUs != 0 {
-      try visitor.visitSingularUInt64Field(value: self.renderDoneUs, fieldNumber: 12)
-    }
-    if self.encodeDoneUs != 0 {
-      try visitor.visitSingularUInt64Field(value: self.encodeDoneUs, fieldNumber: 13)
-    }
-    if self.gaussiansVisible != 0 {
-      try visitor.visitSingularUInt32Field(value: self.gaussiansVisible, fieldNumber: 14)
-    }
-    if self.audioSequence != 0 {
-      try visitor.visitSingularUInt64Field(value: self.audioSequence, fieldNumber: 15)
-    }
-    if self.audioSenderTimeUs != 0 {
-      try visitor.visitSingularUInt64Field(value: self.audioSenderTimeUs, fieldNumber: 16)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._streamID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._streamID, fieldNumber: 1)
+      }
+      if _storage._frameSequence != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._frameSequence, fieldNumber: 2)
+      }
+      if _storage._codec != .jpeg {
+        try visitor.visitSingularEnumField(value: _storage._codec, fieldNumber: 3)
+      }
+      if _storage._width != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._width, fieldNumber: 4)
+      }
+      if _storage._height != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._height, fieldNumber: 5)
+      }
+      if !_storage._avatarID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._avatarID, fieldNumber: 6)
+      }
+      if _storage._driveSequence != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._driveSequence, fieldNumber: 7)
+      }
+      if _storage._driveSenderTimeUs != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._driveSenderTimeUs, fieldNumber: 8)
+      }
+      if _storage._driveReceivedUs != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._driveReceivedUs, fieldNumber: 9)
+      }
+      if _storage._frameTimeUs != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._frameTimeUs, fieldNumber: 10)
+      }
+      if _storage._renderStartUs != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._renderStartUs, fieldNumber: 11)
+      }
+      if _storage._renderDoneUs != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._renderDoneUs, fieldNumber: 12)
+      }
+      if _storage._encodeDoneUs != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._encodeDoneUs, fieldNumber: 13)
+      }
+      if _storage._gaussiansVisible != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._gaussiansVisible, fieldNumber: 14)
+      }
+      if _storage._audioSequence != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._audioSequence, fieldNumber: 15)
+      }
+      if _storage._audioSenderTimeUs != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._audioSenderTimeUs, fieldNumber: 16)
+      }
+      if _storage._driveState != .idle {
+        try visitor.visitSingularEnumField(value: _storage._driveState, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Splatd_V1_FrameMeta, rhs: Splatd_V1_FrameMeta) -> Bool {
-    if lhs.streamID != rhs.streamID {return false}
-    if lhs.frameSequence != rhs.frameSequence {return false}
-    if lhs.codec != rhs.codec {return false}
-    if lhs.width != rhs.width {return false}
-    if lhs.height != rhs.height {return false}
-    if lhs.avatarID != rhs.avatarID {return false}
-    if lhs.driveSequence != rhs.driveSequence {return false}
-    if lhs.driveSenderTimeUs != rhs.driveSenderTimeUs {return false}
-    if lhs.driveReceivedUs != rhs.driveReceivedUs {return false}
-    if lhs.frameTimeUs != rhs.frameTimeUs {return false}
-    if lhs.renderStartUs != rhs.renderStartUs {return false}
-    if lhs.renderDoneUs != rhs.renderDoneUs {return false}
-    if lhs.encodeDoneUs != rhs.encodeDoneUs {return false}
-    if lhs.gaussiansVisible != rhs.gaussiansVisible {return false}
-    if lhs.audioSequence != rhs.audioSequence {return false}
-    if lhs.audioSenderTimeUs != rhs.audioSenderTimeUs {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._streamID != rhs_storage._streamID {return false}
+        if _storage._frameSequence != rhs_storage._frameSequence {return false}
+        if _storage._codec != rhs_storage._codec {return false}
+        if _storage._width != rhs_storage._width {return false}
+        if _storage._height != rhs_storage._height {return false}
+        if _storage._avatarID != rhs_storage._avatarID {return false}
+        if _storage._driveSequence != rhs_storage._driveSequence {return false}
+        if _storage._driveSenderTimeUs != rhs_storage._driveSenderTimeUs {return false}
+        if _storage._driveReceivedUs != rhs_storage._driveReceivedUs {return false}
+        if _storage._frameTimeUs != rhs_storage._frameTimeUs {return false}
+        if _storage._renderStartUs != rhs_storage._renderStartUs {return false}
+        if _storage._renderDoneUs != rhs_storage._renderDoneUs {return false}
+        if _storage._encodeDoneUs != rhs_storage._encodeDoneUs {return false}
+        if _storage._gaussiansVisible != rhs_storage._gaussiansVisible {return false}
+        if _storage._audioSequence != rhs_storage._audioSequence {return false}
+        if _storage._audioSenderTimeUs != rhs_storage._audioSenderTimeUs {return false}
+        if _storage._driveState != rhs_storage._driveState {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1177,6 +1177,51 @@ void   splatd__v1__daemon_status__free_unpacked
   assert(message->base.descriptor == &splatd__v1__daemon_status__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   splatd__v1__tracker_status__init
+                     (Splatd__V1__TrackerStatus         *message)
+{
+  static const Splatd__V1__TrackerStatus init_value = SPLATD__V1__TRACKER_STATUS__INIT;
+  *message = init_value;
+}
+size_t splatd__v1__tracker_status__get_packed_size
+                     (const Splatd__V1__TrackerStatus *message)
+{
+  assert(message->base.descriptor == &splatd__v1__tracker_status__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t splatd__v1__tracker_status__pack
+                     (const Splatd__V1__TrackerStatus *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &splatd__v1__tracker_status__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t splatd__v1__tracker_status__pack_to_buffer
+                     (const Splatd__V1__TrackerStatus *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &splatd__v1__tracker_status__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Splatd__V1__TrackerStatus *
+       splatd__v1__tracker_status__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Splatd__V1__TrackerStatus *)
+     protobuf_c_message_unpack (&splatd__v1__tracker_status__descriptor,
+                                allocator, len, data);
+}
+void   splatd__v1__tracker_status__free_unpacked
+                     (Splatd__V1__TrackerStatus *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &splatd__v1__tracker_status__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   splatd__v1__drive_frame__init
                      (Splatd__V1__DriveFrame         *message)
 {
@@ -3232,7 +3277,7 @@ const ProtobufCMessageDescriptor splatd__v1__percentiles__descriptor =
   (ProtobufCMessageInit) splatd__v1__percentiles__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__avatar_status__field_descriptors[9] =
+static const ProtobufCFieldDescriptor splatd__v1__avatar_status__field_descriptors[10] =
 {
   {
     "info",
@@ -3342,6 +3387,18 @@ static const ProtobufCFieldDescriptor splatd__v1__avatar_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "mixing",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AvatarStatus, mixing),
+    &splatd__v1__mixing__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__avatar_status__field_indices_by_name[] = {
   8,   /* field[8] = audio */
@@ -3353,11 +3410,12 @@ static const unsigned splatd__v1__avatar_status__field_indices_by_name[] = {
   0,   /* field[0] = info */
   6,   /* field[6] = last_drive_age_ms */
   5,   /* field[5] = last_drive_sequence */
+  9,   /* field[9] = mixing */
 };
 static const ProtobufCIntRange splatd__v1__avatar_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor splatd__v1__avatar_status__descriptor =
 {
@@ -3367,7 +3425,7 @@ const ProtobufCMessageDescriptor splatd__v1__avatar_status__descriptor =
   "Splatd__V1__AvatarStatus",
   "splatd.v1",
   sizeof(Splatd__V1__AvatarStatus),
-  9,
+  10,
   splatd__v1__avatar_status__field_descriptors,
   splatd__v1__avatar_status__field_indices_by_name,
   1,  splatd__v1__avatar_status__number_ranges,
@@ -3684,7 +3742,7 @@ const ProtobufCMessageDescriptor splatd__v1__stream_status__descriptor =
   (ProtobufCMessageInit) splatd__v1__stream_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[11] =
+static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[12] =
 {
   {
     "version",
@@ -3818,6 +3876,18 @@ static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "trackers",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__DaemonStatus, n_trackers),
+    offsetof(Splatd__V1__DaemonStatus, trackers),
+    &splatd__v1__tracker_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   10,   /* field[10] = audio_chunks_malformed */
@@ -3829,13 +3899,14 @@ static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   4,   /* field[4] = requests */
   8,   /* field[8] = rss_bytes */
   3,   /* field[3] = streams */
+  11,   /* field[11] = trackers */
   1,   /* field[1] = uptime_seconds */
   0,   /* field[0] = version */
 };
 static const ProtobufCIntRange splatd__v1__daemon_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
 {
@@ -3845,11 +3916,179 @@ const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
   "Splatd__V1__DaemonStatus",
   "splatd.v1",
   sizeof(Splatd__V1__DaemonStatus),
-  11,
+  12,
   splatd__v1__daemon_status__field_descriptors,
   splatd__v1__daemon_status__field_indices_by_name,
   1,  splatd__v1__daemon_status__number_ranges,
   (ProtobufCMessageInit) splatd__v1__daemon_status__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor splatd__v1__tracker_status__field_descriptors[11] =
+{
+  {
+    "protocol",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, protocol),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "endpoint",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, endpoint),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "packets_received",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, packets_received),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "packets_rejected",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, packets_rejected),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "frames_applied",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, frames_applied),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rate_hz",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, rate_hz),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_subject",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, last_subject),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_avatar_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, last_avatar_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_rejection",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, last_rejection),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_packet_age_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, last_packet_age_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "names_ignored",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__TrackerStatus, names_ignored),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned splatd__v1__tracker_status__field_indices_by_name[] = {
+  1,   /* field[1] = endpoint */
+  4,   /* field[4] = frames_applied */
+  7,   /* field[7] = last_avatar_id */
+  9,   /* field[9] = last_packet_age_ms */
+  8,   /* field[8] = last_rejection */
+  6,   /* field[6] = last_subject */
+  10,   /* field[10] = names_ignored */
+  2,   /* field[2] = packets_received */
+  3,   /* field[3] = packets_rejected */
+  0,   /* field[0] = protocol */
+  5,   /* field[5] = rate_hz */
+};
+static const ProtobufCIntRange splatd__v1__tracker_status__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor splatd__v1__tracker_status__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "splatd.v1.TrackerStatus",
+  "TrackerStatus",
+  "Splatd__V1__TrackerStatus",
+  "splatd.v1",
+  sizeof(Splatd__V1__TrackerStatus),
+  11,
+  splatd__v1__tracker_status__field_descriptors,
+  splatd__v1__tracker_status__field_indices_by_name,
+  1,  splatd__v1__tracker_status__number_ranges,
+  (ProtobufCMessageInit) splatd__v1__tracker_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor splatd__v1__drive_frame__field_descriptors[5] =
@@ -4342,7 +4581,7 @@ const ProtobufCMessageDescriptor splatd__v1__audio_chunk__descriptor =
   (ProtobufCMessageInit) splatd__v1__audio_chunk__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[16] =
+static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[17] =
 {
   {
     "stream_id",
@@ -4536,6 +4775,18 @@ static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "drive_state",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__FrameMeta, drive_state),
+    &splatd__v1__drive_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__frame_meta__field_indices_by_name[] = {
   15,   /* field[15] = audio_sender_time_us */
@@ -4545,6 +4796,7 @@ static const unsigned splatd__v1__frame_meta__field_indices_by_name[] = {
   8,   /* field[8] = drive_received_us */
   7,   /* field[7] = drive_sender_time_us */
   6,   /* field[6] = drive_sequence */
+  16,   /* field[16] = drive_state */
   12,   /* field[12] = encode_done_us */
   1,   /* field[1] = frame_sequence */
   9,   /* field[9] = frame_time_us */
@@ -4558,7 +4810,7 @@ static const unsigned splatd__v1__frame_meta__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__frame_meta__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 16 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor splatd__v1__frame_meta__descriptor =
 {
@@ -4568,7 +4820,7 @@ const ProtobufCMessageDescriptor splatd__v1__frame_meta__descriptor =
   "Splatd__V1__FrameMeta",
   "splatd.v1",
   sizeof(Splatd__V1__FrameMeta),
-  16,
+  17,
   splatd__v1__frame_meta__field_descriptors,
   splatd__v1__frame_meta__field_indices_by_name,
   1,  splatd__v1__frame_meta__number_ranges,

@@ -41,6 +41,7 @@ typedef struct Splatd__V1__AvatarStatus Splatd__V1__AvatarStatus;
 typedef struct Splatd__V1__AudioStatus Splatd__V1__AudioStatus;
 typedef struct Splatd__V1__StreamStatus Splatd__V1__StreamStatus;
 typedef struct Splatd__V1__DaemonStatus Splatd__V1__DaemonStatus;
+typedef struct Splatd__V1__TrackerStatus Splatd__V1__TrackerStatus;
 typedef struct Splatd__V1__DriveFrame Splatd__V1__DriveFrame;
 typedef struct Splatd__V1__FlameValues Splatd__V1__FlameValues;
 typedef struct Splatd__V1__ArkitValues Splatd__V1__ArkitValues;
@@ -673,10 +674,14 @@ struct  Splatd__V1__AvatarStatus
   double drive_rate_hz;
   size_t n_audio;
   Splatd__V1__AudioStatus **audio;
+  /*
+   * which source owns which part of the face now
+   */
+  Splatd__V1__Mixing *mixing;
 };
 #define SPLATD__V1__AVATAR_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__avatar_status__descriptor) \
-    , NULL, SPLATD__V1__DRIVE_STATE__DRIVE_STATE_IDLE, 0, 0, 0, 0, 0, 0, 0,NULL }
+    , NULL, SPLATD__V1__DRIVE_STATE__DRIVE_STATE_IDLE, 0, 0, 0, 0, 0, 0, 0,NULL, NULL }
 
 
 struct  Splatd__V1__AudioStatus
@@ -766,10 +771,71 @@ struct  Splatd__V1__DaemonStatus
    * undecodable, or for an unknown avatar
    */
   uint64_t audio_chunks_malformed;
+  /*
+   * the UDP tracker listeners (Live Link Face, VMC)
+   */
+  size_t n_trackers;
+  Splatd__V1__TrackerStatus **trackers;
 };
 #define SPLATD__V1__DAEMON_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__daemon_status__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
+
+
+/*
+ * A UDP tracker listener the daemon runs (`serve --livelink`, `--vmc`).
+ */
+struct  Splatd__V1__TrackerStatus
+{
+  ProtobufCMessage base;
+  /*
+   * "livelink" (Live Link Face) or "vmc" (VMC protocol, OSC)
+   */
+  char *protocol;
+  /*
+   * the bound address, "udp://127.0.0.1:11111"
+   */
+  char *endpoint;
+  /*
+   * datagrams received
+   */
+  uint64_t packets_received;
+  /*
+   * undecodable, unknown subject, avatar not loaded, refused values
+   */
+  uint64_t packets_rejected;
+  /*
+   * drive frames applied to an avatar
+   */
+  uint64_t frames_applied;
+  /*
+   * datagrams per second over the last seconds
+   */
+  double rate_hz;
+  /*
+   * Live Link Face subject name, or the VMC sender's address
+   */
+  char *last_subject;
+  /*
+   * the avatar the newest applied frame drove
+   */
+  char *last_avatar_id;
+  /*
+   * why the newest rejected datagram was refused
+   */
+  char *last_rejection;
+  /*
+   * since the newest datagram; -1 if none yet
+   */
+  double last_packet_age_ms;
+  /*
+   * VMC blendshape names that are neither a VRM preset nor ARKit
+   */
+  uint64_t names_ignored;
+};
+#define SPLATD__V1__TRACKER_STATUS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__tracker_status__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 typedef enum {
@@ -941,10 +1007,14 @@ struct  Splatd__V1__FrameMeta
    */
   uint64_t audio_sequence;
   uint64_t audio_sender_time_us;
+  /*
+   * the tracker's state when the frame was rendered: the drive_*
+   */
+  Splatd__V1__DriveState drive_state;
 };
 #define SPLATD__V1__FRAME_META__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__frame_meta__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SPLATD__V1__DRIVE_STATE__DRIVE_STATE_IDLE }
 
 
 typedef enum {
@@ -1480,6 +1550,25 @@ Splatd__V1__DaemonStatus *
 void   splatd__v1__daemon_status__free_unpacked
                      (Splatd__V1__DaemonStatus *message,
                       ProtobufCAllocator *allocator);
+/* Splatd__V1__TrackerStatus methods */
+void   splatd__v1__tracker_status__init
+                     (Splatd__V1__TrackerStatus         *message);
+size_t splatd__v1__tracker_status__get_packed_size
+                     (const Splatd__V1__TrackerStatus   *message);
+size_t splatd__v1__tracker_status__pack
+                     (const Splatd__V1__TrackerStatus   *message,
+                      uint8_t             *out);
+size_t splatd__v1__tracker_status__pack_to_buffer
+                     (const Splatd__V1__TrackerStatus   *message,
+                      ProtobufCBuffer     *buffer);
+Splatd__V1__TrackerStatus *
+       splatd__v1__tracker_status__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   splatd__v1__tracker_status__free_unpacked
+                     (Splatd__V1__TrackerStatus *message,
+                      ProtobufCAllocator *allocator);
 /* Splatd__V1__DriveFrame methods */
 void   splatd__v1__drive_frame__init
                      (Splatd__V1__DriveFrame         *message);
@@ -1677,6 +1766,9 @@ typedef void (*Splatd__V1__StreamStatus_Closure)
 typedef void (*Splatd__V1__DaemonStatus_Closure)
                  (const Splatd__V1__DaemonStatus *message,
                   void *closure_data);
+typedef void (*Splatd__V1__TrackerStatus_Closure)
+                 (const Splatd__V1__TrackerStatus *message,
+                  void *closure_data);
 typedef void (*Splatd__V1__DriveFrame_Closure)
                  (const Splatd__V1__DriveFrame *message,
                   void *closure_data);
@@ -1736,6 +1828,7 @@ extern const ProtobufCMessageDescriptor splatd__v1__avatar_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__audio_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__stream_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor;
+extern const ProtobufCMessageDescriptor splatd__v1__tracker_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__drive_frame__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__flame_values__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__arkit_values__descriptor;

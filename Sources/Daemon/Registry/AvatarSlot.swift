@@ -77,7 +77,7 @@ final class AvatarSlot: Sendable {
 
     func status(at now: Double) -> Splatd_V1_AvatarStatus {
         let info = self.info
-        let (drive, speech) = face.withLock { ($0.drive, $0.speech) }
+        let (drive, speech, mixing) = face.withLock { ($0.drive, $0.speech, $0.mixing) }
         return .with { s in
             s.info = info
             s.driveState = Splatd_V1_DriveState(drive.state(at: now))
@@ -88,6 +88,7 @@ final class AvatarSlot: Sendable {
             s.lastDriveAgeMs = (drive.age(at: now) ?? -0.001) * 1000
             s.driveRateHz = drive.rate(at: now)
             if speech.hasReceived { s.audio = [Splatd_V1_AudioStatus(speech.statistics)] }
+            s.mixing = mixing.message
         }
     }
 }

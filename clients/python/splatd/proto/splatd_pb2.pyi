@@ -122,7 +122,7 @@ class AvatarList(_message.Message):
     def __init__(self, avatars: _Optional[_Iterable[_Union[AvatarInfo, _Mapping]]] = ...) -> None: ...
 
 class AvatarStatus(_message.Message):
-    __slots__ = ["audio", "drive_frames_out_of_order", "drive_frames_received", "drive_frames_rejected", "drive_rate_hz", "drive_state", "info", "last_drive_age_ms", "last_drive_sequence"]
+    __slots__ = ["audio", "drive_frames_out_of_order", "drive_frames_received", "drive_frames_rejected", "drive_rate_hz", "drive_state", "info", "last_drive_age_ms", "last_drive_sequence", "mixing"]
     AUDIO_FIELD_NUMBER: _ClassVar[int]
     DRIVE_FRAMES_OUT_OF_ORDER_FIELD_NUMBER: _ClassVar[int]
     DRIVE_FRAMES_RECEIVED_FIELD_NUMBER: _ClassVar[int]
@@ -132,6 +132,7 @@ class AvatarStatus(_message.Message):
     INFO_FIELD_NUMBER: _ClassVar[int]
     LAST_DRIVE_AGE_MS_FIELD_NUMBER: _ClassVar[int]
     LAST_DRIVE_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    MIXING_FIELD_NUMBER: _ClassVar[int]
     audio: _containers.RepeatedCompositeFieldContainer[AudioStatus]
     drive_frames_out_of_order: int
     drive_frames_received: int
@@ -141,7 +142,8 @@ class AvatarStatus(_message.Message):
     info: AvatarInfo
     last_drive_age_ms: float
     last_drive_sequence: int
-    def __init__(self, info: _Optional[_Union[AvatarInfo, _Mapping]] = ..., drive_state: _Optional[_Union[DriveState, str]] = ..., drive_frames_received: _Optional[int] = ..., drive_frames_rejected: _Optional[int] = ..., drive_frames_out_of_order: _Optional[int] = ..., last_drive_sequence: _Optional[int] = ..., last_drive_age_ms: _Optional[float] = ..., drive_rate_hz: _Optional[float] = ..., audio: _Optional[_Iterable[_Union[AudioStatus, _Mapping]]] = ...) -> None: ...
+    mixing: Mixing
+    def __init__(self, info: _Optional[_Union[AvatarInfo, _Mapping]] = ..., drive_state: _Optional[_Union[DriveState, str]] = ..., drive_frames_received: _Optional[int] = ..., drive_frames_rejected: _Optional[int] = ..., drive_frames_out_of_order: _Optional[int] = ..., last_drive_sequence: _Optional[int] = ..., last_drive_age_ms: _Optional[float] = ..., drive_rate_hz: _Optional[float] = ..., audio: _Optional[_Iterable[_Union[AudioStatus, _Mapping]]] = ..., mixing: _Optional[_Union[Mixing, _Mapping]] = ...) -> None: ...
 
 class Camera(_message.Message):
     __slots__ = ["cx", "cy", "fx", "fy", "world_to_camera"]
@@ -164,7 +166,7 @@ class CloseStream(_message.Message):
     def __init__(self, stream_id: _Optional[str] = ...) -> None: ...
 
 class DaemonStatus(_message.Message):
-    __slots__ = ["audio_chunks_malformed", "avatars", "cpu_seconds", "drive_frames_malformed", "malformed_requests", "render_threads", "requests", "rss_bytes", "streams", "uptime_seconds", "version"]
+    __slots__ = ["audio_chunks_malformed", "avatars", "cpu_seconds", "drive_frames_malformed", "malformed_requests", "render_threads", "requests", "rss_bytes", "streams", "trackers", "uptime_seconds", "version"]
     AUDIO_CHUNKS_MALFORMED_FIELD_NUMBER: _ClassVar[int]
     AVATARS_FIELD_NUMBER: _ClassVar[int]
     CPU_SECONDS_FIELD_NUMBER: _ClassVar[int]
@@ -174,6 +176,7 @@ class DaemonStatus(_message.Message):
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
     RSS_BYTES_FIELD_NUMBER: _ClassVar[int]
     STREAMS_FIELD_NUMBER: _ClassVar[int]
+    TRACKERS_FIELD_NUMBER: _ClassVar[int]
     UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     audio_chunks_malformed: int
@@ -185,9 +188,10 @@ class DaemonStatus(_message.Message):
     requests: int
     rss_bytes: int
     streams: _containers.RepeatedCompositeFieldContainer[StreamStatus]
+    trackers: _containers.RepeatedCompositeFieldContainer[TrackerStatus]
     uptime_seconds: float
     version: str
-    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ...) -> None: ...
+    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ...) -> None: ...
 
 class DriveFrame(_message.Message):
     __slots__ = ["arkit", "avatar_id", "flame", "sender_time_us", "sequence"]
@@ -242,7 +246,7 @@ class FlameValues(_message.Message):
     def __init__(self, expr: _Optional[_Iterable[float]] = ..., jaw_pose: _Optional[_Union[Vec3, _Mapping]] = ..., neck_pose: _Optional[_Union[Vec3, _Mapping]] = ..., left_eye_pose: _Optional[_Union[Vec3, _Mapping]] = ..., right_eye_pose: _Optional[_Union[Vec3, _Mapping]] = ..., rotation: _Optional[_Union[Vec3, _Mapping]] = ..., translation: _Optional[_Union[Vec3, _Mapping]] = ..., eyelids: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class FrameMeta(_message.Message):
-    __slots__ = ["audio_sender_time_us", "audio_sequence", "avatar_id", "codec", "drive_received_us", "drive_sender_time_us", "drive_sequence", "encode_done_us", "frame_sequence", "frame_time_us", "gaussians_visible", "height", "render_done_us", "render_start_us", "stream_id", "width"]
+    __slots__ = ["audio_sender_time_us", "audio_sequence", "avatar_id", "codec", "drive_received_us", "drive_sender_time_us", "drive_sequence", "drive_state", "encode_done_us", "frame_sequence", "frame_time_us", "gaussians_visible", "height", "render_done_us", "render_start_us", "stream_id", "width"]
     AUDIO_SENDER_TIME_US_FIELD_NUMBER: _ClassVar[int]
     AUDIO_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -250,6 +254,7 @@ class FrameMeta(_message.Message):
     DRIVE_RECEIVED_US_FIELD_NUMBER: _ClassVar[int]
     DRIVE_SENDER_TIME_US_FIELD_NUMBER: _ClassVar[int]
     DRIVE_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    DRIVE_STATE_FIELD_NUMBER: _ClassVar[int]
     ENCODE_DONE_US_FIELD_NUMBER: _ClassVar[int]
     FRAME_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     FRAME_TIME_US_FIELD_NUMBER: _ClassVar[int]
@@ -266,6 +271,7 @@ class FrameMeta(_message.Message):
     drive_received_us: int
     drive_sender_time_us: int
     drive_sequence: int
+    drive_state: DriveState
     encode_done_us: int
     frame_sequence: int
     frame_time_us: int
@@ -275,7 +281,7 @@ class FrameMeta(_message.Message):
     render_start_us: int
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., frame_sequence: _Optional[int] = ..., codec: _Optional[_Union[Codec, str]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., avatar_id: _Optional[str] = ..., drive_sequence: _Optional[int] = ..., drive_sender_time_us: _Optional[int] = ..., drive_received_us: _Optional[int] = ..., frame_time_us: _Optional[int] = ..., render_start_us: _Optional[int] = ..., render_done_us: _Optional[int] = ..., encode_done_us: _Optional[int] = ..., gaussians_visible: _Optional[int] = ..., audio_sequence: _Optional[int] = ..., audio_sender_time_us: _Optional[int] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., frame_sequence: _Optional[int] = ..., codec: _Optional[_Union[Codec, str]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., avatar_id: _Optional[str] = ..., drive_sequence: _Optional[int] = ..., drive_sender_time_us: _Optional[int] = ..., drive_received_us: _Optional[int] = ..., frame_time_us: _Optional[int] = ..., render_start_us: _Optional[int] = ..., render_done_us: _Optional[int] = ..., encode_done_us: _Optional[int] = ..., gaussians_visible: _Optional[int] = ..., audio_sequence: _Optional[int] = ..., audio_sender_time_us: _Optional[int] = ..., drive_state: _Optional[_Union[DriveState, str]] = ...) -> None: ...
 
 class GetStatus(_message.Message):
     __slots__ = []
@@ -492,6 +498,32 @@ class StreamStatus(_message.Message):
     render_ms: Percentiles
     subscribers: int
     def __init__(self, info: _Optional[_Union[StreamInfo, _Mapping]] = ..., subscribers: _Optional[int] = ..., frames_rendered: _Optional[int] = ..., frames_sent: _Optional[int] = ..., frames_skipped: _Optional[int] = ..., fps: _Optional[float] = ..., latency_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., render_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., encode_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., queue_depth: _Optional[int] = ..., bytes_sent: _Optional[int] = ...) -> None: ...
+
+class TrackerStatus(_message.Message):
+    __slots__ = ["endpoint", "frames_applied", "last_avatar_id", "last_packet_age_ms", "last_rejection", "last_subject", "names_ignored", "packets_received", "packets_rejected", "protocol", "rate_hz"]
+    ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    FRAMES_APPLIED_FIELD_NUMBER: _ClassVar[int]
+    LAST_AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
+    LAST_PACKET_AGE_MS_FIELD_NUMBER: _ClassVar[int]
+    LAST_REJECTION_FIELD_NUMBER: _ClassVar[int]
+    LAST_SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    NAMES_IGNORED_FIELD_NUMBER: _ClassVar[int]
+    PACKETS_RECEIVED_FIELD_NUMBER: _ClassVar[int]
+    PACKETS_REJECTED_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_FIELD_NUMBER: _ClassVar[int]
+    RATE_HZ_FIELD_NUMBER: _ClassVar[int]
+    endpoint: str
+    frames_applied: int
+    last_avatar_id: str
+    last_packet_age_ms: float
+    last_rejection: str
+    last_subject: str
+    names_ignored: int
+    packets_received: int
+    packets_rejected: int
+    protocol: str
+    rate_hz: float
+    def __init__(self, protocol: _Optional[str] = ..., endpoint: _Optional[str] = ..., packets_received: _Optional[int] = ..., packets_rejected: _Optional[int] = ..., frames_applied: _Optional[int] = ..., rate_hz: _Optional[float] = ..., last_subject: _Optional[str] = ..., last_avatar_id: _Optional[str] = ..., last_rejection: _Optional[str] = ..., last_packet_age_ms: _Optional[float] = ..., names_ignored: _Optional[int] = ...) -> None: ...
 
 class UnloadAvatar(_message.Message):
     __slots__ = ["avatar_id"]
