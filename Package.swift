@@ -59,6 +59,7 @@ let package = Package(
             name: "Animator", dependencies: ["SplatCore", "SplatIO", "AnimatorKernels"], resources: [.copy("Resources")],
             swiftSettings: checkedOptimisation
         ),
+        .target(name: "Trackers", dependencies: ["SplatCore", "Animator"]),
         .target(
             name: "SplatProtocol",
             dependencies: ["SplatCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -68,7 +69,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "SplatCore", "SplatIO", "Rasterizer", "FrameEncoder", "SplatProtocol", "ZeroMQ", "Animator", "CALSA",
+                "SplatCore", "SplatIO", "Rasterizer", "FrameEncoder", "SplatProtocol", "ZeroMQ", "Animator", "CALSA", "Trackers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
@@ -108,6 +109,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "SplatCore", "Rasterizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SplatProtocolTests", dependencies: ["SplatProtocol"]),
+        .testTarget(name: "TrackersTests", dependencies: ["Trackers", "Animator", "SplatCore"]),
         .testTarget(
             name: "SplatctlTests",
             dependencies: [

@@ -22,6 +22,11 @@ enum StatusTable {
             out.append("AUDIO (\(audio.count))")
             out.append(contentsOf: audioTable(audio).lines)
         }
+        if !status.trackers.isEmpty {
+            out.append("")
+            out.append("TRACKERS (\(status.trackers.count))")
+            out.append(contentsOf: trackerTable(status.trackers).lines)
+        }
         out.append("")
         out.append("STREAMS (\(status.streams.count))")
         if status.streams.isEmpty {
@@ -63,6 +68,21 @@ enum StatusTable {
                    "\(a.driveFramesReceived)", "\(a.driveFramesRejected)", "\(a.driveFramesOutOfOrder)",
                    Format.rate(a.driveRateHz), age(ms: a.lastDriveAgeMs, received: a.driveFramesReceived),
                    a.lastDriveSequence == 0 ? "–" : "\(a.lastDriveSequence)"])
+        }
+        return t
+    }
+
+    /// Per UDP tracker listener: endpoint, datagrams, rate, who sent the last one and which
+    /// avatar it drove, and why the last refused one was refused.
+    static func trackerTable(_ trackers: [Splatd_V1_TrackerStatus]) -> TextTable {
+        var t = TextTable(["PROTOCOL", "ENDPOINT", "RECEIVED", "REJECTED", "APPLIED", "RATE Hz", "LAST", "SUBJECT", "AVATAR", "LAST REJECTION"],
+                          rightAligned: [2, 3, 4, 5, 6], indent: "  ")
+        for r in trackers {
+            t.add([r.protocol, r.endpoint, "\(r.packetsReceived)", "\(r.packetsRejected)", "\(r.framesApplied)",
+                   Format.rate(r.rateHz), age(ms: r.lastPacketAgeMs, received: r.packetsReceived),
+                   r.lastSubject.isEmpty ? "–" : r.lastSubject, r.lastAvatarID.isEmpty ? "–" : r.lastAvatarID,
+                   (r.lastRejection.isEmpty ? "–" : String(r.lastRejection.prefix(60)))
+                       + (r.namesIgnored > 0 ? " (\(r.namesIgnored) blendshape names ignored)" : "")])
         }
         return t
     }

@@ -41,6 +41,27 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The avatar the captured audio drives (default: demo).")
     var audioAvatar: String?
 
+    @Option(name: .customLong("livelink"), help: ArgumentHelp(
+        "Receive Live Link Face (iPhone) on UDP [ADDR:]PORT; the app's port is 11111. Loopback unless ADDR is given (a phone needs 0.0.0.0:11111).",
+        valueName: "addr:port"))
+    var liveLink: String?
+
+    @Option(name: .customLong("livelink-avatar"), help: ArgumentHelp(
+        "The avatar Live Link Face subjects drive when --livelink-subject does not name them (default: demo, unless subjects are named).",
+        valueName: "id"))
+    var liveLinkAvatar: String?
+
+    @Option(name: .customLong("livelink-subject"), help: ArgumentHelp(
+        "Subject name (as set in the app) → avatar, for several phones (repeatable).", valueName: "name=id"))
+    var liveLinkSubject: [String] = []
+
+    @Option(help: ArgumentHelp("Receive the VMC protocol (OSC; VSeeFace, Waidayo …) on UDP [ADDR:]PORT; 39539 by convention.",
+                               valueName: "addr:port"))
+    var vmc: String?
+
+    @Option(help: ArgumentHelp("The avatar VMC performers drive (default: demo).", valueName: "id"))
+    var vmcAvatar: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -61,6 +82,18 @@ struct ServeCommand: ParsableCommand {
         if !avatarRoot.isEmpty { configuration.avatarRoots = avatarRoot }
         if let audioDevice { configuration.audioDevice = audioDevice }
         if let audioAvatar { configuration.audioAvatar = audioAvatar }
+        if let liveLink { configuration.liveLink = liveLink }
+        if let liveLinkAvatar { configuration.liveLinkAvatar = liveLinkAvatar }
+        for pair in liveLinkSubject {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--livelink-subject takes NAME=AVATAR, got \"\(pair.prefix(80))\"")
+            }
+            configuration.liveLinkSubjects[String(parts[0])] = String(parts[1])
+        }
+        if let vmc { configuration.vmc = vmc }
+        if let vmcAvatar { configuration.vmcAvatar = vmcAvatar }
+        do { try configuration.validate() } catch { throw ValidationError("\(error)") }
         return configuration
     }
 
@@ -78,6 +111,7 @@ struct ServeCommand: ParsableCommand {
             service = try SplatService(configuration: configuration, logger: logger)
             let endpoints = try service.start()
             print("splatd serving — \(endpoints)")
+            if !endpoints.trackers.isEmpty { print("splatd trackers — \(endpoints.trackers)") }
             print("watch the demo: .build/release/splatctl watch default --frames \(endpoints.frames) --out /tmp/splatd-frames")
         } catch {
             throw ServeError(underlying: error)

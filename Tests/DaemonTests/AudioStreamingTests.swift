@@ -10,18 +10,6 @@ import ZeroMQ
 
 /// Speech over the wire moves the demo head's mouth; silence closes it again.
 final class AudioStreamingTests: XCTestCase {
-    private func speechWAV() throws -> WAVFile {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-speech-\(getpid()).wav")
-        let espeak = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let espeak else { throw XCTSkip("espeak-ng is not installed (scripts/bootstrap installs it)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: espeak)
-        p.arguments = ["-w", url.path, "Papa bought a big banana, and mama ate it all."]
-        try p.run()
-        p.waitUntilExit()
-        return try WAVFile(contentsOf: url)
-    }
-
     /// Mean absolute difference of the mouth region (lower centre of the face) between images.
     private func mouthDifference(_ a: DecodedImage, _ b: DecodedImage) -> Double {
         var sum = 0, n = 0
@@ -38,7 +26,7 @@ final class AudioStreamingTests: XCTestCase {
     }
 
     func testSpeechOverTheWireMovesTheMouth() throws {
-        let wav = try speechWAV()
+        let wav = try DaemonHarness.speech("Papa bought a big banana, and mama ate it all.")
         let d = try DaemonHarness()
         try d.ok {
             $0.openStream = .with { $0.streamID = "talk"; $0.avatarID = "demo"; $0.width = 128; $0.height = 128; $0.codec = .png }
@@ -76,30 +64,9 @@ final class AudioStreamingTests: XCTestCase {
             idle = max(idle, mouthDifference(neutral, try PNGDecoder.decode(f.image)))
         }
 
-        let chunk = wav.sampleRate / 50
-        let chunks = (wav.frameCount + chunk - 1) / chunk
-        let audioEndpoint = d.endpoints.audio
-        // Paced like a live microphone, from another thread (owning its socket), while this one watches.
-        let sender = Thread {
-            guard let push = try? context.socket(.push) else { return }
-            defer { push.close() }
-            try? push.set(.linger, .seconds(2))
-            try? push.connect(audioEndpoint)
-            let start = Date()
-            for k in 0..<chunks {
-                let range = (k * chunk)..<min(wav.frameCount, (k + 1) * chunk)
-                let message = Splatd_V1_AudioChunk.with {
-                    $0.avatarID = "demo"; $0.sequence = UInt64(k + 1); $0.senderTimeUs = wallClockMicroseconds()
-                    $0.sampleRate = UInt32(wav.sampleRate); $0.channels = 1
-                    $0.samplesS16Le = wav.samples[range].withUnsafeBufferPointer { Data(buffer: $0) }
-                    $0.endOfStream = k == chunks - 1
-                }
-                _ = try? push.send(message.wireBytes())
-                let due = start.addingTimeInterval(Double(k + 1) * 0.02)
-                Thread.sleep(until: due)
-            }
-        }
-        sender.start()
+        let chunks = (wav.frameCount + wav.sampleRate / 50 - 1) / (wav.sampleRate / 50)
+        // Paced like a live microphone, from another thread, while this one watches.
+        _ = d.speak(wav, to: "demo")
         var during: [Double] = []
         var sawAudio = false
         let speechEnd = Date().addingTimeInterval(wav.duration + 0.1)

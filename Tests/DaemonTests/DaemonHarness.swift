@@ -1,6 +1,8 @@
 import Daemon
 import Foundation
 import Logging
+import SplatCore
+import SplatIO
 import SplatProtocol
 import XCTest
 import ZeroMQ
@@ -87,6 +89,49 @@ final class DaemonHarness {
 
     func send(_ frame: Splatd_V1_DriveFrame, on publisher: ZMQSocket) throws {
         _ = try publisher.send(multipart: [Array(frame.avatarID.utf8), frame.wireBytes()])
+    }
+}
+
+extension DaemonHarness {
+    /// `text` spoken by espeak-ng (skips the test when it is not installed).
+    static func speech(_ text: String) throws -> WAVFile {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-speech-\(getpid())-\(text.hashValue).wav")
+        let espeak = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let espeak else { throw XCTSkip("espeak-ng is not installed (scripts/bootstrap installs it)") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: espeak)
+        p.arguments = ["-w", url.path, text]
+        try p.run()
+        p.waitUntilExit()
+        return try WAVFile(contentsOf: url)
+    }
+
+    /// Sends `wav` to `avatar` over the audio endpoint in 20 ms chunks, paced like a live
+    /// microphone, on a thread that owns its socket; returns at once.
+    func speak(_ wav: WAVFile, to avatar: String) -> Thread {
+        let context = self.context, endpoint = endpoints.audio
+        let chunk = wav.sampleRate / 50
+        let chunks = (wav.frameCount + chunk - 1) / chunk
+        let thread = Thread {
+            guard let push = try? context.socket(.push) else { return }
+            defer { push.close() }
+            try? push.set(.linger, .seconds(2))
+            try? push.connect(endpoint)
+            let start = Date()
+            for k in 0..<chunks {
+                let range = (k * chunk)..<min(wav.frameCount, (k + 1) * chunk)
+                let message = Splatd_V1_AudioChunk.with {
+                    $0.avatarID = avatar; $0.sequence = UInt64(k + 1); $0.senderTimeUs = wallClockMicroseconds()
+                    $0.sampleRate = UInt32(wav.sampleRate); $0.channels = 1
+                    $0.samplesS16Le = wav.samples[range].withUnsafeBufferPointer { Data(buffer: $0) }
+                    $0.endOfStream = k == chunks - 1
+                }
+                _ = try? push.send(message.wireBytes())
+                Thread.sleep(until: start.addingTimeInterval(Double(k + 1) * 0.02))
+            }
+        }
+        thread.start()
+        return thread
     }
 }
 

@@ -58,7 +58,7 @@ public struct FaceDriver {
             audioSenderTimeUs = speech.currentSenderTimeUs
             speech.noteShown(nowUs: nowUs)
         }
-        return DriveSnapshot(values: values, sequence: drive.lastSequence, senderTimeUs: drive.lastSenderTimeUs,
+        return DriveSnapshot(values: values, state: drive.state(at: now), sequence: drive.lastSequence, senderTimeUs: drive.lastSenderTimeUs,
                              receivedUs: drive.lastReceivedUs, audioSequence: audioSequence,
                              audioSenderTimeUs: audioSenderTimeUs)
     }
@@ -68,6 +68,9 @@ public struct FaceDriver {
 /// chunk, and when they were sent and received).
 public struct DriveSnapshot: Sendable {
     public var values: DriveValues
+    /// The tracker's state: `sequence`, `senderTimeUs` and `receivedUs` describe a live drive
+    /// only while it is `.live` or `.hold`; later they name the last frame ever received.
+    public var state: DriveChannel.State
     public var sequence: UInt64
     public var senderTimeUs: UInt64
     public var receivedUs: UInt64

@@ -1,5 +1,7 @@
 import Animator
 import Foundation
+import SplatCore
+import SplatProtocol
 
 /// Everything `splatd serve` can be told, from flags or a JSON config file (same names).
 public struct DaemonConfiguration: Codable, Sendable, Equatable {
@@ -37,6 +39,19 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     public var audioDevice = ""
     /// The avatar the captured audio drives.
     public var audioAvatar = "demo"
+    /// Live Link Face UDP listener, `[ADDR:]PORT` (the app's conventional port is 11111; the
+    /// address defaults to loopback, so a phone needs `0.0.0.0:11111` or the LAN address).
+    /// Empty: off.
+    public var liveLink = ""
+    /// The avatar a Live Link Face subject drives when `liveLinkSubjects` does not name it.
+    /// Empty: "demo" when `liveLinkSubjects` is empty, otherwise unnamed subjects are refused.
+    public var liveLinkAvatar = ""
+    /// Live Link Face subject name (as set in the app) → avatar id, for several phones.
+    public var liveLinkSubjects: [String: String] = [:]
+    /// VMC protocol (OSC) UDP listener, `[ADDR:]PORT` (39539 by convention). Empty: off.
+    public var vmc = ""
+    /// The avatar VMC performers drive.
+    public var vmcAvatar = "demo"
     /// Which source owns which part of the face when a tracker and audio drive one avatar, for
     /// every avatar at load ("audio" or "tracker"); `set_mixing` changes it per avatar.
     public var mixing = Mixing()
@@ -115,6 +130,11 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
         guard maximumAvatarBytes >= 1 << 20 else { throw ConfigurationError("maximumAvatarBytes must be at least 1 MiB") }
         guard (0...256).contains(renderThreads) else { throw ConfigurationError("renderThreads must be 0…256") }
         guard (1...10_000).contains(framesHighWaterMark) else { throw ConfigurationError("framesHighWaterMark must be 1…10000") }
+        if !liveLink.isEmpty { _ = try UDPAddress(parsing: liveLink) }
+        if !vmc.isEmpty { _ = try UDPAddress(parsing: vmc) }
+        for id in [liveLinkAvatar, vmcAvatar] + liveLinkSubjects.values where !id.isEmpty && !Identifier.isValid(id) {
+            throw ConfigurationError("tracker avatar id \(id.quotedForMessage) is not a valid id (1…64 of A–Z a–z 0–9 _ . -)")
+        }
         guard holdSeconds >= 0, holdSeconds <= 60, easeSeconds > 0, easeSeconds <= 60 else {
             throw ConfigurationError("holdSeconds must be 0…60 and easeSeconds 0…60 (exclusive of 0)")
         }
@@ -122,7 +142,7 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
 }
 
 /// A configuration problem, with a message naming the setting or file.
-public struct ConfigurationError: Error, CustomStringConvertible {
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     public let description: String
     init(_ message: String) { description = message }
 }

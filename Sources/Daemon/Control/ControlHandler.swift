@@ -20,6 +20,7 @@ final class ControlHandler: Sendable {
     private let started = monotonicSeconds()
     /// ALSA overruns so far, once capturing.
     private let captureXruns = Locked<(@Sendable () -> UInt64)?>(nil)
+    private let trackers = Locked<[any TrackerListening]>([])
 
     init(registry: Registry, outbox: Outbox, scheduler: FrameScheduler, counters: DaemonCounters,
          configuration: DaemonConfiguration, loader: AvatarLoader, logger: Logger) {
@@ -33,6 +34,11 @@ final class ControlHandler: Sendable {
     }
 
     /// Reports the ALSA capture's overruns in `status`.
+    /// The tracker listeners whose status `get_status` reports.
+    func setTrackers(_ list: [any TrackerListening]) {
+        trackers.withLock { $0 = list }
+    }
+
     func setCaptureXruns(_ xruns: @escaping @Sendable () -> UInt64) {
         captureXruns.withLock { $0 = xruns }
     }
@@ -225,6 +231,7 @@ final class ControlHandler: Sendable {
                 }
             }
         }
+        s.trackers = trackers.withLock { $0 }.map { $0.status(at: now) }
         s.streams = registry.allStreams.map { stream in
             let settings = stream.settings
             let avatar = registry.avatar(settings.avatarID)?.avatar

@@ -177,12 +177,7 @@ final class IOLoop: @unchecked Sendable {
 
     /// New input for an avatar: its watched streams render at once (within their rate).
     private func wakeStreams(of avatarID: String) {
-        var woke = false
-        for stream in registry.allStreams where stream.settings.avatarID == avatarID && stream.subscribers > 0 {
-            stream.driveArrived()
-            woke = true
-        }
-        if woke { handler.wakeScheduler() }
+        if registry.driveArrived(for: avatarID) { handler.wakeScheduler() }
     }
 
     private func dropDrive(_ reason: String) {
@@ -291,8 +286,16 @@ public struct DaemonEndpoints: Sendable, Equatable, CustomStringConvertible {
     public var drive: String
     public var frames: String
     public var audio: String
+    /// The Live Link Face and VMC listeners, `udp://host:port`, when configured.
+    public var liveLink: String?
+    public var vmc: String?
 
     public var description: String {
         "control \(control), drive \(drive), frames \(frames), audio \(audio)"
+    }
+
+    /// The tracker listeners, "livelink udp://…, vmc udp://…" (empty when there are none).
+    public var trackers: String {
+        [liveLink.map { "livelink \($0)" }, vmc.map { "vmc \($0)" }].compactMap { $0 }.joined(separator: ", ")
     }
 }

@@ -51,6 +51,13 @@ final class AvatarSlot: Sendable {
         }
     }
 
+    /// Applies a drive frame from a tracker listener; throws (and counts) when it is invalid.
+    func receive(_ input: DriveInput, sequence: UInt64, senderTimeUs: UInt64, now: Double, receivedUs: UInt64) throws {
+        try face.withLock { face throws(DriveInputError) in
+            try face.receive(input, sequence: sequence, senderTimeUs: senderTimeUs, now: now, receivedUs: receivedUs)
+        }
+    }
+
     /// Feeds an audio chunk (wire or ALSA); throws (and counts) when it is invalid.
     func receiveAudio(_ chunk: Splatd_V1_AudioChunk, now: Double, source: String = "wire") throws {
         let speech = SpeechChannel.Chunk(samples: chunk.samplesS16Le, sampleRate: Int(chunk.sampleRate),

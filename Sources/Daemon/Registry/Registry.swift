@@ -94,4 +94,15 @@ final class Registry: Sendable {
             return slot
         }
     }
+
+    /// Tells the watched streams of `avatarID` that new drive input arrived (they render at
+    /// once, within their rate); true if any stream is watched, so the scheduler should wake.
+    func driveArrived(for avatarID: String) -> Bool {
+        var woke = false
+        for stream in allStreams where stream.settings.avatarID == avatarID && stream.subscribers > 0 {
+            stream.driveArrived()
+            woke = true
+        }
+        return woke
+    }
 }

@@ -3,6 +3,7 @@ import Logging
 import Rasterizer
 import SplatCore
 import SplatProtocol
+import Trackers
 import ZeroMQ
 
 /// The splatd service: binds the endpoints, holds the avatars and streams, renders and
@@ -32,6 +33,7 @@ public final class SplatService: Sendable {
     private struct State {
         var running = false
         var capture: ALSACapture?
+        var trackers: [any TrackerListening] = []
     }
 
     /// Creates the service and its sockets (nothing is bound yet).
@@ -56,7 +58,10 @@ public final class SplatService: Sendable {
     /// starts the I/O and render threads. Returns the bound endpoints.
     @discardableResult
     public func start() throws -> DaemonEndpoints {
-        let endpoints = try io.bind(configuration)
+        var endpoints = try io.bind(configuration)
+        let trackers = try makeTrackers()
+        endpoints.liveLink = trackers.first { $0.protocolName == LiveLinkDecoder.protocolName }?.endpoint
+        endpoints.vmc = trackers.first { $0.protocolName == VMCDecoder.protocolName }?.endpoint
         if configuration.loadDemo {
             try handler.loadAtStartup(id: "demo", path: AvatarLoader.demoPath, rigPath: nil)
             if configuration.defaultStream {
@@ -66,7 +71,9 @@ public final class SplatService: Sendable {
         if !configuration.audioDevice.isEmpty { try startCapture() }
         io.start()
         scheduler.start()
-        state.withLock { $0.running = true }
+        for tracker in trackers { tracker.start() }
+        handler.setTrackers(trackers)
+        state.withLock { $0.running = true; $0.trackers = trackers }
         logger.info("splatd \(Self.version) serving: \(endpoints)")
         return endpoints
     }
@@ -74,18 +81,43 @@ public final class SplatService: Sendable {
     /// Stops taking work, finishes the frame in flight, publishes what is queued, closes the
     /// sockets. Safe to call more than once and from any thread.
     public func stop() {
-        let (wasRunning, capture) = state.withLock { s in
-            defer { s.running = false; s.capture = nil }
-            return (s.running, s.capture)
+        let (wasRunning, capture, trackers) = state.withLock { s in
+            defer { s.running = false; s.capture = nil; s.trackers = [] }
+            return (s.running, s.capture, s.trackers)
         }
         guard wasRunning else { return }
         logger.info("stopping")
         capture?.stop()
+        for tracker in trackers { tracker.stop() }
         scheduler.stop()
         io.stop()
         context.terminate()
         logger.info("stopped")
         stopped.signal()
+    }
+
+    /// The UDP tracker listeners the configuration asks for, bound (not started).
+    private func makeTrackers() throws -> [any TrackerListening] {
+        var trackers: [any TrackerListening] = []
+        let registry = self.registry, handler = self.handler
+        let wake: @Sendable (String) -> Void = { id in if registry.driveArrived(for: id) { handler.wakeScheduler() } }
+        if !configuration.liveLink.isEmpty {
+            let subjects = configuration.liveLinkSubjects
+            let fallback: String? = configuration.liveLinkAvatar.isEmpty ? (subjects.isEmpty ? "demo" : nil) : configuration.liveLinkAvatar
+            trackers.append(try TrackerListener(
+                decoder: LiveLinkDecoder(), address: try UDPAddress(parsing: configuration.liveLink), registry: registry,
+                logger: logger, route: { subject throws(TrackerError) in
+                    guard let id = subjects[subject] ?? fallback else { throw .unknownSubject(subject) }
+                    return id
+                }, wake: wake))
+        }
+        if !configuration.vmc.isEmpty {
+            let avatar = configuration.vmcAvatar
+            trackers.append(try TrackerListener(
+                decoder: VMCDecoder(), address: try UDPAddress(parsing: configuration.vmc), registry: registry,
+                logger: logger, route: { _ in avatar }, wake: wake))
+        }
+        return trackers
     }
 
     /// Captures audio from the configured ALSA device into `audioAvatar`'s speech input.

@@ -142,6 +142,7 @@ final class FrameScheduler: Sendable {
                 $0.driveSequence = snapshot.sequence
                 $0.driveSenderTimeUs = snapshot.senderTimeUs
                 $0.driveReceivedUs = snapshot.receivedUs
+                $0.driveState = Splatd_V1_DriveState(snapshot.state)
                 $0.frameTimeUs = renderStartUs &- UInt64(max(0, (renderStart - tick) * 1e6))
                 $0.renderStartUs = renderStartUs
                 $0.renderDoneUs = renderDoneUs
