@@ -8,13 +8,12 @@ struct CloseCommand: ParsableCommand {
         abstract: "Close a stream (its viewers get a stream_closed event)."
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("The stream's id (see `splatctl streams`).", valueName: "stream"))
     var stream: String
 
     func validate() throws {
-        try global.rejectFrameCount(command: "close")
         try Validation.identifier(stream, what: "stream id")
     }
 

@@ -13,14 +13,18 @@ struct DriveCommand: ParsableCommand {
         abstract: "Publish test drive frames (ARKit blendshapes or FLAME jaw) to an avatar.",
         discussion: """
             Examples: `splatctl drive demo --arkit jawOpen=0.6,mouthSmileLeft=0.4 --seconds 2`; \
-            `splatctl drive demo --wave` (jawOpen follows a 1 Hz sine between 0 and 1); \
-            `splatctl drive ga --flame-jaw 0.25 --wave`. --wave scales every given value by a \
-            sine (0…1 for weights and the jaw, -1…1 for the head yaw). Without --wave the same \
-            values are sent every frame. --seconds 0 runs until Ctrl-C.
+            `splatctl drive demo --wave` (the test wave, below); \
+            `splatctl drive ga --flame-jaw 0.25 --wave`. Without --wave the same values are sent \
+            every frame. --seconds 0 runs until Ctrl-C.
+
+            The test wave, the same as `splatd-publish --wave`: jawOpen (or the values given) is \
+            scaled by 0.5 − 0.5·cos(2π·f·t), closed → open → closed once per cycle, and the head \
+            turns by --head-yaw degrees (10 unless given; 0: not at all) times sin(π·f·t), to \
+            either side at half that rate; f is --wave-hz (1 Hz).
             """
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("The avatar to drive (see `splatctl list`).", valueName: "avatar"))
     var avatar: String
@@ -38,32 +42,31 @@ struct DriveCommand: ParsableCommand {
     var flameExpr: FloatList?
 
     @Option(name: .customLong("head-yaw"), parsing: .unconditional,
-            help: ArgumentHelp("Turn the head about its up axis by this many degrees.", valueName: "deg"))
+            help: ArgumentHelp("Turn the head about its up axis by this many degrees (with --wave: the swing, default 10).", valueName: "deg"))
     var headYaw: Float?
 
-    @Option(name: .long, help: ArgumentHelp("Frames per second.", valueName: "hz"))
-    var rate: Double = 30
+    @Option(name: .long, help: ArgumentHelp("Drive frames per second.", valueName: "N"))
+    var fps: Double = 30
 
     @Option(name: .long, help: ArgumentHelp("How long to publish; 0 runs until Ctrl-C.", valueName: "S"))
     var seconds: Double = 5
 
-    @Flag(name: .long, help: "Make the values follow a sine (jawOpen 0…1 when nothing else is given).")
+    @Flag(name: .long, help: "Send the test wave: jawOpen (or the values given) and the head yaw follow sines.")
     var wave = false
 
-    @Option(name: .customLong("wave-hz"), help: ArgumentHelp("Frequency of --wave.", valueName: "hz"))
-    var waveHz: Double = 1
+    @Option(name: .customLong("wave-hz"), help: ArgumentHelp("Jaw cycles per second of --wave.", valueName: "hz"))
+    var waveHz: Double = TestWave.defaultHz
 
     /// Whether FLAME values are sent (otherwise ARKit).
     var isFLAME: Bool { flameJaw != nil || flameExpr != nil }
 
     func validate() throws {
-        try global.rejectFrameCount(command: "drive")
         try Validation.identifier(avatar, what: "avatar id")
         if isFLAME && arkit != nil { throw ValidationError("give either --arkit or --flame-jaw/--flame-expr, not both") }
         if !isFLAME && arkit == nil && headYaw == nil && !wave {
             throw ValidationError("nothing to send: give --arkit name=weight,…, --flame-jaw PITCH, --head-yaw DEG, or --wave")
         }
-        guard rate.isFinite, (0.1...1000).contains(rate) else { throw ValidationError("--rate must be 0.1…1000 Hz, got \(rate)") }
+        guard fps.isFinite, (0.1...1000).contains(fps) else { throw ValidationError("--fps must be 0.1…1000, got \(fps)") }
         guard seconds.isFinite, seconds >= 0 else { throw ValidationError("--seconds must be 0 or more, got \(seconds)") }
         guard waveHz.isFinite, waveHz > 0 else { throw ValidationError("--wave-hz must be above 0, got \(waveHz)") }
         for (name, v) in [("--flame-jaw", flameJaw), ("--head-yaw", headYaw)] {
@@ -73,10 +76,10 @@ struct DriveCommand: ParsableCommand {
 
     /// The drive frame with `sequence` at `t` seconds after the start.
     func frame(sequence: UInt64, at t: Double, senderTimeUs: UInt64) -> Splatd_V1_DriveFrame {
-        let phase = 2 * Double.pi * waveHz * t
-        let rise = wave ? Float(0.5 - 0.5 * cos(phase)) : 1  // 0…1, starting closed
-        let swing = wave ? Float(sin(phase)) : 1              // -1…1
-        let yaw = headYaw.map { SIMD3<Float>(0, $0 * .pi / 180 * swing, 0) }
+        let testWave = TestWave(hz: waveHz)
+        let rise = wave ? testWave.rise(at: t) : 1
+        let yawDegrees = wave ? (headYaw ?? TestWave.defaultHeadYawDegrees) * testWave.swing(at: t) : headYaw
+        let yaw = yawDegrees.flatMap { wave && headYaw == 0 ? nil : SIMD3<Float>(0, $0 * .pi / 180, 0) }
         return .with {
             $0.avatarID = avatar
             $0.sequence = sequence
@@ -90,7 +93,7 @@ struct DriveCommand: ParsableCommand {
             } else {
                 $0.arkit = .with { a in
                     var weights = arkit?.weights ?? []
-                    if weights.isEmpty && wave && yaw == nil { weights = [("jawOpen", 1)] }
+                    if weights.isEmpty && wave { weights = [("jawOpen", 1)] }
                     for (name, w) in weights { a.named[name] = w * rise }
                     if let yaw { a.headRotation = .with { $0.x = yaw.x; $0.y = yaw.y; $0.z = yaw.z } }
                 }
@@ -118,11 +121,11 @@ struct DriveCommand: ParsableCommand {
         let start = monotonicSeconds()
         var sequence: UInt64 = 0
         if !global.json {
-            print("driving avatar \(avatar) on \(global.drive) at \(String(format: "%g", rate)) Hz"
+            print("driving avatar \(avatar) on \(global.drive) at \(String(format: "%g", fps)) fps"
                   + (seconds > 0 ? " for \(Format.seconds(seconds))" : " until Ctrl-C") + (wave ? " (wave at \(String(format: "%g", waveHz)) Hz)" : ""))
         }
         while !Interrupt.requested {
-            let t = Double(sequence) / rate
+            let t = Double(sequence) / fps
             if seconds > 0 && t >= seconds { break }
             let now = monotonicSeconds() - start
             if t > now { Interrupt.sleep(seconds: t - now); continue }

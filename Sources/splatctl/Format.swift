@@ -90,12 +90,13 @@ enum Format {
         }
     }
 
-    /// The file extension frames of this codec are written with: `jpg`, `png`, `rgb`.
+    /// The file extension `watch --out` writes frames of this codec with: `jpg`, `png`, and
+    /// `ppm` for raw RGB (written with a PPM header, as the Python client's splatd-watch does).
     static func fileExtension(_ c: Splatd_V1_Codec) -> String {
         switch c {
         case .jpeg: return "jpg"
         case .png: return "png"
-        default: return "rgb"
+        default: return "ppm"
         }
     }
 

@@ -158,18 +158,19 @@ final class FrameWatcher {
             return
         }
         let image = message[2]
+        let index = statistics.frames  // 0-based: the frames received before this one
         statistics.add(meta, imageBytes: image.count, receivedUs: receivedUs, time: time)
-        let index = statistics.frames
         if let dir = settings.outDirectory { try write(meta, image: image, index: index, to: dir) }
         if settings.verify { verify(meta, image: image) }
     }
 
-    /// Writes `frame-NNNNNN.<ext>` and appends the meta to `frames.jsonl`.
+    /// Writes `frame-NNNNNN.<ext>` (``FrameFileName``; raw frames as binary PPM) and appends
+    /// the meta to `frames.jsonl`.
     private func write(_ meta: Splatd_V1_FrameMeta, image: [UInt8], index: Int, to dir: URL) throws {
-        let name = String(format: "frame-%06d.%@", index, Format.fileExtension(meta.codec))
-        let url = dir.appendingPathComponent(name)
+        let url = dir.appendingPathComponent(FrameFileName.name(index: index, fileExtension: Format.fileExtension(meta.codec)))
+        let bytes = meta.codec == .jpeg || meta.codec == .png ? image : Array("P6\n\(meta.width) \(meta.height)\n255\n".utf8) + image
         do {
-            try Data(image).write(to: url)
+            try Data(bytes).write(to: url)
             let line = ((try? meta.jsonString()) ?? "{}") + "\n"
             jsonl?.write(Data(line.utf8))
         } catch {

@@ -4,31 +4,46 @@ import SwiftProtobuf
 
 /// Options every command accepts, before or after the command name
 /// (`splatctl --control tcp://host:5555 status` and `splatctl status --control …` are the same).
+///
+/// They are listed once, in `splatctl --help`: subcommands declare them with
+/// `@OptionGroup(visibility: .hidden)`. Each endpoint comes from its flag, else from its
+/// environment variable (`SPLATD_CONTROL`, `SPLATD_DRIVE`, `SPLATD_FRAMES`, `SPLATD_AUDIO`,
+/// the same variables the Python tools read), else from splatd's default.
 struct GlobalOptions: ParsableArguments {
-    /// The default control endpoint (splatd's default ROUTER).
-    static let defaultControl = "tcp://127.0.0.1:5555"
-    /// The default frames endpoint (splatd's default XPUB).
-    static let defaultFrames = "tcp://127.0.0.1:5557"
-    /// The default drive endpoint (splatd's default SUB).
-    static let defaultDrive = "tcp://127.0.0.1:5556"
-    /// The default audio endpoint (splatd's default PULL).
-    static let defaultAudio = "tcp://127.0.0.1:5558"
+    /// One of the daemon's four endpoints.
+    enum Endpoint: String, CaseIterable {
+        case control, drive, frames, audio
 
-    @Option(name: .long, help: ArgumentHelp("The daemon's control endpoint (ROUTER).", valueName: "endpoint"))
-    var control: String = GlobalOptions.defaultControl
+        /// The command-line flag (`--control`).
+        var flag: String { "--\(rawValue)" }
+        /// The environment variable that sets it when the flag is absent (`SPLATD_CONTROL`).
+        var variable: String { "SPLATD_\(rawValue.uppercased())" }
+        /// splatd's default for it.
+        var defaultValue: String {
+            switch self {
+            case .control: return "tcp://127.0.0.1:5555"
+            case .drive: return "tcp://127.0.0.1:5556"
+            case .frames: return "tcp://127.0.0.1:5557"
+            case .audio: return "tcp://127.0.0.1:5558"
+            }
+        }
+    }
 
-    /// Every `--frames` value given: endpoints, or (for `watch`) a number of frames.
-    @Option(name: .customLong("frames"), parsing: .singleValue, help: ArgumentHelp(
-        "The daemon's frames endpoint (XPUB). (default: \(GlobalOptions.defaultFrames)) "
-            + "For `watch`, `--frames N` with a number is the number of frames to receive (same as --count).",
-        valueName: "endpoint"))
-    var framesValues: [String] = []
+    @Option(name: .customLong("control"), help: ArgumentHelp(
+        "The daemon's control endpoint (ROUTER). (default: $SPLATD_CONTROL, else tcp://127.0.0.1:5555)", valueName: "endpoint"))
+    var controlFlag: String?
 
-    @Option(name: .long, help: ArgumentHelp("The daemon's drive endpoint (SUB).", valueName: "endpoint"))
-    var drive: String = GlobalOptions.defaultDrive
+    @Option(name: .customLong("drive"), help: ArgumentHelp(
+        "The daemon's drive endpoint (SUB). (default: $SPLATD_DRIVE, else tcp://127.0.0.1:5556)", valueName: "endpoint"))
+    var driveFlag: String?
 
-    @Option(name: .long, help: ArgumentHelp("The daemon's audio endpoint (PULL).", valueName: "endpoint"))
-    var audio: String = GlobalOptions.defaultAudio
+    @Option(name: .customLong("frames"), help: ArgumentHelp(
+        "The daemon's frames endpoint (XPUB). (default: $SPLATD_FRAMES, else tcp://127.0.0.1:5557)", valueName: "endpoint"))
+    var framesFlag: String?
+
+    @Option(name: .customLong("audio"), help: ArgumentHelp(
+        "The daemon's audio endpoint (PULL). (default: $SPLATD_AUDIO, else tcp://127.0.0.1:5558)", valueName: "endpoint"))
+    var audioFlag: String?
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for each control reply.", valueName: "seconds"))
     var timeout: Double = 10
@@ -36,39 +51,67 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print replies as JSON (protobuf JSON mapping) instead of text.")
     var json = false
 
-    /// The frames endpoint: the last `--frames` value that is not a plain number.
-    var frames: String {
-        framesValues.last(where: { Self.frameCount(in: $0) == nil }) ?? Self.defaultFrames
+    /// The control endpoint (flag, else `SPLATD_CONTROL`, else the default).
+    var control: String { endpoint(.control) }
+    /// The drive endpoint (flag, else `SPLATD_DRIVE`, else the default).
+    var drive: String { endpoint(.drive) }
+    /// The frames endpoint (flag, else `SPLATD_FRAMES`, else the default).
+    var frames: String { endpoint(.frames) }
+    /// The audio endpoint (flag, else `SPLATD_AUDIO`, else the default).
+    var audio: String { endpoint(.audio) }
+
+    /// The value given on the command line for `endpoint`, if any.
+    func flag(_ endpoint: Endpoint) -> String? {
+        switch endpoint {
+        case .control: return controlFlag
+        case .drive: return driveFlag
+        case .frames: return framesFlag
+        case .audio: return audioFlag
+        }
     }
 
-    /// A frame count given as `--frames N` (used by `watch`), if any.
-    var framesCount: Int? {
-        framesValues.lazy.compactMap(Self.frameCount(in:)).last
+    /// `endpoint` and where it came from (`--control`, `SPLATD_CONTROL`, or `nil` for the
+    /// default): flags over the environment over the defaults. An empty variable counts as unset.
+    func resolve(_ endpoint: Endpoint, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> (value: String, source: String?) {
+        if let given = flag(endpoint) { return (given, endpoint.flag) }
+        if let set = environment[endpoint.variable], !set.isEmpty { return (set, endpoint.variable) }
+        return (endpoint.defaultValue, nil)
     }
 
-    /// The value as a frame count when it is a plain decimal number.
-    static func frameCount(in value: String) -> Int? {
-        guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return Int(value)
+    /// The endpoint to use: flag, else environment variable, else default.
+    func endpoint(_ endpoint: Endpoint, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        resolve(endpoint, environment: environment).value
     }
 
     func validate() throws {
+        try validate(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Checks the timeout and every endpoint, naming the flag or variable a bad value came from.
+    func validate(environment: [String: String]) throws {
         guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
             throw ValidationError("--timeout must be a number of seconds above 0 (and at most 86400), got \(timeout)")
         }
-        for (name, endpoint) in [("--control", control), ("--drive", drive), ("--frames", frames), ("--audio", audio)] {
-            guard endpoint.contains("://") else {
-                throw ValidationError("\(name) \(endpoint) is not an endpoint; use transport://address, e.g. tcp://127.0.0.1:5555")
+        for endpoint in Endpoint.allCases {
+            let (value, source) = resolve(endpoint, environment: environment)
+            guard !value.contains("://") else { continue }
+            if source == endpoint.variable {
+                // Not a mistake on this command line: a runtime failure (exit 1), without usage.
+                throw SplatctlError.badVariable(name: endpoint.variable, value: value, example: endpoint.defaultValue)
             }
+            var message = "\(endpoint.flag) \(value) is not an endpoint; use transport://address, e.g. \(endpoint.defaultValue)"
+            if endpoint == .frames, !value.isEmpty, value.allSatisfy(\.isNumber) {
+                message += " (to stop `watch` after \(value) frames, use --count \(value))"
+            }
+            throw ValidationError(message)
         }
     }
 
-    /// Rejects a `--frames N` count on commands that do not receive frames.
-    func rejectFrameCount(command: String) throws {
-        if let n = framesCount {
-            throw ValidationError("--frames \(n): `\(command)` takes no frame count; --frames expects an endpoint such as \(Self.defaultFrames)")
-        }
-    }
+    /// Formerly refused `--frames N` counts on commands other than `watch`; `--frames` is now
+    /// always an endpoint and `validate()` checks it.
+    @available(*, deprecated, message: "--frames is always an endpoint now, checked by validate(); remove the call")
+    func rejectFrameCount(command: String) throws {}
 
     /// Connects a control client with these options.
     func controlClient() throws -> ControlClient {

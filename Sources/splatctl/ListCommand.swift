@@ -8,9 +8,7 @@ struct ListCommand: ParsableCommand {
         abstract: "List the loaded avatars."
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
-
-    func validate() throws { try global.rejectFrameCount(command: "list") }
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     func run() throws {
         let client = try global.controlClient()

@@ -15,7 +15,7 @@ struct LoadCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("\"demo\", a GaussianAvatars folder, or a .ply/.splat file.", valueName: "path"))
     var path: String
@@ -30,7 +30,6 @@ struct LoadCommand: ParsableCommand {
     var replace = false
 
     func validate() throws {
-        try global.rejectFrameCount(command: "load")
         if let id { try Validation.identifier(id, what: "--id") }
         if replace && id == nil { throw ValidationError("--replace needs --id: the avatar to replace") }
         guard !path.isEmpty else { throw ValidationError("PATH is empty; give a file or folder, or \"demo\"") }

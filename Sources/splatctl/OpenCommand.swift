@@ -10,7 +10,7 @@ struct OpenCommand: ParsableCommand {
         discussion: "The daemon renders a stream only while it has subscribers (e.g. `splatctl watch STREAM`)."
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("The avatar to render (see `splatctl list`).", valueName: "avatar"))
     var avatar: String
@@ -21,7 +21,6 @@ struct OpenCommand: ParsableCommand {
     @OptionGroup(title: "Stream settings") var settings: StreamOptions
 
     func validate() throws {
-        try global.rejectFrameCount(command: "open")
         try Validation.identifier(avatar, what: "avatar id")
         if let id { try Validation.identifier(id, what: "--id") }
     }

@@ -11,9 +11,7 @@ struct PingCommand: ParsableCommand {
         abstract: "Check that splatd answers; print its version and the round-trip time."
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
-
-    func validate() throws { try global.rejectFrameCount(command: "ping") }
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     func run() throws {
         let client = try global.controlClient()

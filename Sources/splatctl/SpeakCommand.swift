@@ -19,7 +19,7 @@ struct SpeakCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("The avatar that speaks (see `splatctl list`).", valueName: "avatar"))
     var avatar: String

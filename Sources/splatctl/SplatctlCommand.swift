@@ -16,10 +16,13 @@ struct SplatctlCommand: ParsableCommand {
         commandName: "splatctl",
         abstract: "Control a running splatd: load avatars, open streams, watch frames, drive faces.",
         discussion: """
-            Global options (--control, --frames, --drive, --timeout, --json) may be given before \
-            or after the command. A command exits with status 1, printing the daemon's \
-            explanation, when a request fails or no reply arrives within --timeout; with 64 \
-            for a mistake on the command line.
+            The global options below may be given before or after the command. Each endpoint \
+            comes from its flag, else from the environment variable SPLATD_CONTROL, \
+            SPLATD_DRIVE, SPLATD_FRAMES or SPLATD_AUDIO, else splatd's default. The daemon \
+            itself, and rendering without one, is `splatd` (see `splatd --help`).
+
+            Exit status: 0 on success; 1 when a request fails or no reply arrives within \
+            --timeout, with one line saying why; 64 for a mistake on the command line.
             """,
         version: WireLimits.release,
         subcommands: [
@@ -29,7 +32,7 @@ struct SplatctlCommand: ParsableCommand {
         ]
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     /// Runs the command with line-buffered standard output, so reports, events and
     /// diagnostics (standard error) appear in the order they happen even when piped.

@@ -17,6 +17,8 @@ enum SplatctlError: Error, CustomStringConvertible, Equatable {
     case verificationFailed(failed: Int, checked: Int)
     /// A ZeroMQ operation failed while talking to the daemon.
     case transport(String)
+    /// An environment variable (`SPLATD_CONTROL`, …) holds something that is not an endpoint.
+    case badVariable(name: String, value: String, example: String)
 
     var description: String {
         switch self {
@@ -36,6 +38,8 @@ enum SplatctlError: Error, CustomStringConvertible, Equatable {
             return "\(failed) of \(checked) frames failed verification (see the messages above)"
         case let .transport(message):
             return message
+        case let .badVariable(name, value, example):
+            return "\(name)=\(value) is not an endpoint; set it to transport://address, e.g. \(example), or unset it"
         }
     }
 

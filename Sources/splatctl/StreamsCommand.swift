@@ -8,9 +8,7 @@ struct StreamsCommand: ParsableCommand {
         abstract: "List the open streams."
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
-
-    func validate() throws { try global.rejectFrameCount(command: "streams") }
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     func run() throws {
         let client = try global.controlClient()

@@ -8,13 +8,12 @@ struct UnloadCommand: ParsableCommand {
         abstract: "Unload an avatar; streams rendering it are closed (each announced by an event)."
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("The avatar's id (see `splatctl list`).", valueName: "id"))
     var id: String
 
     func validate() throws {
-        try global.rejectFrameCount(command: "unload")
         try Validation.identifier(id, what: "avatar id")
     }
 

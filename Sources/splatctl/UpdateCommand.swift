@@ -12,7 +12,7 @@ struct UpdateCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("The stream to change (see `splatctl streams`).", valueName: "stream"))
     var stream: String
@@ -23,7 +23,6 @@ struct UpdateCommand: ParsableCommand {
     @OptionGroup(title: "Stream settings") var settings: StreamOptions
 
     func validate() throws {
-        try global.rejectFrameCount(command: "update")
         try Validation.identifier(stream, what: "stream id")
         if let avatar { try Validation.identifier(avatar, what: "--avatar") }
         if settings.isEmpty && avatar == nil {

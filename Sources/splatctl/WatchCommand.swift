@@ -10,16 +10,17 @@ struct WatchCommand: ParsableCommand {
         abstract: "Subscribe to a stream's frames; report fps, lost frames, latency; optionally save or verify them.",
         discussion: """
             Subscribes to frames/STREAM (the daemon renders a stream only while someone does) and \
-            to events, which are printed as they come. Runs until --frames/--count N frames, \
+            to events, which are printed as they come. Runs until --count N frames, \
             --seconds S, or Ctrl-C, then reports: frames, fps, frames lost (gaps in \
             frame_sequence), latency p50/p99 from the drive frame's sender time to reception \
             (for frames showing a new drive frame; wall clocks, so same host or synchronised \
             clocks), and the daemon's render and encode times. With --out DIR, frames are saved \
-            as frame-000001.jpg/.png/.rgb with frames.jsonl (one FrameMeta per line).
+            as frame-000000.jpg, frame-000001.jpg, … (.png; raw frames as .ppm) with \
+            frames.jsonl (one FrameMeta per line).
             """
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("The stream to watch (see `splatctl streams`).", valueName: "stream"))
     var stream: String
@@ -28,7 +29,7 @@ struct WatchCommand: ParsableCommand {
     var out: String?
 
     @Option(name: [.customLong("count"), .customShort("n")],
-            help: ArgumentHelp("Stop after N frames (also `--frames N`).", valueName: "N"))
+            help: ArgumentHelp("Stop after N frames.", valueName: "N"))
     var count: Int?
 
     @Option(name: .long, help: ArgumentHelp("Stop after S seconds.", valueName: "S"))
@@ -43,15 +44,9 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .customLong("no-check"), help: "Do not ask the control endpoint whether the stream is open first.")
     var noCheck = false
 
-    /// The frame limit from --count or --frames N.
-    var frameLimit: Int? { count ?? global.framesCount }
-
     func validate() throws {
         try Validation.identifier(stream, what: "stream id")
-        if let count, global.framesCount != nil, count != global.framesCount {
-            throw ValidationError("--count \(count) and --frames \(global.framesCount!) disagree; give one of them")
-        }
-        if let limit = frameLimit, limit < 1 { throw ValidationError("the number of frames must be at least 1, got \(limit)") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1, got \(count)") }
         if let seconds, !(seconds.isFinite && seconds > 0) { throw ValidationError("--seconds must be above 0, got \(seconds)") }
         if let out, out.isEmpty { throw ValidationError("--out needs a folder") }
     }
@@ -63,10 +58,10 @@ struct WatchCommand: ParsableCommand {
             endpoint: global.frames, stream: stream,
             outDirectory: out.map { URL(fileURLWithPath: LoadCommand.daemonPath($0)) },
             verify: verify, progress: progress, json: global.json,
-            frameLimit: frameLimit, secondsLimit: seconds)
+            frameLimit: count, secondsLimit: seconds)
         let watcher = try FrameWatcher(settings)
         if !global.json {
-            let limit = [frameLimit.map { "\($0) frames" }, seconds.map { Format.seconds($0) }].compactMap { $0 }
+            let limit = [count.map { "\($0) frames" }, seconds.map { Format.seconds($0) }].compactMap { $0 }
             print("watching \(Topic.frames(stream)) on \(global.frames)"
                   + (limit.isEmpty ? " until Ctrl-C" : " for \(limit.joined(separator: " or "))")
                   + (settings.outDirectory.map { " → \($0.path)" } ?? ""))

@@ -29,17 +29,58 @@ final class ArgumentParsingTests: XCTestCase {
         XCTAssertNil(c.watch)
     }
 
-    func testFramesIsAnEndpointOrForWatchACount() throws {
-        let w = try parse(WatchCommand.self, ["--frames", "tcp://h:7000", "watch", "cam", "--frames", "100", "--out", "/tmp/x", "--verify"])
+    func testFramesIsAlwaysAnEndpointAndWatchCountsWithCount() throws {
+        let w = try parse(WatchCommand.self, ["--frames", "tcp://h:7000", "watch", "cam", "--count", "100", "--out", "/tmp/x", "--verify"])
         XCTAssertEqual(w.global.frames, "tcp://h:7000")
-        XCTAssertEqual(w.frameLimit, 100)
+        XCTAssertEqual(w.count, 100)
         XCTAssertTrue(w.verify)
-        XCTAssertEqual(try parse(WatchCommand.self, ["watch", "cam", "-n", "5"]).frameLimit, 5)
-        XCTAssertEqual(try parse(WatchCommand.self, ["watch", "cam"]).global.frames, "tcp://127.0.0.1:5557")
-        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["ping", "--frames", "10"]))
-        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["watch", "cam", "--count", "3", "--frames", "4"]))
-        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["watch", "cam", "--frames", "0"]))
+        XCTAssertEqual(try parse(WatchCommand.self, ["watch", "cam", "-n", "5"]).count, 5)
+        XCTAssertEqual(try parse(WatchCommand.self, ["watch", "cam", "--frames", "ipc:///tmp/f"]).global.frames, "ipc:///tmp/f")
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["watch", "cam", "--count", "0"]))
         XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["watch", "cam", "--frames", "localhost:5557"]))
+        // A number after --frames is a mistake that names the count option.
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["watch", "cam", "--frames", "100"])) { error in
+            let message = SplatctlCommand.message(for: error)
+            XCTAssertTrue(message.contains("--frames 100 is not an endpoint") && message.contains("--count 100"), message)
+            XCTAssertEqual(SplatctlCommand.exitCode(for: error).rawValue, 64)
+        }
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["ping", "--frames", "10"]))
+    }
+
+    func testEndpointsFlagOverEnvironmentOverDefault() throws {
+        let environment = ["SPLATD_CONTROL": "tcp://10.0.0.5:6000", "SPLATD_DRIVE": "tcp://10.0.0.5:6001",
+                           "SPLATD_FRAMES": "ipc:///tmp/splatd-frames", "SPLATD_AUDIO": ""]
+        let plain = try parse(PingCommand.self, ["ping"]).global
+        XCTAssertEqual(plain.endpoint(.control, environment: environment), "tcp://10.0.0.5:6000")
+        XCTAssertEqual(plain.endpoint(.drive, environment: environment), "tcp://10.0.0.5:6001")
+        XCTAssertEqual(plain.endpoint(.frames, environment: environment), "ipc:///tmp/splatd-frames")
+        XCTAssertEqual(plain.endpoint(.audio, environment: environment), "tcp://127.0.0.1:5558", "an empty variable is unset")
+        XCTAssertEqual(plain.endpoint(.control, environment: [:]), "tcp://127.0.0.1:5555")
+
+        let flags = try parse(PingCommand.self, ["--control", "tcp://h:1", "ping", "--audio", "tcp://h:4"]).global
+        XCTAssertEqual(flags.endpoint(.control, environment: environment), "tcp://h:1")
+        XCTAssertEqual(flags.endpoint(.audio, environment: environment), "tcp://h:4")
+        XCTAssertEqual(flags.endpoint(.drive, environment: environment), "tcp://10.0.0.5:6001")
+        XCTAssertEqual(GlobalOptions.Endpoint.allCases.map(\.variable), ["SPLATD_CONTROL", "SPLATD_DRIVE", "SPLATD_FRAMES", "SPLATD_AUDIO"])
+
+        // A variable that is not an endpoint is a runtime failure (exit 1) naming the variable.
+        XCTAssertThrowsError(try plain.validate(environment: ["SPLATD_DRIVE": "localhost:5556"])) { error in
+            XCTAssertEqual(error as? SplatctlError, .badVariable(name: "SPLATD_DRIVE", value: "localhost:5556", example: "tcp://127.0.0.1:5556"))
+            XCTAssertEqual(SplatctlCommand.exitCode(for: error), .failure)
+            XCTAssertTrue("\(error)".hasPrefix("SPLATD_DRIVE=localhost:5556 is not an endpoint"), "\(error)")
+        }
+        XCTAssertNoThrow(try flags.validate(environment: ["SPLATD_CONTROL": "junk"]), "the flag wins; the variable is not used")
+    }
+
+    func testGlobalOptionsAreListedOnceInTheRootHelp() {
+        let root = SplatctlCommand.helpMessage(columns: 200)
+        XCTAssertTrue(root.contains("GLOBAL OPTIONS:") && root.contains("--control <endpoint>") && root.contains("SPLATD_CONTROL"), root)
+        // `status` still declares them visibly (StatusCommand.swift is being changed elsewhere).
+        for command in SplatctlCommand.configuration.subcommands where command._commandName != "status" {
+            let help = SplatctlCommand.helpMessage(for: command, columns: 200)
+            XCTAssertFalse(help.contains("--control <endpoint>") || help.contains("--timeout <seconds>") || help.contains("GLOBAL"),
+                           "\(command._commandName) repeats the global options:\n\(help)")
+        }
     }
 
     func testBadGlobalValuesAreRefused() {
@@ -135,13 +176,36 @@ final class ArgumentParsingTests: XCTestCase {
         let flame = try parse(DriveCommand.self, ["drive", "ga", "--flame-jaw", "0.25"])
         XCTAssertEqual(flame.frame(sequence: 1, at: 0.3, senderTimeUs: 0).flame.jawPose.x, 0.25)
 
-        let wave = try parse(DriveCommand.self, ["drive", "demo", "--wave"])
-        XCTAssertEqual(try XCTUnwrap(wave.frame(sequence: 1, at: 0.5, senderTimeUs: 0).arkit.named["jawOpen"]), 1, accuracy: 1e-6)
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo", "--rate", "30"]), "--fps, as everywhere else")
+        XCTAssertEqual(try parse(DriveCommand.self, ["drive", "demo", "--wave", "--fps", "60"]).fps, 60)
 
         XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo"]), "nothing to send")
         XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo", "--arkit", "jawopen=1"]), "case-sensitive names")
         XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo", "--arkit", "jawOpen=1", "--flame-jaw", "0.1"]))
-        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo", "--wave", "--rate", "0"]))
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["drive", "demo", "--wave", "--fps", "0"]))
+    }
+
+    /// `splatctl drive demo --wave` sends what `splatd-publish --wave` sends (the Python test
+    /// `test_the_test_wave_is_splatctls` checks the same values): jawOpen = 0.5 − 0.5·cos(2π·t),
+    /// head yaw 10°·sin(π·t).
+    func testTheTestWave() throws {
+        let wave = try parse(DriveCommand.self, ["drive", "demo", "--wave"])
+        for (t, jaw, yawDegrees) in [(0.0, 0.0, 0.0), (0.25, 0.5, 10 * sin(Double.pi / 4)), (0.5, 1, 10), (1, 0, 0), (1.5, 1, -10)] {
+            let frame = wave.frame(sequence: 1, at: t, senderTimeUs: 0)
+            XCTAssertEqual(try XCTUnwrap(frame.arkit.named["jawOpen"]), Float(jaw), accuracy: 1e-6, "t = \(t)")
+            XCTAssertEqual(frame.arkit.headRotation.y, Float(yawDegrees * .pi / 180), accuracy: 1e-6, "t = \(t)")
+            XCTAssertEqual(frame.arkit.headRotation.x, 0)
+            XCTAssertEqual(frame.arkit.headRotation.z, 0)
+        }
+        let still = try parse(DriveCommand.self, ["drive", "demo", "--wave", "--head-yaw", "0"]).frame(sequence: 1, at: 0.5, senderTimeUs: 0)
+        XCTAssertFalse(still.arkit.hasHeadRotation, "--head-yaw 0 turns the swing off")
+        XCTAssertEqual(still.arkit.named["jawOpen"], 1)
+        let wide = try parse(DriveCommand.self, ["drive", "demo", "--wave", "--head-yaw", "30", "--wave-hz", "2"])
+        XCTAssertEqual(wide.frame(sequence: 1, at: 0.25, senderTimeUs: 0).arkit.headRotation.y, 30 * .pi / 180, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(wide.frame(sequence: 1, at: 0.25, senderTimeUs: 0).arkit.named["jawOpen"]), 1, accuracy: 1e-6)
+        let steady = try parse(DriveCommand.self, ["drive", "demo", "--head-yaw", "20"]).frame(sequence: 1, at: 0.3, senderTimeUs: 0)
+        XCTAssertEqual(steady.arkit.headRotation.y, 20 * .pi / 180, accuracy: 1e-6, "without --wave the yaw is steady")
+        XCTAssertTrue(steady.arkit.named.isEmpty)
     }
 
     func testErrorMessagesNameTheEndpointAndTheNextStep() {

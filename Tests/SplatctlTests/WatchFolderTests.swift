@@ -1,0 +1,44 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Logging
+import SplatProtocol
+import XCTest
+@testable import splatctl
+
+/// `splatctl watch --out` against a daemon in this process: frames are saved as
+/// frame-000000.<ext>, frame-000001.<ext>, … (the names splatd render and splatd-watch use),
+/// raw frames as PPM files, with one FrameMeta per line in frames.jsonl.
+final class WatchFolderTests: XCTestCase {
+    func testRawFramesAreSavedAsNumberedPPMFiles() throws {
+        var configuration = DaemonConfiguration.ephemeralLoopback
+        configuration.defaultStream = false
+        var logger = Logger(label: "splatctl-test")
+        logger.logLevel = .critical
+        let service = try SplatService(configuration: configuration, logger: logger)
+        let endpoints = try service.start()
+        defer { service.stop() }
+        let client = try ControlClient(endpoint: endpoints.control, timeout: 10)
+        try client.call(.openStream(.with {
+            $0.avatarID = "demo"; $0.streamID = "tiny"; $0.width = 24; $0.height = 16; $0.codec = .raw; $0.fps = 30
+        }), what: "open")
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("splatctl-watch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var command = try SplatctlCommand.parseAsRoot(["watch", "tiny", "--count", "3", "--seconds", "30", "--out", folder.path,
+                                                       "--control", endpoints.control, "--frames", endpoints.frames])
+        try command.run()
+
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        XCTAssertEqual(names, ["frame-000000.ppm", "frame-000001.ppm", "frame-000002.ppm", "frames.jsonl"])
+        let header = Array("P6\n24 16\n255\n".utf8)
+        for name in names.dropLast() {
+            let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+            XCTAssertEqual(Array(bytes.prefix(header.count)), header, name)
+            XCTAssertEqual(bytes.count, header.count + 24 * 16 * 3, name)
+        }
+        let lines = try String(contentsOf: folder.appendingPathComponent("frames.jsonl"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertTrue(lines.allSatisfy { $0.contains("\"streamId\":\"tiny\"") }, "\(lines)")
+    }
+}
