@@ -44,7 +44,7 @@ struct BenchCommand: ParsableCommand {
     var height: Int = 512
 
     @Option(name: .long, help: "Measured frames.")
-    var frames: Int = 100
+    var count: Int = 100
 
     @Option(name: .long, help: "Warm-up frames (not measured).")
     var warmup: Int = 10
@@ -83,8 +83,8 @@ struct BenchCommand: ParsableCommand {
         if let synthetic, !(1...50_000_000).contains(synthetic) {
             throw ValidationError("--synthetic must be 1…50000000, got \(synthetic)")
         }
-        guard (1...100_000).contains(frames), (0...10_000).contains(warmup) else {
-            throw ValidationError("--frames must be 1…100000 and --warmup 0…10000")
+        guard (1...100_000).contains(count), (0...10_000).contains(warmup) else {
+            throw ValidationError("--count must be 1…100000 and --warmup 0…10000")
         }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1…256") }
     }
@@ -115,7 +115,7 @@ struct BenchCommand: ParsableCommand {
         let options = RenderOptions(convention: convention)
         var encoded: [UInt8] = []
         var samples = StageSamples()
-        for frame in 0..<(warmup + frames) {
+        for frame in 0..<(warmup + count) {
             let report = renderer.render(cloud, camera: cam, options: options, into: framebuffer)
             var clock = Stopwatch()
             try encoder.encode(framebuffer.rgb8, width: cam.width, height: cam.height, layout: .rgb8, into: &encoded)
@@ -150,7 +150,7 @@ struct BenchCommand: ParsableCommand {
         var encoded: [UInt8] = []
         var samples = StageSamples()
         var drive = AvatarBenchmark.Drive(kind: avatar.kind)
-        for frame in 0..<(warmup + frames) {
+        for frame in 0..<(warmup + count) {
             let pose = try avatar.pose(drive.next(), into: &cloud)
             if frame >= warmup { samples.addPose(pose) }
             if poseOnly { continue }

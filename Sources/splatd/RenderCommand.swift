@@ -10,11 +10,12 @@ import SplatIO
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render a scene file or an animatable avatar to an image (.png, .jpg or .rgb).",
+        abstract: "Render a scene file or an animatable avatar to an image (.png, .jpg or .rgb) without a daemon.",
         discussion: """
-            Scenes: --scene FILE (.ply or .splat); without --scene or --avatar a synthetic head-sized shell.
+            Scenes: --scene FILE (.ply or .splat), seen through --camera CAMERA.json.
 
-            Avatars: --avatar demo (the built-in CC0 demo head, no files needed), a GaussianAvatars \
+            Avatars: --avatar demo (the built-in CC0 demo head, no files needed; also what is \
+            rendered without --scene or --avatar), a GaussianAvatars \
             folder (point_cloud.ply + flame_param.npz) with --rig FLAME.npz (made from your own FLAME \
             model by clients/python/flame_to_npz.py), or a plain .ply/.splat (a static scene that \
             follows the head pose). Pose it with --params PARAMS.json: FLAME keys (expr, jaw_pose, \
@@ -22,10 +23,11 @@ struct RenderCommand: ParsableCommand {
             {"arkit": {"jawOpen": 1, ...}, "rotation": [...]}. Any avatar takes either kind.
 
             Motion: --motion MOTION.npz (flame_param.npz keys) --out-dir DIR renders every frame as \
-            DIR/frame-00000.png ...; --out-dir alone replays a GaussianAvatars folder's own frames.
+            DIR/frame-000000.png, frame-000001.png, …; --out-dir alone replays a GaussianAvatars \
+            folder's own frames.
 
             Without --camera, avatars are seen from 1 m in front of the head centre (+z), 20° field \
-            of view, 512×512. GaussianAvatars avatars default to --convention inria on white (as \
+            of view, 512×512, orbited by --yaw and --pitch as `splatctl open --yaw` does. GaussianAvatars avatars default to --convention inria on white (as \
             they were trained), the demo avatar to gsplat on grey, scenes to gsplat on black.
             """
     )
@@ -33,7 +35,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Scene file: a 3DGS PLY (binary little-endian) or an antimatter15 .splat.")
     var scene: String?
 
-    @Option(name: .long, help: "Avatar: 'demo', a GaussianAvatars folder (needs --rig), or a .ply/.splat.")
+    @Option(name: .long, help: "Avatar: 'demo' (the default without --scene), a GaussianAvatars folder (needs --rig), or a .ply/.splat.")
     var avatar: String?
 
     @Option(name: .long, help: "splatd FLAME rig file (npz) for GaussianAvatars avatars.")
@@ -45,20 +47,20 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Motion npz (flame_param.npz keys) rendered frame by frame into --out-dir.")
     var motion: String?
 
-    @Option(name: .customLong("out-dir"), help: "Folder for frame-00000.png … when replaying a motion.")
+    @Option(name: .customLong("out-dir"), help: "Folder for frame-000000.png … when replaying a motion.")
     var outDir: String?
 
-    @Option(name: .long, help: "Render at most this many motion frames.")
-    var maxFrames: Int?
+    @Option(name: .long, help: "With --out-dir: render at most this many frames.")
+    var count: Int?
 
     @Option(name: .long, help: "Camera JSON. Default: 512×512, 1 m in front of the head (or origin), 20° field of view.")
     var camera: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Default avatar camera only: orbit it this many degrees about the head (positive: toward the subject's left).")
-    var orbitYaw: Float = 0
+    @Option(name: .long, parsing: .unconditional, help: "Default avatar camera only: orbit it this many degrees about the head's up axis (positive: to the avatar's left).")
+    var yaw: Float = 0
 
-    @Option(name: .long, parsing: .unconditional, help: "Default avatar camera only: raise it this many degrees above the head centre.")
-    var orbitPitch: Float = 0
+    @Option(name: .long, parsing: .unconditional, help: "Default avatar camera only: look down at the head by this many degrees (within ±89).")
+    var pitch: Float = 0
 
     @Option(name: .long, help: "Output image; the codec follows the extension (.png, .jpg/.jpeg, .rgb/.raw).")
     var out: String = "splatd-render.png"
@@ -72,36 +74,32 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Codec override, e.g. png:6 or jpeg:90 (default: from the extension).")
     var codec: String?
 
+    /// The avatar to render: `--avatar`, else the demo head unless `--scene` is given.
+    var avatarPath: String? { avatar ?? (scene == nil ? "demo" : nil) }
+
     func validate() throws {
         if scene != nil && avatar != nil { throw ValidationError("give either --scene or --avatar, not both") }
-        if avatar == nil {
+        if scene != nil {
             for (flag, value) in [("--rig", rig), ("--params", params), ("--motion", motion), ("--out-dir", outDir)] where value != nil {
-                throw ValidationError("\(flag) needs --avatar")
+                throw ValidationError("\(flag) poses an avatar: give --avatar instead of --scene")
             }
         }
         if params != nil && motion != nil { throw ValidationError("give either --params or --motion, not both") }
         if motion != nil && outDir == nil { throw ValidationError("--motion renders every frame: give --out-dir DIR") }
-        if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
-        if (orbitYaw != 0 || orbitPitch != 0) && (avatar == nil || camera != nil) {
-            throw ValidationError("--orbit-yaw/--orbit-pitch move the default avatar camera: give --avatar and no --camera")
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if count != nil && outDir == nil { throw ValidationError("--count limits the frames written to --out-dir: give --out-dir DIR") }
+        if (yaw != 0 || pitch != 0) && (scene != nil || camera != nil) {
+            throw ValidationError("--yaw/--pitch move the default avatar camera: give no --scene and no --camera")
         }
-        guard orbitYaw.isFinite, orbitPitch.isFinite, abs(orbitPitch) < 89 else {
-            throw ValidationError("--orbit-pitch must be within ±89°")
-        }
+        guard yaw.isFinite else { throw ValidationError("--yaw must be a finite number of degrees") }
+        guard pitch.isFinite, abs(pitch) < 89 else { throw ValidationError("--pitch must be within ±89°") }
     }
 
     mutating func run() throws {
-        if let avatar {
-            try renderAvatar(avatar)
-            return
-        }
+        guard let scene else { return try renderAvatar(avatarPath ?? "demo") }
         let cloud: GaussianCloud
-        if let scene {
-            do { cloud = try SceneFile.read(contentsOf: URL(fileURLWithPath: scene)) } catch {
-                throw ValidationError("\(error)")
-            }
-        } else {
-            cloud = SyntheticScene.headShell(count: 50_000)
+        do { cloud = try SceneFile.read(contentsOf: URL(fileURLWithPath: scene)) } catch {
+            throw ValidationError("\(error)")
         }
         let cam = try camera.map { try CameraOptions.parse(["--camera", $0]).load() }
             ?? SyntheticScene.headCamera(width: 512, height: 512)
@@ -118,7 +116,7 @@ struct RenderCommand: ParsableCommand {
         do { avatar = try Avatar.load(path, rig: rig) } catch { throw ValidationError("\(error)") }
         let loadMs = loadClock.lap() * 1000
         let cam = try camera.map { try CameraOptions.parse(["--camera", $0]).load() }
-            ?? Self.defaultCamera(for: avatar, yaw: orbitYaw, pitch: orbitPitch)
+            ?? Self.defaultCamera(for: avatar, yaw: yaw, pitch: pitch)
         let hints = avatar.renderHints
         let options = RenderOptions(convention: convention ?? Convention(rawValue: hints.convention.rawValue) ?? .gsplat,
                                     background: background?.rgb ?? hints.background)
@@ -157,8 +155,9 @@ struct RenderCommand: ParsableCommand {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw ValidationError("cannot create \(folder): \(error.localizedDescription)")
         }
-        let count = min(motion.frameCount, maxFrames ?? .max)
+        let count = min(motion.frameCount, self.count ?? .max)
         var output = try ImageOutput(codec: codec, fileName: "frame.png", camera: camera)
+        let fileExtension = output.codec.fileExtension
         var cloud = avatar.makeCloud()
         var parameters = FLAMEParameters()
         var poseTimes: [Double] = [], renderTimes: [Double] = []
@@ -168,10 +167,10 @@ struct RenderCommand: ParsableCommand {
                 throw ValidationError("\(motion.path): frame \(t): \(error)")
             }
             renderTimes.append(output.renderer.render(cloud, camera: camera, options: options, into: output.framebuffer).totalSeconds)
-            _ = try output.write(to: (folder as NSString).appendingPathComponent(String(format: "frame-%05d.png", t)))
+            _ = try output.write(to: (folder as NSString).appendingPathComponent(FrameFileName.name(index: t, fileExtension: fileExtension)))
         }
         func median(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] * 1000 }
-        print("rendered \(count) frames of \(motion.path) → \(folder)/frame-00000.png … (median pose \(String(format: "%.2f", median(poseTimes))) ms, render \(String(format: "%.1f", median(renderTimes))) ms)")
+        print("rendered \(count) frames of \(motion.path) → \(folder)/\(FrameFileName.name(index: 0, fileExtension: fileExtension)) … (median pose \(String(format: "%.2f", median(poseTimes))) ms, render \(String(format: "%.1f", median(renderTimes))) ms)")
     }
 
     /// 1 m in front of the avatar's head centre (+z), 20° vertical field of view, 512×512;

@@ -6,7 +6,16 @@ import SplatProtocol
 struct SplatdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "splatd",
-        abstract: "A daemon that animates 3D Gaussian head avatars, renders them on the CPU and streams frames over ZeroMQ.",
+        abstract: "Animate 3D Gaussian head avatars, render them on the CPU and stream frames over ZeroMQ.",
+        discussion: """
+            `splatd serve` (the default) runs the daemon on the endpoints control \
+            tcp://127.0.0.1:5555, drive :5556, frames :5557 and audio :5558; control a running \
+            daemon with `splatctl` (see `splatctl --help`). `render` and the bench commands \
+            work without a daemon.
+
+            Exit status: 0 on success; 1 for a failure while running, with one line saying \
+            why; 64 for a mistake on the command line.
+            """,
         version: WireLimits.release,
         subcommands: [ServeCommand.self, RenderCommand.self, BenchCommand.self, StreamBenchCommand.self, SpeechBenchCommand.self],
         defaultSubcommand: ServeCommand.self
