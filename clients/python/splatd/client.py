@@ -330,8 +330,15 @@ class Control:
 
     def set_mixing(self, avatar_id: str, jaw_and_mouth=None, head_pose=None, eyes_and_brows=None,
                    timeout: Optional[float] = None) -> pb.Reply:
-        """Which drive source (tracker or audio) owns which part of the face."""
+        """Which drive source ("tracker" or "audio") owns which part of the face. Parts left None
+        keep their current owner: the request carries all three, so the avatar's current mixing
+        is read first (`get_status`) when any part is left out."""
         m = pb.Mixing()
+        if None in (jaw_and_mouth, head_pose, eyes_and_brows):
+            try:
+                m.CopyFrom(self.avatar_status(avatar_id, timeout).mixing)
+            except KeyError:
+                raise SplatdError(pb.STATUS_NOT_FOUND, f"no avatar {avatar_id!r}") from None
         for name, value in (("jaw_and_mouth", jaw_and_mouth), ("head_pose", head_pose), ("eyes_and_brows", eyes_and_brows)):
             if value is not None:
                 setattr(m, name, _enum_value(pb.Source, value, "SOURCE_", "source"))

@@ -146,3 +146,9 @@ def raw_to_ppm(data: bytes, width: int, height: int) -> bytes:
 def extension(codec: int) -> str:
     """File extension for frames of a `splatd_pb2.Codec` (0 JPEG, 1 PNG, 2 RAW → PPM)."""
     return {0: ".jpg", 1: ".png", 2: ".ppm"}.get(int(codec), ".bin")
+
+
+def frame_file_name(index: int, codec: int) -> str:
+    """The name of the `index`-th saved frame (0-based), as splatd and splatctl name them too:
+    frame-000000.jpg, frame-000001.jpg, … (six digits, more past 999999)."""
+    return f"frame-{index:06d}{extension(codec)}"

@@ -47,6 +47,11 @@ def test_ctl_commands(splatd_daemon):
         r = ctl(splatd_daemon, "--compact", "status")
         assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 1
         assert "demo" in [a["info"]["avatar_id"] for a in json.loads(r.stdout)["avatars"]]
+        # Options of every command may also follow the command's name.
+        r = run_cli("ctl", "status", "--compact", "--timeout", "5", "--control", splatd_daemon.control)
+        assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 1, r.stderr
+        r = run_cli("ctl", "--control", "tcp://127.0.0.1:9", "--timeout", "0.2", "ping", "--control", splatd_daemon.control)
+        assert r.returncode == 0, "the value after the command wins: " + r.stderr
     finally:
         r = ctl(splatd_daemon, "close", "clicam")
         assert r.returncode == 0, r.stderr
@@ -96,7 +101,7 @@ def test_publish_flame_param_npz(splatd_daemon, control, fresh_avatar, tmp_path)
              rotation=np.column_stack([np.zeros(t), np.linspace(-0.2, 0.2, t), np.zeros(t)]).astype(np.float32),
              translation=np.zeros((t, 3), np.float32))
     r = run_cli("publish", str(path), "--avatar", fresh_avatar, "--drive", splatd_daemon.drive,
-                "--control", splatd_daemon.control, "--fps", "30", "--loop", "--duration", "1")
+                "--control", splatd_daemon.control, "--fps", "30", "--loop", "--seconds", "1")
     assert r.returncode == 0, r.stderr
     sent = _sent(r.stderr)
     assert sent >= 10  # about 30; fewer only if this machine is very busy
@@ -117,8 +122,8 @@ def test_publish_csv_and_demo_wave(splatd_daemon, control, fresh_avatar, tmp_pat
     sent = _sent(r.stderr)
     assert control.avatar_status(fresh_avatar).drive_frames_received == sent
 
-    r = run_cli("publish", "--demo-wave", "--avatar", fresh_avatar, "--drive", splatd_daemon.drive,
-                "--control", splatd_daemon.control, "--duration", "0.5", "--quiet")
+    r = run_cli("publish", "--wave", "--avatar", fresh_avatar, "--drive", splatd_daemon.drive,
+                "--control", splatd_daemon.control, "--seconds", "0.5", "--quiet")
     assert r.returncode == 0, r.stderr
     status = control.avatar_status(fresh_avatar)
     assert status.drive_frames_received == sent + _sent(r.stderr)
@@ -126,8 +131,8 @@ def test_publish_csv_and_demo_wave(splatd_daemon, control, fresh_avatar, tmp_pat
 
 
 def test_publish_unknown_avatar_and_bad_file(splatd_daemon, tmp_path):
-    r = run_cli("publish", "--demo-wave", "--avatar", "nobody", "--drive", splatd_daemon.drive,
-                "--control", splatd_daemon.control, "--duration", "0.2")
+    r = run_cli("publish", "--wave", "--avatar", "nobody", "--drive", splatd_daemon.drive,
+                "--control", splatd_daemon.control, "--seconds", "0.2")
     assert r.returncode == 1 and "not loaded" in r.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("smile\n1\n")
@@ -137,12 +142,12 @@ def test_publish_unknown_avatar_and_bad_file(splatd_daemon, tmp_path):
 
 def test_watch_of_a_missing_stream_fails(splatd_daemon):
     r = run_cli("watch", "nosuchstream", "--frames", splatd_daemon.frames, "--control", splatd_daemon.control,
-                "--duration", "0.5")
+                "--seconds", "0.5")
     assert r.returncode == 1, r.stderr
     assert "no stream 'nosuchstream'" in r.stderr
     # Without a control endpoint to ask, an empty watch still fails at the end.
     r = run_cli("watch", "nosuchstream", "--frames", splatd_daemon.frames, "--control", "tcp://127.0.0.1:9",
-                "--duration", "0.5")
+                "--seconds", "0.5")
     assert r.returncode == 1, r.stderr
     assert "received no frame" in r.stderr
 
@@ -156,8 +161,8 @@ def test_watch_saves_frames(splatd_daemon, control, tmp_path):
     finally:
         control.close_stream("watchcam")
     assert r.returncode == 0, r.stderr
-    files = sorted(out.glob("frame_*.png"))
-    assert len(files) == 5
+    files = sorted(out.glob("*.png"))
+    assert [f.name for f in files] == [f"frame-00000{i}.png" for i in range(5)]  # as splatd and splatctl name them
     for f in files:
         data = f.read_bytes()
         assert data.startswith(PNG_SIGNATURE) and png_size(data) == (64, 48)
@@ -168,12 +173,12 @@ def test_watch_reports_latency_while_publishing(splatd_daemon, control, fresh_av
     control.open_stream(fresh_avatar, stream_id="latcam", width=64, height=64, fps=30)
     env = python_env()
     publisher = subprocess.Popen(
-        [sys.executable, "-m", "splatd.cli.publish", "--demo-wave", "--avatar", fresh_avatar, "--drive",
-         splatd_daemon.drive, "--control", splatd_daemon.control, "--duration", "4", "--quiet"],
+        [sys.executable, "-m", "splatd.cli.publish", "--wave", "--avatar", fresh_avatar, "--drive",
+         splatd_daemon.drive, "--control", splatd_daemon.control, "--seconds", "4", "--quiet"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     try:
         r = run_cli("watch", "latcam", "--frames", splatd_daemon.frames, "--control", splatd_daemon.control,
-                    "--duration", "2", "--timeout", "10")
+                    "--seconds", "2", "--timeout", "10")
     finally:
         try:
             publisher.communicate(timeout=RUN_TIMEOUT)

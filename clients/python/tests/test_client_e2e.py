@@ -176,6 +176,23 @@ def test_head_rotation_changes_pixels(splatd_daemon, control, fresh_avatar, kind
     assert changed > 4 * same, f"turned {changed:.3f} vs same pose {same:.3f}"
 
 
+def test_set_mixing_keeps_the_parts_not_named(control, fresh_avatar):
+    def owners():
+        m = control.avatar_status(fresh_avatar).mixing
+        return m.jaw_and_mouth, m.head_pose, m.eyes_and_brows
+
+    assert owners() == (pb.SOURCE_AUDIO, pb.SOURCE_TRACKER, pb.SOURCE_TRACKER)  # the daemon's default
+    control.set_mixing(fresh_avatar, head_pose="audio")
+    assert owners() == (pb.SOURCE_AUDIO, pb.SOURCE_AUDIO, pb.SOURCE_TRACKER)
+    control.set_mixing(fresh_avatar, jaw_and_mouth="tracker")
+    assert owners() == (pb.SOURCE_TRACKER, pb.SOURCE_AUDIO, pb.SOURCE_TRACKER)
+    control.set_mixing(fresh_avatar, "audio", "tracker", "audio")
+    assert owners() == (pb.SOURCE_AUDIO, pb.SOURCE_TRACKER, pb.SOURCE_AUDIO)
+    with pytest.raises(SplatdError) as e:
+        control.set_mixing("no-such-avatar", eyes_and_brows="audio")
+    assert e.value.status == pb.STATUS_NOT_FOUND
+
+
 def test_error_replies(control):
     with pytest.raises(SplatdError) as e:
         control.open_stream("no-such-avatar", stream_id="errs")

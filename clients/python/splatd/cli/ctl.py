@@ -10,6 +10,8 @@
     splatd-ctl unload alice
     splatd-ctl status
 
+The options --control, --timeout and --compact may be given before or after the command.
+
 Exit status: 0 on success, 1 when the daemon answers with an error or does not answer, 2 for
 bad arguments.
 """
@@ -27,7 +29,7 @@ from google.protobuf import json_format
 
 from ..client import Control, SplatdError, SplatdTimeout
 from ..proto import splatd_pb2 as pb
-from .common import add_endpoints, warn
+from .common import default_endpoint, warn
 
 PROG = "splatd-ctl"
 
@@ -95,42 +97,63 @@ def _stream_kwargs(args) -> dict:
     return kwargs
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Send a control request to splatd and print the reply as JSON.")
-    add_endpoints(parser, control=True)
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a reply (default 5; loads: 120)")
-    parser.add_argument("--compact", action="store_true", help="one-line JSON, fields at default values left out")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _global_options(parser: argparse.ArgumentParser, shown: bool) -> None:
+    """--control, --timeout and --compact: with their defaults and help on the main parser,
+    and again on each command's parser without either, so that they may follow the command
+    name too and are listed once (in `splatd-ctl --help`)."""
+    control = default_endpoint("control")
 
-    p = sub.add_parser("ping", help="round trip: daemon version and time")
+    def keep(default, text):
+        return dict(default=default, help=text) if shown else dict(default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    parser.add_argument("--control", metavar="ENDPOINT",
+                        **keep(control, f"the daemon's control endpoint (ROUTER) (default {control}; env SPLATD_CONTROL)"))
+    parser.add_argument("--timeout", type=float, metavar="S",
+                        **keep(10.0, "seconds to wait for a reply (default 10; loads: at least 120)"))
+    parser.add_argument("--compact", action="store_true",
+                        **keep(False, "one-line JSON, fields at default values left out"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Send a control request to splatd and print the reply as JSON.",
+                                     epilog="--control, --timeout and --compact may also follow the command.")
+    _global_options(parser, shown=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, **kwargs)
+        _global_options(p, shown=False)
+        return p
+
+    p = command("ping", help="round trip: daemon version and time")
     p.add_argument("--payload", default="", help="text echoed back")
 
-    p = sub.add_parser("load", help="load an avatar from a path on the daemon's host")
+    p = command("load", help="load an avatar from a path on the daemon's host")
     p.add_argument("path", help='"demo", a GaussianAvatars folder or a .ply/.splat file (relative paths that exist here are made absolute)')
     p.add_argument("--id", dest="avatar_id", help="avatar id (default: the daemon picks one)")
     p.add_argument("--rig", dest="rig_path", help="FLAME rig npz for GaussianAvatars folders")
     p.add_argument("--replace", action="store_true", help="replace an avatar already loaded under this id")
 
-    p = sub.add_parser("unload", help="unload an avatar (its streams close)")
+    p = command("unload", help="unload an avatar (its streams close)")
     p.add_argument("avatar_id")
 
-    sub.add_parser("list", help="list the loaded avatars")
-    sub.add_parser("streams", help="list the open streams")
+    command("list", help="list the loaded avatars")
+    command("streams", help="list the open streams")
 
-    p = sub.add_parser("open", help="open a stream")
+    p = command("open", help="open a stream")
     p.add_argument("--id", dest="stream_id", help="stream id (default: the daemon picks one); frames go to topic frames/<id>")
     p.add_argument("--avatar", default="demo", help="avatar to render (default demo)")
     _stream_options(p, opening=True)
 
-    p = sub.add_parser("update", help="change a stream's settings")
+    p = command("update", help="change a stream's settings")
     p.add_argument("stream_id")
     p.add_argument("--avatar", help="render another avatar")
     _stream_options(p, opening=False)
 
-    p = sub.add_parser("close", help="close a stream")
+    p = command("close", help="close a stream")
     p.add_argument("stream_id")
 
-    sub.add_parser("status", help="daemon status: avatars, drive counters, streams, latency")
+    command("status", help="daemon status: avatars, drive counters, streams, latency")
     return parser
 
 

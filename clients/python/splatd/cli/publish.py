@@ -1,12 +1,15 @@
 """splatd-publish: drive an avatar in real time from a motion file, or with a synthetic wave.
 
     splatd-publish flame_param.npz --avatar alice            # GaussianAvatars FLAME sequence
-    splatd-publish take.csv --loop                           # CSV (FLAME, ARKit or Live Link Face)
-    splatd-publish --demo-wave                               # ARKit jawOpen sine on "demo"
+    splatd-publish samples/take.csv --loop                   # CSV (FLAME, ARKit or Live Link Face)
+    splatd-publish --wave                                    # the test wave on "demo"
 
 Frames are sent paced on a monotonic clock at --fps (default: the file's rate, else 25; 30 for
---demo-wave). When the sender falls behind it skips rows to stay in real time. Stops at the
-end of the file (or never with --loop), after --duration seconds, or on Ctrl-C.
+--wave). When the sender falls behind it skips rows to stay in real time. Stops at the end of
+the file (or never with --loop), after --seconds S, or on Ctrl-C.
+
+The test wave is the one `splatctl drive --wave` sends: jawOpen = 0.5 − 0.5·cos(2π·f·t) and a
+head yaw of --head-yaw degrees × sin(π·f·t), f = --wave-hz.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from .common import add_endpoints, warn
 PROG = "splatd-publish"
 DEFAULT_FILE_FPS = 25.0
 DEFAULT_WAVE_FPS = 30.0
+WAVE_HZ = 1.0          # the test wave's jaw cycles per second (as splatctl drive --wave)
+WAVE_HEAD_YAW = 10.0   # its head yaw swing, degrees
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,17 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
                "translation (shape/static_offset ignored). CSV: FLAME columns (expr_0…, jaw_x…), ARKit columns "
                "(jawOpen…, head_yaw…) or a Live Link Face export.")
     parser.add_argument("file", nargs="?", help="motion file: .npz (flame_param.npz or motion npz) or .csv")
-    parser.add_argument("--demo-wave", action="store_true", help="publish an ARKit jawOpen sine instead of a file")
+    parser.add_argument("--wave", action="store_true",
+                        help="publish the test wave instead of a file: jawOpen and the head yaw follow sines "
+                             "(the same as splatctl drive --wave)")
     parser.add_argument("--avatar", default="demo", help="avatar id to drive (default demo)")
     add_endpoints(parser, drive=True, control=True)
     parser.add_argument("--fps", type=float, help="rate to publish at (default: the file's rate, else 25; the wave: 30)")
     parser.add_argument("--loop", action="store_true", help="start the file over at its end")
-    parser.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
+    parser.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds")
     parser.add_argument("--ignore", action="append", default=[], metavar="FIELD",
                         help="leave a field out of every frame, e.g. translation, rotation, eyes_pose, jawOpen (repeatable)")
-    parser.add_argument("--wave-hz", type=float, default=0.5, help="--demo-wave: jawOpen cycles per second (default 0.5)")
-    parser.add_argument("--wave-head", type=float, default=10.0, metavar="DEG",
-                        help="--demo-wave: head yaw swing amplitude in degrees, so that rigid avatars move too (default 10; 0: off)")
+    parser.add_argument("--wave-hz", type=float, default=WAVE_HZ, metavar="HZ",
+                        help=f"--wave: jaw cycles per second (default {WAVE_HZ:g})")
+    parser.add_argument("--head-yaw", type=float, default=WAVE_HEAD_YAW, metavar="DEG",
+                        help=f"--wave: head yaw swing in degrees, so that static scenes move too "
+                             f"(default {WAVE_HEAD_YAW:g}; 0: off)")
     parser.add_argument("--no-check", action="store_true",
                         help="do not ask the control endpoint whether the avatar is loaded before publishing")
     parser.add_argument("--quiet", "-q", action="store_true", help="only the final summary")
@@ -64,9 +73,10 @@ def _check_avatar(args) -> Optional[str]:
     return None
 
 
-def wave_frame(t: float, hz: float, head_degrees: float) -> Dict[str, object]:
-    """The --demo-wave frame at time t: jawOpen 0 → 1 → 0 once per cycle, head yaw swinging
-    ±head_degrees at half that rate."""
+def wave_frame(t: float, hz: float = 1.0, head_degrees: float = 10.0) -> Dict[str, object]:
+    """The --wave frame at time t, the same as `splatctl drive --wave`: jawOpen =
+    0.5 − 0.5·cos(2π·hz·t) (0 → 1 → 0 once per cycle) and a head yaw of
+    head_degrees·sin(π·hz·t) (a swing to either side at half that rate; 0: none)."""
     frame: Dict[str, object] = {"weights": {"jawOpen": 0.5 - 0.5 * math.cos(2 * math.pi * hz * t)}}
     if head_degrees:
         yaw = head_degrees * math.sin(math.pi * hz * t)
@@ -117,20 +127,24 @@ def publish(drive: DrivePublisher, avatar: str, kind: str, frame_at: Callable[[i
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if bool(args.file) == bool(args.demo_wave):
-        parser.error("give a motion file or --demo-wave (one of them)")
+    if bool(args.file) == bool(args.wave):
+        parser.error("give a motion file or --wave (one of them)")
     if args.fps is not None and not (0 < args.fps <= 1000):
         parser.error("--fps must be within 0…1000")
-    if args.duration is not None and args.duration <= 0:
-        parser.error("--duration must be positive")
+    if args.seconds is not None and args.seconds <= 0:
+        parser.error("--seconds must be positive")
+    if not (args.wave_hz > 0 and math.isfinite(args.wave_hz)):
+        parser.error("--wave-hz must be above 0")
+    if not math.isfinite(args.head_yaw):
+        parser.error("--head-yaw must be a finite number of degrees")
 
-    if args.demo_wave:
+    if args.wave:
         kind, fps, n = "arkit", args.fps or DEFAULT_WAVE_FPS, None
 
         def frame_at(i: int):
-            return wave_frame(i / fps, args.wave_hz, args.wave_head)
+            return wave_frame(i / fps, args.wave_hz, args.head_yaw)
 
-        what = f"jawOpen wave at {args.wave_hz:g} Hz"
+        what = f"the test wave at {args.wave_hz:g} Hz (head yaw ±{args.head_yaw:g}°)"
     else:
         try:
             motion: Motion = load_motion(args.file, ignore=args.ignore)
@@ -160,7 +174,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if not args.quiet:
             print(f"{PROG}: publishing {what} to avatar {args.avatar!r} at {fps:g} fps on {args.drive}", file=sys.stderr, flush=True)
         progress = None if args.quiet else (lambda line: print(f"{PROG}: {line}", file=sys.stderr, flush=True))
-        result = publish(drive, args.avatar, kind, frame_at, fps, args.duration, progress)
+        result = publish(drive, args.avatar, kind, frame_at, fps, args.seconds, progress)
     rate = result["sent"] / result["seconds"] if result["seconds"] > 0 else 0.0
     print(f"{PROG}: sent {result['sent']} frames in {result['seconds']:.2f} s ({rate:.1f} fps), skipped {result['skipped']}",
           file=sys.stderr, flush=True)

@@ -2,8 +2,8 @@
 gaps and latency.
 
     splatd-watch default                           # report only
-    splatd-watch cam --out frames/                 # frames/frame_00000001.png … (as the codec gives them)
-    splatd-watch cam --mp4 take.mp4 --duration 10  # encode with ffmpeg (must be installed)
+    splatd-watch cam --out frames/                 # frames/frame-000000.png, frame-000001.png, …
+    splatd-watch cam --mp4 take.mp4 --seconds 10   # encode with ffmpeg (must be installed)
 
 Every second (unless --quiet) and at the end it prints the frame rate, gaps (frames missing in
 the stream's frame_sequence) and latency: drive sender time → frame received, measured on the
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from ..client import Control, FrameSubscriber, SplatdError, SplatdTimeout
-from ..images import extension, raw_to_ppm
+from ..images import frame_file_name, raw_to_ppm
 from ..proto import splatd_pb2 as pb
 from .common import add_endpoints, percentile, warn
 
@@ -33,11 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("stream", nargs="?", default="default", help="stream id (default: default)")
     add_endpoints(parser, frames=True, control=True)
     out = parser.add_mutually_exclusive_group()
-    out.add_argument("--out", metavar="DIR", help="save every frame as DIR/frame_<frame sequence>.jpg/.png (.ppm for raw)")
+    out.add_argument("--out", metavar="DIR", help="save every frame as DIR/frame-000000.jpg, frame-000001.jpg, … "
+                     "(.png; raw frames as .ppm), as splatctl watch does")
     out.add_argument("--mp4", metavar="FILE", help="pipe the frames into ffmpeg (ffmpeg -f image2pipe …) to make FILE")
     parser.add_argument("--fps", type=float, help="--mp4 frame rate (default: the stream's, asked on the control endpoint; else 30)")
     parser.add_argument("--count", type=int, metavar="N", help="stop after N frames")
-    parser.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    parser.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds")
     parser.add_argument("--timeout", type=float, default=10.0, metavar="S",
                         help="give up when no frame came for S seconds (default 10; 0: wait forever)")
     parser.add_argument("--events", action="store_true", help="print daemon events (avatar loaded, stream closed, …); "
@@ -205,17 +206,17 @@ def main(argv: Optional[List[str]] = None) -> int:
                     reason = f"{args.count} frames"
                     break
                 wait = timeout
-                if args.duration is not None:
-                    left = args.duration - (time.monotonic() - t0)
+                if args.seconds is not None:
+                    left = args.seconds - (time.monotonic() - t0)
                     if left <= 0:
-                        reason = f"{args.duration:g} s"
+                        reason = f"{args.seconds:g} s"
                         break
                     wait = left if wait is None else min(wait, left)
                 try:
                     meta, image = sub.next_frame(wait)
                 except SplatdTimeout:
-                    if args.duration is not None and time.monotonic() - t0 >= args.duration:
-                        reason = f"{args.duration:g} s"
+                    if args.seconds is not None and time.monotonic() - t0 >= args.seconds:
+                        reason = f"{args.seconds:g} s"
                         break
                     warn(PROG, f"no frame of stream {args.stream!r} for {timeout:g} s (is it open? splatd-ctl streams)")
                     status = 1
@@ -236,7 +237,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 last_seq, last_drive = meta.frame_sequence, meta.drive_sequence
                 if out_dir is not None:
                     data = raw_to_ppm(image, meta.width, meta.height) if meta.codec == pb.CODEC_RAW else image
-                    (out_dir / f"frame_{meta.frame_sequence:08d}{extension(meta.codec)}").write_bytes(data)
+                    (out_dir / frame_file_name(total.frames - 1, meta.codec)).write_bytes(data)
                 if sink is not None:
                     sink.write(meta, image)
                 now = time.monotonic()
