@@ -47,6 +47,37 @@ final class ProtocolTruthTests: XCTestCase {
         }
     }
 
+    /// A frame says whether it shows a live drive: IDLE before any, LIVE while frames arrive,
+    /// and no longer LIVE once the tracker stopped, although `drive_sequence` still names its
+    /// last frame.
+    func testFramesSayWhetherTheyShowALiveDrive() throws {
+        let d = try DaemonHarness { $0.holdSeconds = 0.1; $0.easeSeconds = 0.1 }
+        _ = try openFast(d, "live")
+        let sub = try d.subscriber([Topic.frames("live")])
+        let before = try XCTUnwrap(try sub.nextFrame(topic: Topic.frames("live")))
+        XCTAssertEqual(before.meta.driveState, .idle)
+        XCTAssertEqual(before.meta.driveSequence, 0)
+        let publisher = try d.drivePublisher()
+        var live: Splatd_V1_FrameMeta?
+        for k in 1...30 where live == nil {
+            try d.send(.with {
+                $0.avatarID = "demo"; $0.sequence = UInt64(k); $0.senderTimeUs = 1
+                $0.arkit = .with { $0.named = ["jawOpen": 0.5] }
+            }, on: publisher)
+            Thread.sleep(forTimeInterval: 1.0 / 30)
+            while let f = try? sub.receiveMultipart(dontWait: true), f.count == 3 {
+                let meta = try Splatd_V1_FrameMeta(serializedBytes: f[1])
+                if meta.driveState == .live { live = meta }
+            }
+        }
+        XCTAssertGreaterThan(try XCTUnwrap(live, "frames while the tracker sends are LIVE").driveSequence, 0)
+        Thread.sleep(forTimeInterval: 0.5)   // past hold and ease
+        while (try? sub.receiveMultipart(dontWait: true)) ?? nil != nil {}
+        let after = try XCTUnwrap(try sub.nextFrame(topic: Topic.frames("live")))
+        XCTAssertEqual(after.meta.driveState, .idle)
+        XCTAssertGreaterThan(after.meta.driveSequence, 0, "the last drive frame is still named, but not as live")
+    }
+
     func testRepliesCarryResolvedBackgroundAndConvention() throws {
         let d = try DaemonHarness()
         let info = try openFast(d, "plain")
