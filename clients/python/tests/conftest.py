@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import pytest
 
@@ -33,6 +33,7 @@ class Daemon:
     audio: str
     log_path: Path
     stdout: List[str] = field(default_factory=list)
+    reader: Optional[threading.Thread] = None
 
     def log(self) -> str:
         try:
@@ -50,16 +51,14 @@ def find_splatd():
     return DEFAULT_SPLATD, "default"
 
 
-@pytest.fixture(scope="session")
-def splatd_daemon(tmp_path_factory):
-    """Starts `splatd serve` on ephemeral loopback ports for the session; stops it with SIGINT
-    at the end and checks that it exits with status 0."""
+def start_splatd(log_path: Path) -> Daemon:
+    """Starts `splatd serve` on ephemeral loopback ports and waits for its endpoints; skips the
+    test when there is no binary to start (fails when $SPLATD_BIN names a missing file)."""
     binary, how = find_splatd()
     if not binary.is_file():
         if how == "SPLATD_BIN":
             pytest.fail(f"SPLATD_BIN={binary} is not a file")
         pytest.skip(f"no splatd binary at {binary}: build it (swift build --product splatd) or set SPLATD_BIN")
-    log_path = tmp_path_factory.mktemp("splatd") / "splatd.stderr.log"
     ephemeral = "tcp://127.0.0.1:*"
     with open(log_path, "w") as stderr:
         process = subprocess.Popen(
@@ -91,9 +90,12 @@ def splatd_daemon(tmp_path_factory):
                 f"with `splatd serve`?)" if exited_early else f"did not print its endpoints within {START_SECONDS} s")
         pytest.fail(f"{binary} {what}\nstdout:\n{''.join(lines)}\nstderr:\n{stderr_text}")
     control, drive, frames, audio = found["endpoints"]
-    daemon = Daemon(binary, process, control, drive, frames, audio, log_path, lines)
-    yield daemon
+    return Daemon(binary, process, control, drive, frames, audio, log_path, lines, reader)
 
+
+def stop_splatd(daemon: Daemon) -> None:
+    """Stops the daemon with SIGINT and checks that it exits with status 0."""
+    process = daemon.process
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         try:
@@ -102,8 +104,17 @@ def splatd_daemon(tmp_path_factory):
             process.kill()
             process.wait()
             pytest.fail(f"splatd did not exit within {STOP_SECONDS} s of SIGINT\n{daemon.log()}")
-    reader.join(2)
+    daemon.reader.join(2)
     assert process.returncode == 0, f"splatd exited with status {process.returncode}\n{daemon.log()}"
+
+
+@pytest.fixture(scope="session")
+def splatd_daemon(tmp_path_factory):
+    """Starts `splatd serve` on ephemeral loopback ports for the session; stops it with SIGINT
+    at the end and checks that it exits with status 0."""
+    daemon = start_splatd(tmp_path_factory.mktemp("splatd") / "splatd.stderr.log")
+    yield daemon
+    stop_splatd(daemon)
 
 
 @pytest.fixture
