@@ -5,8 +5,8 @@ import XCTest
 import ZeroMQ
 
 /// The frame scheduler's rules with the time passed in: ticks at the stream's rate, skipping
-/// instead of catching up, a frame at once for a new viewer, the pull-forward by a drive frame
-/// and the phase lock to a tracker.
+/// instead of catching up, a frame at once for a new viewer, no more frames than the fps
+/// whatever the tracker does, and the phase lock to a tracker.
 final class StreamTicksTests: XCTestCase {
     private let period = 1.0 / 30
 
@@ -39,15 +39,55 @@ final class StreamTicksTests: XCTestCase {
         XCTAssertEqual(frame.skipped, 0, "an immediate frame skips nothing")
     }
 
-    func testADriveFramePullsTheTickForwardButNotCloserThanThreeQuarters() {
+    func testADriveFrameMovesALateTickEarlierButNeverCloserThanAPeriod() {
         var ticks = StreamTicks()
         _ = ticks.take(now: 1, period: period)            // rendered at 1; next due at 1 + period
         ticks.driveArrived(now: 1.01, period: period)      // too soon after the last frame
-        XCTAssertEqual(ticks.nextTick, 1 + 0.75 * period, accuracy: 1e-9)
-        var later = StreamTicks()
-        _ = later.take(now: 1, period: period)
-        later.driveArrived(now: 1 + 0.9 * period, period: period)
-        XCTAssertEqual(later.nextTick, 1 + 0.9 * period, accuracy: 1e-9, "at once: the drive frame is shown now")
+        XCTAssertEqual(ticks.nextTick, 1 + period, accuracy: 1e-9)
+        var retried = StreamTicks()
+        _ = retried.take(now: 1, period: period)
+        retried.retry(at: 2)
+        retried.driveArrived(now: 1.5, period: period)
+        XCTAssertEqual(retried.nextTick, 1.5, accuracy: 1e-9, "a late tick comes forward: the drive frame is shown now")
+    }
+
+    /// Runs the scheduler's rules for `seconds`: a stream at `fps`, a tracker sending every
+    /// `interval` (±1 ms jitter, the phase lock fed with its expected next frame); returns the
+    /// render times.
+    private func simulate(fps: Double, interval: Double, seconds: Double) -> [Double] {
+        let period = 1 / fps
+        var ticks = StreamTicks()
+        var renders: [Double] = []
+        var drive = 0.0123, jitter: UInt64 = 12345
+        var lastDrive: Double?
+        var now = 0.0
+        while now < seconds {
+            now = min(max(ticks.nextTick, now), drive)
+            if now == drive {
+                ticks.driveArrived(now: now, period: period)
+                lastDrive = now
+                jitter = jitter &* 6364136223846793005 &+ 1442695040888963407
+                drive += interval + (Double(jitter >> 53) / Double(1 << 11) - 0.5) * 0.002
+                continue
+            }
+            let expected = lastDrive.map { (time: $0 + interval, interval: interval) }
+            if ticks.postpone(forDriveExpectedAt: expected, now: now, period: period) { continue }
+            _ = ticks.take(now: now, period: period)
+            renders.append(now)
+            now += 0.002   // rendering takes a moment
+        }
+        return renders
+    }
+
+    func testDriveFramesNeverAddTicks() {
+        // The case a user measured: a 15 fps stream driven at 30 Hz rendered 20 fps.
+        for (fps, hz) in [(15.0, 30.0), (30, 28), (30, 60), (30, 31), (24, 30), (30, 10)] {
+            let renders = simulate(fps: fps, interval: 1 / hz, seconds: 10)
+            XCTAssertLessThanOrEqual(renders.count, Int(10 * fps) + 1, "\(fps) fps driven at \(hz) Hz")
+            XCTAssertGreaterThanOrEqual(renders.count, Int(10 * fps * 0.9), "\(fps) fps driven at \(hz) Hz (a tracker near the rate may lock it to its own)")
+            let closest = zip(renders.dropFirst(), renders).map { $0 - $1 }.min() ?? 1
+            XCTAssertGreaterThanOrEqual(closest, 1 / fps - 1e-9, "no two frames closer than a period")
+        }
     }
 
     func testTheTickWaitsOnceForATrackerAtTheStreamRate() {

@@ -1,6 +1,8 @@
-/// When a stream renders next, on the monotonic clock: the frame-rate ticks, the pull-forward
-/// when a drive frame arrives, skipping when rendering fell behind, and the phase lock to a
-/// tracker. A value type with the time passed in, so the rules are testable without threads.
+/// When a stream renders next, on the monotonic clock: the frame-rate ticks, skipping when
+/// rendering fell behind, and the phase lock to a tracker. A stream never renders more often
+/// than its fps: two frames are at least a period apart (a new viewer's first frame excepted),
+/// so drive frames may move a tick earlier, never add one. A value type with the time passed
+/// in, so the rules are testable without threads.
 struct StreamTicks: Equatable {
     /// When the next frame is due; 0 means at once.
     private(set) var nextTick: Double = 0
@@ -12,11 +14,11 @@ struct StreamTicks: Equatable {
     /// A new viewer: the next frame is due at once.
     mutating func frameWanted() { nextTick = 0 }
 
-    /// A drive frame arrived at `now`: it pulls the next tick forward (but never closer than three
-    /// quarters of a period to the previous frame), so frames follow the tracker's phase, which
-    /// saves up to a frame period of latency.
+    /// A drive frame arrived at `now`: a tick that is due later than a period after the previous
+    /// frame (one postponed for the tracker, or retried after a failure) comes forward to now,
+    /// but never closer than a period to the previous frame.
     mutating func driveArrived(now: Double, period: Double) {
-        nextTick = min(nextTick, max(now, lastRender + 0.75 * period))
+        nextTick = min(nextTick, max(now, lastRender + period))
     }
 
     /// Takes the tick due at `now`: returns the tick time the frame stands for and how many ticks
