@@ -24,7 +24,7 @@ enum SplatctlError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .noReply(endpoint, timeout):
             return "no reply from \(endpoint) within \(Format.seconds(timeout)) — is splatd running? "
-                + "(start it with `splatd serve`, or point --control at its control endpoint; a slow load may need a longer --timeout)"
+                + "(start it with `splatd serve`, or point --control or SPLATD_CONTROL at its control endpoint; a slow load may need a longer --timeout)"
         case let .daemon(request, status, message):
             let text = message.isEmpty ? "(no explanation given)" : message
             return "\(request) failed: \(Format.status(status)): \(text)\(Self.hint(for: status, request: request, message: message))"

@@ -78,7 +78,7 @@ struct WatchCommand: ParsableCommand {
         }
         if stats.frames == 0 && !Interrupt.requested {
             throw SplatctlError.transport("no frames from stream \(stream) on \(global.frames) — is it open (`splatctl streams`), "
-                                          + "and is --frames the daemon's frames endpoint?")
+                                          + "and is that the daemon's frames endpoint (--frames or SPLATD_FRAMES)?")
         }
         if stats.verifyFailed > 0 { throw SplatctlError.verificationFailed(failed: stats.verifyFailed, checked: stats.verified) }
     }
