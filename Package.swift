@@ -44,6 +44,12 @@ let package = Package(
         // is in /usr/include and the module map links libzmq.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        // FFmpeg 5.1 (libavcodec with libx264 and libopus, libswscale, libswresample, libavformat).
+        // libavcodec.pc gives the include folder; the module map links the five libraries.
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavcodec",
+            providers: [.apt(["libavcodec-dev", "libavformat-dev", "libavutil-dev", "libswresample-dev", "libswscale-dev"])]
+        ),
 
         // What every module may use: clocks, seeded random, parallel-for, metrics, ARKit names.
         .target(name: "SplatCore", swiftSettings: checkedOptimisation),
@@ -54,6 +60,9 @@ let package = Package(
         .target(name: "Rasterizer", dependencies: ["SplatCore", "SplatIO", "RasterizerKernels"]),
         .target(name: "FrameEncoder", dependencies: ["SplatCore", "CPNG", "CTurboJPEG"], path: "Sources/Encoder"),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // H.264 video and Opus audio through FFmpeg's libraries; only targets that stream video
+        // or audio depend on it.
+        .target(name: "MediaCodecs", dependencies: ["SplatCore", "CFFmpeg"]),
         .target(name: "AnimatorKernels", dependencies: ["SplatCore"], swiftSettings: kernelSettings),
         .target(
             name: "Animator", dependencies: ["SplatCore", "SplatIO", "AnimatorKernels"], resources: [.copy("Resources")],
@@ -80,6 +89,7 @@ let package = Package(
             name: "splatd",
             dependencies: [
                 "SplatCore", "SplatIO", "Rasterizer", "FrameEncoder", "Animator", "Daemon", "SplatProtocol", "ZeroMQ",
+                "MediaCodecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -107,6 +117,7 @@ let package = Package(
         ),
         .testTarget(name: "FrameEncoderTests", dependencies: ["FrameEncoder", "CPNG", "CTurboJPEG", "SplatIO", "SplatCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "MediaCodecsTests", dependencies: ["MediaCodecs", "CFFmpeg"]),
         .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "SplatCore", "Rasterizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SplatProtocolTests", dependencies: ["SplatProtocol"]),
         .testTarget(name: "TrackersTests", dependencies: ["Trackers", "Animator", "SplatCore"]),
