@@ -40,6 +40,32 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try d.ok { $0.ping = .with { $0.payload = Data("still here".utf8) } }.pong.payload, Data("still here".utf8))
     }
 
+    /// A request of several frames gets exactly one error reply, from DEALER and REQ sockets
+    /// alike, and the socket can go on.
+    func testMultiFrameRequestsGetOneErrorReply() throws {
+        let d = try DaemonHarness()
+        let ping = Splatd_V1_Request.with { $0.requestID = 7; $0.ping = .init() }.wireBytes()
+        _ = try d.control.send(multipart: [ping, ping])
+        let reply = try Splatd_V1_Reply(serializedBytes: try XCTUnwrap(try d.control.receive()))
+        XCTAssertEqual(reply.status, .invalidRequest)
+        XCTAssertEqual(reply.requestID, 0)
+        XCTAssertTrue(reply.error.contains("got 2 frames"), reply.error)
+        XCTAssertEqual(try d.ok { $0.ping = .init() }.pong.version, SplatService.version, "the connection goes on")
+
+        let req = try d.context.socket(.req)
+        defer { req.close() }
+        try req.set(.linger, .zero)
+        try req.set(.receiveTimeout, .seconds(10))
+        try req.connect(d.endpoints.control)
+        _ = try req.send(multipart: [ping, ping, ping])
+        let reqReply = try Splatd_V1_Reply(serializedBytes: try XCTUnwrap(try req.receive(), "REQ gets a reply"))
+        XCTAssertTrue(reqReply.error.contains("got 3 frames"), reqReply.error)
+        _ = try req.send(ping)
+        XCTAssertEqual(try Splatd_V1_Reply(serializedBytes: try XCTUnwrap(try req.receive())).requestID, 7)
+        let status = try d.ok { $0.getStatus = .init() }.daemonStatus
+        XCTAssertEqual(status.malformedRequests, 2)
+    }
+
     func testHugeMessagesDropOnlyTheirSender() throws {
         let d = try DaemonHarness()
         let rogue = try d.context.socket(.dealer)

@@ -180,3 +180,18 @@ final class ControlLimitTests: XCTestCase {
         XCTAssertEqual(ok.avatar.avatarID, "demo")
     }
 }
+
+/// Per-message warnings are rate-limited: the first ones, then one in `every`, each line
+/// counting what went unlogged.
+final class LogThrottleTests: XCTestCase {
+    func testFirstLinesThenOneInEvery() {
+        var throttle = LogThrottle(burst: 3, every: 10)
+        let notes = (1...25).map { _ in throttle.admit() }
+        XCTAssertEqual(notes.compactMap { $0 }.count, 5, "3 first lines, then the 10th and the 20th")
+        XCTAssertEqual(notes[0], " [1 so far]")
+        XCTAssertEqual(notes[9], " [10 so far, 6 since the last line not logged]")
+        XCTAssertNil(notes[10])
+        XCTAssertEqual(notes[19], " [20 so far, 9 since the last line not logged]")
+        XCTAssertEqual(throttle.occurrences, 25)
+    }
+}

@@ -25,7 +25,8 @@ final class IOLoop: @unchecked Sendable {
     private let counters: DaemonCounters
     private let lifecycle = Locked((started: false, stopping: false))
     private let done = DispatchSemaphore(value: 0)
-    private var driveErrorsLogged = 0
+    private var controlErrors = LogThrottle()
+    private var driveErrors = LogThrottle()
 
     init(context: ZMQContext, configuration: DaemonConfiguration, registry: Registry, outbox: Outbox,
          handler: ControlHandler, counters: DaemonCounters, logger: Logger) throws {
@@ -111,19 +112,29 @@ final class IOLoop: @unchecked Sendable {
                 guard let m = try control.receiveMultipart(dontWait: true) else { return }
                 message = m
             } catch let error as ZMQError where error.isMessageTooLarge {
-                logger.warning("control: dropped an oversized request (\(error))")
+                logControlError("control: dropped an oversized request (\(error))")
                 continue
             } catch {
-                logger.warning("control: \(error)")
+                logControlError("control: \(error)")
                 return
             }
-            // ROUTER: [identity, (empty delimiter from REQ), body].
-            guard message.count >= 2, message.count <= 3 else {
-                logger.warning("control: dropped a message of \(message.count) frames")
+            // ROUTER: [identity, (empty delimiter from REQ), body]. Anything else gets one error
+            // reply (request_id 0) so that the client is not left waiting.
+            guard message.count >= 2 else { continue }
+            let envelope = Array(message.dropLast())
+            guard message.count <= 3, envelope.count == 1 || envelope[1].isEmpty else {
+                counters.requests.add(1, ordering: .relaxed)
+                counters.malformedRequests.add(1, ordering: .relaxed)
+                let frames = message.count - (message[1].isEmpty ? 2 : 1)   // after identity and delimiter
+                logControlError("control: refused a request of \(frames) frames")
+                let reply = Splatd_V1_Reply.with {
+                    $0.status = .invalidRequest
+                    $0.error = "a request is one frame (a Request), after an empty delimiter frame from REQ sockets; got \(frames) frames"
+                }
+                let back = message[1].isEmpty ? [message[0], []] : [message[0]]
+                _ = try? control.send(multipart: back + [reply.wireBytes()], dontWait: true)
                 continue
             }
-            let envelope = Array(message.dropLast())
-            if envelope.count == 2 && !envelope[1].isEmpty { continue }
             handler.handle(body: message.last!, envelope: envelope) { self.subscriptions.subscribers(of: $0) }
         }
     }
@@ -185,13 +196,15 @@ final class IOLoop: @unchecked Sendable {
         logDriveError("drive: dropped: \(reason)")
     }
 
-    /// Logs the first drive errors, then one in a thousand, so a misbehaving tracker cannot
-    /// flood the log.
+    /// Logs the first drive and audio errors, then one in a thousand, so a misbehaving tracker
+    /// cannot flood the log.
     private func logDriveError(_ message: String) {
-        driveErrorsLogged += 1
-        if driveErrorsLogged <= 20 || driveErrorsLogged % 1000 == 0 {
-            logger.warning("\(message) [\(driveErrorsLogged) so far]")
-        }
+        if let note = driveErrors.admit() { logger.warning("\(message)\(note)") }
+    }
+
+    /// The same for control messages that cannot be answered normally.
+    private func logControlError(_ message: String) {
+        if let note = controlErrors.admit() { logger.warning("\(message)\(note)") }
     }
 
     // MARK: Audio

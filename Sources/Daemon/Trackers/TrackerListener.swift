@@ -76,7 +76,7 @@ final class TrackerListener<Decoder: TrackerDecoder>: Sendable {
 
     private func run() {
         var buffer = [UInt8](repeating: 0, count: UDPSocket.maximumDatagramBytes)
-        var logged = 0
+        var errors = LogThrottle()
         while !state.withLock({ $0.stopping }) {
             let datagram: (count: Int, sender: String)?
             do { datagram = try socket.receive(into: &buffer, timeoutMilliseconds: 250) } catch {
@@ -86,11 +86,9 @@ final class TrackerListener<Decoder: TrackerDecoder>: Sendable {
             }
             guard let datagram else { continue }
             let now = monotonicSeconds(), receivedUs = wallClockMicroseconds()
-            if let reason = handle(Array(buffer[..<datagram.count]), from: datagram.sender, now: now, receivedUs: receivedUs) {
-                logged += 1
-                if logged <= 20 || logged % 1000 == 0 {
-                    logger.warning("\(Decoder.protocolName) from \(datagram.sender): refused: \(reason) [\(logged) so far]")
-                }
+            if let reason = handle(Array(buffer[..<datagram.count]), from: datagram.sender, now: now, receivedUs: receivedUs),
+               let note = errors.admit() {
+                logger.warning("\(Decoder.protocolName) from \(datagram.sender): refused: \(reason)\(note)")
             }
         }
     }
