@@ -25,6 +25,11 @@ public struct SpeechChannel {
     private var dropped: UInt64 = 0
     private var latency = RollingWindow(capacity: 256)
     private var shownSequence: UInt64 = 0
+    /// Seconds of audio received since the processor started (its stream clock).
+    private var streamSeconds = 0.0
+    /// Received audio waiting to be taken for publishing, with when it is to be heard.
+    private var pendingAudio: [SpeechAudio] = []
+    private var pendingSeconds = 0.0
     /// Influence of audio on the mouth, 0…1, eased in and out.
     private var influence: Float = 0
     private var influenceTime: Double?
@@ -33,6 +38,26 @@ public struct SpeechChannel {
     public static let timeoutSeconds = 0.3
     /// Most audio queued ahead of real time, seconds (beyond: oldest frames are dropped).
     public static let maximumAheadSeconds = 10.0
+    /// Most received audio kept for ``takeAudio()`` when nobody takes it, seconds.
+    public static let maximumPendingAudioSeconds = 2.0
+
+    /// A piece of received speech with the monotonic time at which its first sample is to be
+    /// heard: the time the mouth shape made from that sample is shown (the playout time of the
+    /// speech frames plus the analysis latency), so a viewer that plays it at that time hears
+    /// the sound with the mouth that says it.
+    public struct SpeechAudio: Sendable, Equatable {
+        /// Interleaved signed 16-bit samples as received.
+        public var samples: [Int16]
+        public var sampleRate: Int
+        public var channels: Int
+        /// When the first sample is heard (monotonic seconds).
+        public var presentation: Double
+        /// The audio chunk it came from.
+        public var sequence: UInt64
+
+        /// Seconds of audio.
+        public var duration: Double { Double(samples.count / max(channels, 1)) / Double(sampleRate) }
+    }
 
     /// Starts silent.
     public init() {}
@@ -89,9 +114,18 @@ public struct SpeechChannel {
             let samples = raw.bindMemory(to: Int16.self)
             try processor.process(samples, sampleRate: rate, channels: channels) { produced.append($0) }
         }
-        guard let lastFrame = produced.last else { return }
+        let chunkStart = streamSeconds
+        streamSeconds += Double(bytes.count / (2 * channels)) / Double(rate)
+        guard let lastFrame = produced.last else {
+            // Too short for a speech frame: heard on the clock the frames use (or will use).
+            keepAudio(bytes, rate: rate, channels: channels, sequence: chunk.sequence,
+                      presentation: chunkStart + processor.algorithmicLatency + (offset ?? now - streamSeconds))
+            return
+        }
         lastChunkEnd = lastFrame.time
         offset = max(offset ?? -.infinity, now - lastFrame.time)
+        keepAudio(bytes, rate: rate, channels: channels, sequence: chunk.sequence,
+                  presentation: chunkStart + processor.algorithmicLatency + offset!)
         for f in produced {
             queue.append((f.time + offset!, f, chunk.sequence, chunk.senderTimeUs))
         }
@@ -102,6 +136,26 @@ public struct SpeechChannel {
             dropped += 1
         }
         if chunk.endOfStream { ended = true }
+    }
+
+    /// The audio received since the last call, oldest first, each piece with the time it is to
+    /// be heard (see ``SpeechAudio``). Audio nobody takes is kept for
+    /// ``maximumPendingAudioSeconds``, the oldest dropped first.
+    public mutating func takeAudio() -> [SpeechAudio] {
+        defer { pendingAudio.removeAll(keepingCapacity: true); pendingSeconds = 0 }
+        return pendingAudio
+    }
+
+    private mutating func keepAudio(_ bytes: Data, rate: Int, channels: Int, sequence: UInt64, presentation: Double) {
+        var samples = [Int16](repeating: 0, count: bytes.count / 2)
+        samples.withUnsafeMutableBytes { _ = bytes.copyBytes(to: $0) }
+        for i in samples.indices { samples[i] = Int16(littleEndian: samples[i]) }
+        let piece = SpeechAudio(samples: samples, sampleRate: rate, channels: channels, presentation: presentation, sequence: sequence)
+        pendingAudio.append(piece)
+        pendingSeconds += piece.duration
+        while pendingSeconds > Self.maximumPendingAudioSeconds, pendingAudio.count > 1 {
+            pendingSeconds -= pendingAudio.removeFirst().duration
+        }
     }
 
     /// Advances the playout to `now`: the newest speech frame due, and the audio's influence on
