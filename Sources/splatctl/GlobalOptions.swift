@@ -108,11 +108,6 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Formerly refused `--frames N` counts on commands other than `watch`; `--frames` is now
-    /// always an endpoint and `validate()` checks it.
-    @available(*, deprecated, message: "--frames is always an endpoint now, checked by validate(); remove the call")
-    func rejectFrameCount(command: String) throws {}
-
     /// Connects a control client with these options.
     func controlClient() throws -> ControlClient {
         try ControlClient(endpoint: control, timeout: timeout)

@@ -23,13 +23,12 @@ struct StatusCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Option(name: .long, help: ArgumentHelp("Refresh every this many seconds until Ctrl-C.", valueName: "seconds"))
     var watch: Double?
 
     func validate() throws {
-        try global.rejectFrameCount(command: "status")
         if let watch, !(watch.isFinite && watch >= 0.1) { throw ValidationError("--watch must be at least 0.1 seconds, got \(watch)") }
     }
 
