@@ -79,6 +79,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "SplatCore", "SplatIO", "Rasterizer", "FrameEncoder", "SplatProtocol", "ZeroMQ", "Animator", "CALSA", "Trackers",
+                "MediaCodecs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]

@@ -51,6 +51,11 @@ public nonisolated enum Splatd_V1_Codec: SwiftProtobuf.Enum, Swift.CaseIterable 
 
   /// tightly packed 8-bit RGB, rows top to bottom
   case raw // = 2
+
+  /// H.264 (libx264 through FFmpeg), Constrained Baseline, no B-frames: one access unit per
+  /// message in Annex B, SPS and PPS before every keyframe. Rate: `bitrate_kbps`, or CRF
+  /// `quality` 1…51 when the bitrate is 0 and a quality is given, else 1500 kbps.
+  case h264 // = 3
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -62,6 +67,7 @@ public nonisolated enum Splatd_V1_Codec: SwiftProtobuf.Enum, Swift.CaseIterable 
     case 0: self = .jpeg
     case 1: self = .png
     case 2: self = .raw
+    case 3: self = .h264
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -71,6 +77,7 @@ public nonisolated enum Splatd_V1_Codec: SwiftProtobuf.Enum, Swift.CaseIterable 
     case .jpeg: return 0
     case .png: return 1
     case .raw: return 2
+    case .h264: return 3
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -80,6 +87,7 @@ public nonisolated enum Splatd_V1_Codec: SwiftProtobuf.Enum, Swift.CaseIterable 
     .jpeg,
     .png,
     .raw,
+    .h264,
   ]
 
 }
@@ -386,106 +394,105 @@ public nonisolated struct Splatd_V1_OrbitCamera: Sendable {
   public init() {}
 }
 
-public nonisolated struct Splatd_V1_Request: @unchecked Sendable {
+public nonisolated struct Splatd_V1_Request: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// Chosen by the client; echoed in the Reply. Lets a DEALER pipeline requests.
-  public var requestID: UInt64 {
-    get {_storage._requestID}
-    set {_uniqueStorage()._requestID = newValue}
-  }
+  public var requestID: UInt64 = 0
 
   /// The protocol version the client speaks (1). 0 is taken as 1.
-  public var version: UInt32 {
-    get {_storage._version}
-    set {_uniqueStorage()._version = newValue}
-  }
+  public var version: UInt32 = 0
 
-  public var body: OneOf_Body? {
-    get {return _storage._body}
-    set {_uniqueStorage()._body = newValue}
-  }
+  public var body: Splatd_V1_Request.OneOf_Body? = nil
 
   public var ping: Splatd_V1_Ping {
     get {
-      if case .ping(let v)? = _storage._body {return v}
+      if case .ping(let v)? = body {return v}
       return Splatd_V1_Ping()
     }
-    set {_uniqueStorage()._body = .ping(newValue)}
+    set {body = .ping(newValue)}
   }
 
   public var loadAvatar: Splatd_V1_LoadAvatar {
     get {
-      if case .loadAvatar(let v)? = _storage._body {return v}
+      if case .loadAvatar(let v)? = body {return v}
       return Splatd_V1_LoadAvatar()
     }
-    set {_uniqueStorage()._body = .loadAvatar(newValue)}
+    set {body = .loadAvatar(newValue)}
   }
 
   public var unloadAvatar: Splatd_V1_UnloadAvatar {
     get {
-      if case .unloadAvatar(let v)? = _storage._body {return v}
+      if case .unloadAvatar(let v)? = body {return v}
       return Splatd_V1_UnloadAvatar()
     }
-    set {_uniqueStorage()._body = .unloadAvatar(newValue)}
+    set {body = .unloadAvatar(newValue)}
   }
 
   public var listAvatars: Splatd_V1_ListAvatars {
     get {
-      if case .listAvatars(let v)? = _storage._body {return v}
+      if case .listAvatars(let v)? = body {return v}
       return Splatd_V1_ListAvatars()
     }
-    set {_uniqueStorage()._body = .listAvatars(newValue)}
+    set {body = .listAvatars(newValue)}
   }
 
   public var openStream: Splatd_V1_OpenStream {
     get {
-      if case .openStream(let v)? = _storage._body {return v}
+      if case .openStream(let v)? = body {return v}
       return Splatd_V1_OpenStream()
     }
-    set {_uniqueStorage()._body = .openStream(newValue)}
+    set {body = .openStream(newValue)}
   }
 
   public var updateStream: Splatd_V1_UpdateStream {
     get {
-      if case .updateStream(let v)? = _storage._body {return v}
+      if case .updateStream(let v)? = body {return v}
       return Splatd_V1_UpdateStream()
     }
-    set {_uniqueStorage()._body = .updateStream(newValue)}
+    set {body = .updateStream(newValue)}
   }
 
   public var closeStream: Splatd_V1_CloseStream {
     get {
-      if case .closeStream(let v)? = _storage._body {return v}
+      if case .closeStream(let v)? = body {return v}
       return Splatd_V1_CloseStream()
     }
-    set {_uniqueStorage()._body = .closeStream(newValue)}
+    set {body = .closeStream(newValue)}
   }
 
   public var listStreams: Splatd_V1_ListStreams {
     get {
-      if case .listStreams(let v)? = _storage._body {return v}
+      if case .listStreams(let v)? = body {return v}
       return Splatd_V1_ListStreams()
     }
-    set {_uniqueStorage()._body = .listStreams(newValue)}
+    set {body = .listStreams(newValue)}
   }
 
   public var getStatus: Splatd_V1_GetStatus {
     get {
-      if case .getStatus(let v)? = _storage._body {return v}
+      if case .getStatus(let v)? = body {return v}
       return Splatd_V1_GetStatus()
     }
-    set {_uniqueStorage()._body = .getStatus(newValue)}
+    set {body = .getStatus(newValue)}
   }
 
   public var setMixing: Splatd_V1_SetMixing {
     get {
-      if case .setMixing(let v)? = _storage._body {return v}
+      if case .setMixing(let v)? = body {return v}
       return Splatd_V1_SetMixing()
     }
-    set {_uniqueStorage()._body = .setMixing(newValue)}
+    set {body = .setMixing(newValue)}
+  }
+
+  public var requestKeyframe: Splatd_V1_RequestKeyframe {
+    get {
+      if case .requestKeyframe(let v)? = body {return v}
+      return Splatd_V1_RequestKeyframe()
+    }
+    set {body = .requestKeyframe(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -501,12 +508,11 @@ public nonisolated struct Splatd_V1_Request: @unchecked Sendable {
     case listStreams(Splatd_V1_ListStreams)
     case getStatus(Splatd_V1_GetStatus)
     case setMixing(Splatd_V1_SetMixing)
+    case requestKeyframe(Splatd_V1_RequestKeyframe)
 
   }
 
   public init() {}
-
-  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Splatd_V1_Ping: Sendable {
@@ -569,59 +575,98 @@ public nonisolated struct Splatd_V1_ListAvatars: Sendable {
   public init() {}
 }
 
-public nonisolated struct Splatd_V1_OpenStream: Sendable {
+public nonisolated struct Splatd_V1_OpenStream: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// Id ([A-Za-z0-9_.-], 1…64); empty → the daemon picks one. Frames go out on
   /// topic "frames/<stream id>".
-  public var streamID: String = String()
+  public var streamID: String {
+    get {_storage._streamID}
+    set {_uniqueStorage()._streamID = newValue}
+  }
 
-  public var avatarID: String = String()
+  public var avatarID: String {
+    get {_storage._avatarID}
+    set {_uniqueStorage()._avatarID = newValue}
+  }
 
   /// 16…4096, default 512
-  public var width: UInt32 = 0
+  public var width: UInt32 {
+    get {_storage._width}
+    set {_uniqueStorage()._width = newValue}
+  }
 
   /// 16…4096, default 512
-  public var height: UInt32 = 0
+  public var height: UInt32 {
+    get {_storage._height}
+    set {_uniqueStorage()._height = newValue}
+  }
 
   /// 1…120, default 30
-  public var fps: Float = 0
+  public var fps: Float {
+    get {_storage._fps}
+    set {_uniqueStorage()._fps = newValue}
+  }
 
-  public var codec: Splatd_V1_Codec = .jpeg
+  public var codec: Splatd_V1_Codec {
+    get {_storage._codec}
+    set {_uniqueStorage()._codec = newValue}
+  }
 
   /// JPEG quality 1…100 or PNG level 0…9; 0 → the codec's default.
-  public var quality: UInt32 = 0
+  public var quality: UInt32 {
+    get {_storage._quality}
+    set {_uniqueStorage()._quality = newValue}
+  }
 
   /// RGB 0…1; absent → the avatar's default
   public var background: Splatd_V1_Vec3 {
-    get {_background ?? Splatd_V1_Vec3()}
-    set {_background = newValue}
+    get {_storage._background ?? Splatd_V1_Vec3()}
+    set {_uniqueStorage()._background = newValue}
   }
   /// Returns true if `background` has been explicitly set.
-  public var hasBackground: Bool {self._background != nil}
+  public var hasBackground: Bool {_storage._background != nil}
   /// Clears the value of `background`. Subsequent reads from it will return its default value.
-  public mutating func clearBackground() {self._background = nil}
+  public mutating func clearBackground() {_uniqueStorage()._background = nil}
 
-  public var convention: Splatd_V1_Convention = .default
+  public var convention: Splatd_V1_Convention {
+    get {_storage._convention}
+    set {_uniqueStorage()._convention = newValue}
+  }
 
-  public var view: Splatd_V1_OpenStream.OneOf_View? = nil
+  public var view: OneOf_View? {
+    get {return _storage._view}
+    set {_uniqueStorage()._view = newValue}
+  }
 
   public var camera: Splatd_V1_Camera {
     get {
-      if case .camera(let v)? = view {return v}
+      if case .camera(let v)? = _storage._view {return v}
       return Splatd_V1_Camera()
     }
-    set {view = .camera(newValue)}
+    set {_uniqueStorage()._view = .camera(newValue)}
   }
 
   public var orbit: Splatd_V1_OrbitCamera {
     get {
-      if case .orbit(let v)? = view {return v}
+      if case .orbit(let v)? = _storage._view {return v}
       return Splatd_V1_OrbitCamera()
     }
-    set {view = .orbit(newValue)}
+    set {_uniqueStorage()._view = .orbit(newValue)}
+  }
+
+  /// H.264: target bitrate 50…100000 kbps (0 → see CODEC_H264)
+  public var bitrateKbps: UInt32 {
+    get {_storage._bitrateKbps}
+    set {_uniqueStorage()._bitrateKbps = newValue}
+  }
+
+  /// H.264: seconds between keyframes, 0.1…60 (0 → 2)
+  public var gopSeconds: Float {
+    get {_storage._gopSeconds}
+    set {_uniqueStorage()._gopSeconds = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -634,113 +679,166 @@ public nonisolated struct Splatd_V1_OpenStream: Sendable {
 
   public init() {}
 
-  fileprivate var _background: Splatd_V1_Vec3? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// Changes a stream's settings; absent fields keep their value.
-public nonisolated struct Splatd_V1_UpdateStream: Sendable {
+public nonisolated struct Splatd_V1_UpdateStream: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var streamID: String = String()
+  public var streamID: String {
+    get {_storage._streamID}
+    set {_uniqueStorage()._streamID = newValue}
+  }
 
-  public var widthSet: Splatd_V1_UpdateStream.OneOf_WidthSet? = nil
+  public var widthSet: OneOf_WidthSet? {
+    get {return _storage._widthSet}
+    set {_uniqueStorage()._widthSet = newValue}
+  }
 
   public var width: UInt32 {
     get {
-      if case .width(let v)? = widthSet {return v}
+      if case .width(let v)? = _storage._widthSet {return v}
       return 0
     }
-    set {widthSet = .width(newValue)}
+    set {_uniqueStorage()._widthSet = .width(newValue)}
   }
 
-  public var heightSet: Splatd_V1_UpdateStream.OneOf_HeightSet? = nil
+  public var heightSet: OneOf_HeightSet? {
+    get {return _storage._heightSet}
+    set {_uniqueStorage()._heightSet = newValue}
+  }
 
   public var height: UInt32 {
     get {
-      if case .height(let v)? = heightSet {return v}
+      if case .height(let v)? = _storage._heightSet {return v}
       return 0
     }
-    set {heightSet = .height(newValue)}
+    set {_uniqueStorage()._heightSet = .height(newValue)}
   }
 
-  public var fpsSet: Splatd_V1_UpdateStream.OneOf_FpsSet? = nil
+  public var fpsSet: OneOf_FpsSet? {
+    get {return _storage._fpsSet}
+    set {_uniqueStorage()._fpsSet = newValue}
+  }
 
   public var fps: Float {
     get {
-      if case .fps(let v)? = fpsSet {return v}
+      if case .fps(let v)? = _storage._fpsSet {return v}
       return 0
     }
-    set {fpsSet = .fps(newValue)}
+    set {_uniqueStorage()._fpsSet = .fps(newValue)}
   }
 
-  public var codecSet: Splatd_V1_UpdateStream.OneOf_CodecSet? = nil
+  public var codecSet: OneOf_CodecSet? {
+    get {return _storage._codecSet}
+    set {_uniqueStorage()._codecSet = newValue}
+  }
 
   public var codec: Splatd_V1_Codec {
     get {
-      if case .codec(let v)? = codecSet {return v}
+      if case .codec(let v)? = _storage._codecSet {return v}
       return .jpeg
     }
-    set {codecSet = .codec(newValue)}
+    set {_uniqueStorage()._codecSet = .codec(newValue)}
   }
 
-  public var qualitySet: Splatd_V1_UpdateStream.OneOf_QualitySet? = nil
+  public var qualitySet: OneOf_QualitySet? {
+    get {return _storage._qualitySet}
+    set {_uniqueStorage()._qualitySet = newValue}
+  }
 
   public var quality: UInt32 {
     get {
-      if case .quality(let v)? = qualitySet {return v}
+      if case .quality(let v)? = _storage._qualitySet {return v}
       return 0
     }
-    set {qualitySet = .quality(newValue)}
+    set {_uniqueStorage()._qualitySet = .quality(newValue)}
   }
 
   public var background: Splatd_V1_Vec3 {
-    get {_background ?? Splatd_V1_Vec3()}
-    set {_background = newValue}
+    get {_storage._background ?? Splatd_V1_Vec3()}
+    set {_uniqueStorage()._background = newValue}
   }
   /// Returns true if `background` has been explicitly set.
-  public var hasBackground: Bool {self._background != nil}
+  public var hasBackground: Bool {_storage._background != nil}
   /// Clears the value of `background`. Subsequent reads from it will return its default value.
-  public mutating func clearBackground() {self._background = nil}
+  public mutating func clearBackground() {_uniqueStorage()._background = nil}
 
-  public var conventionSet: Splatd_V1_UpdateStream.OneOf_ConventionSet? = nil
+  public var conventionSet: OneOf_ConventionSet? {
+    get {return _storage._conventionSet}
+    set {_uniqueStorage()._conventionSet = newValue}
+  }
 
   public var convention: Splatd_V1_Convention {
     get {
-      if case .convention(let v)? = conventionSet {return v}
+      if case .convention(let v)? = _storage._conventionSet {return v}
       return .default
     }
-    set {conventionSet = .convention(newValue)}
+    set {_uniqueStorage()._conventionSet = .convention(newValue)}
   }
 
-  public var view: Splatd_V1_UpdateStream.OneOf_View? = nil
+  public var view: OneOf_View? {
+    get {return _storage._view}
+    set {_uniqueStorage()._view = newValue}
+  }
 
   public var camera: Splatd_V1_Camera {
     get {
-      if case .camera(let v)? = view {return v}
+      if case .camera(let v)? = _storage._view {return v}
       return Splatd_V1_Camera()
     }
-    set {view = .camera(newValue)}
+    set {_uniqueStorage()._view = .camera(newValue)}
   }
 
   public var orbit: Splatd_V1_OrbitCamera {
     get {
-      if case .orbit(let v)? = view {return v}
+      if case .orbit(let v)? = _storage._view {return v}
       return Splatd_V1_OrbitCamera()
     }
-    set {view = .orbit(newValue)}
+    set {_uniqueStorage()._view = .orbit(newValue)}
   }
 
   /// Render this stream from another avatar.
-  public var avatarSet: Splatd_V1_UpdateStream.OneOf_AvatarSet? = nil
+  public var avatarSet: OneOf_AvatarSet? {
+    get {return _storage._avatarSet}
+    set {_uniqueStorage()._avatarSet = newValue}
+  }
 
   public var avatarID: String {
     get {
-      if case .avatarID(let v)? = avatarSet {return v}
+      if case .avatarID(let v)? = _storage._avatarSet {return v}
       return String()
     }
-    set {avatarSet = .avatarID(newValue)}
+    set {_uniqueStorage()._avatarSet = .avatarID(newValue)}
+  }
+
+  public var bitrateSet: OneOf_BitrateSet? {
+    get {return _storage._bitrateSet}
+    set {_uniqueStorage()._bitrateSet = newValue}
+  }
+
+  public var bitrateKbps: UInt32 {
+    get {
+      if case .bitrateKbps(let v)? = _storage._bitrateSet {return v}
+      return 0
+    }
+    set {_uniqueStorage()._bitrateSet = .bitrateKbps(newValue)}
+  }
+
+  public var gopSet: OneOf_GopSet? {
+    get {return _storage._gopSet}
+    set {_uniqueStorage()._gopSet = newValue}
+  }
+
+  public var gopSeconds: Float {
+    get {
+      if case .gopSeconds(let v)? = _storage._gopSet {return v}
+      return 0
+    }
+    set {_uniqueStorage()._gopSet = .gopSeconds(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -787,9 +885,33 @@ public nonisolated struct Splatd_V1_UpdateStream: Sendable {
 
   }
 
+  public nonisolated enum OneOf_BitrateSet: Equatable, Sendable {
+    case bitrateKbps(UInt32)
+
+  }
+
+  public nonisolated enum OneOf_GopSet: Equatable, Sendable {
+    case gopSeconds(Float)
+
+  }
+
   public init() {}
 
-  fileprivate var _background: Splatd_V1_Vec3? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Asks for a keyframe on an H.264 stream at its next frame (a viewer that saw a gap in
+/// `frame_sequence` needs one to decode again). Every frame of the other codecs is one.
+public nonisolated struct Splatd_V1_RequestKeyframe: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var streamID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Splatd_V1_CloseStream: Sendable {
@@ -1071,6 +1193,18 @@ public nonisolated struct Splatd_V1_StreamInfo: @unchecked Sendable {
   public var hasCamera: Bool {_storage._camera != nil}
   /// Clears the value of `camera`. Subsequent reads from it will return its default value.
   public mutating func clearCamera() {_uniqueStorage()._camera = nil}
+
+  /// H.264: the bitrate used (0: CRF `quality`)
+  public var bitrateKbps: UInt32 {
+    get {_storage._bitrateKbps}
+    set {_uniqueStorage()._bitrateKbps = newValue}
+  }
+
+  /// H.264: seconds between keyframes
+  public var gopSeconds: Float {
+    get {_storage._gopSeconds}
+    set {_uniqueStorage()._gopSeconds = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1697,6 +1831,12 @@ public nonisolated struct Splatd_V1_FrameMeta: @unchecked Sendable {
     set {_uniqueStorage()._audioSenderTimeUs = newValue}
   }
 
+  /// decodes on its own: every JPEG, PNG and raw frame; H.264 IDR frames
+  public var keyframe: Bool {
+    get {_storage._keyframe}
+    set {_uniqueStorage()._keyframe = newValue}
+  }
+
   /// the tracker's state when the frame was rendered: the drive_*
   public var driveState: Splatd_V1_DriveState {
     get {_storage._driveState}
@@ -1793,7 +1933,7 @@ public nonisolated struct Splatd_V1_Event: Sendable {
 fileprivate nonisolated let _protobuf_package = "splatd.v1"
 
 nonisolated extension Splatd_V1_Codec: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CODEC_JPEG\0\u{1}CODEC_PNG\0\u{1}CODEC_RAW\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CODEC_JPEG\0\u{1}CODEC_PNG\0\u{1}CODEC_RAW\0\u{1}CODEC_H264\0")
 }
 
 nonisolated extension Splatd_V1_Convention: SwiftProtobuf._ProtoNameProviding {
@@ -1953,252 +2093,229 @@ nonisolated extension Splatd_V1_OrbitCamera: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Splatd_V1_Request: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Request"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}version\0\u{2}\u{8}ping\0\u{3}load_avatar\0\u{3}unload_avatar\0\u{3}list_avatars\0\u{3}open_stream\0\u{3}update_stream\0\u{3}close_stream\0\u{3}list_streams\0\u{3}get_status\0\u{3}set_mixing\0")
-
-  fileprivate class _StorageClass {
-    var _requestID: UInt64 = 0
-    var _version: UInt32 = 0
-    var _body: Splatd_V1_Request.OneOf_Body?
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _requestID = source._requestID
-      _version = source._version
-      _body = source._body
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}version\0\u{2}\u{8}ping\0\u{3}load_avatar\0\u{3}unload_avatar\0\u{3}list_avatars\0\u{3}open_stream\0\u{3}update_stream\0\u{3}close_stream\0\u{3}list_streams\0\u{3}get_status\0\u{3}set_mixing\0\u{3}request_keyframe\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularUInt64Field(value: &_storage._requestID) }()
-        case 2: try { try decoder.decodeSingularUInt32Field(value: &_storage._version) }()
-        case 10: try {
-          var v: Splatd_V1_Ping?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .ping(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .ping(v)
-          }
-        }()
-        case 11: try {
-          var v: Splatd_V1_LoadAvatar?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .loadAvatar(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .loadAvatar(v)
-          }
-        }()
-        case 12: try {
-          var v: Splatd_V1_UnloadAvatar?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .unloadAvatar(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .unloadAvatar(v)
-          }
-        }()
-        case 13: try {
-          var v: Splatd_V1_ListAvatars?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .listAvatars(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .listAvatars(v)
-          }
-        }()
-        case 14: try {
-          var v: Splatd_V1_OpenStream?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .openStream(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .openStream(v)
-          }
-        }()
-        case 15: try {
-          var v: Splatd_V1_UpdateStream?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .updateStream(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .updateStream(v)
-          }
-        }()
-        case 16: try {
-          var v: Splatd_V1_CloseStream?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .closeStream(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .closeStream(v)
-          }
-        }()
-        case 17: try {
-          var v: Splatd_V1_ListStreams?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .listStreams(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .listStreams(v)
-          }
-        }()
-        case 18: try {
-          var v: Splatd_V1_GetStatus?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .getStatus(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .getStatus(v)
-          }
-        }()
-        case 19: try {
-          var v: Splatd_V1_SetMixing?
-          var hadOneofValue = false
-          if let current = _storage._body {
-            hadOneofValue = true
-            if case .setMixing(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._body = .setMixing(v)
-          }
-        }()
-        default: break
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.version) }()
+      case 10: try {
+        var v: Splatd_V1_Ping?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .ping(let m) = current {v = m}
         }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .ping(v)
+        }
+      }()
+      case 11: try {
+        var v: Splatd_V1_LoadAvatar?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .loadAvatar(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .loadAvatar(v)
+        }
+      }()
+      case 12: try {
+        var v: Splatd_V1_UnloadAvatar?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .unloadAvatar(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .unloadAvatar(v)
+        }
+      }()
+      case 13: try {
+        var v: Splatd_V1_ListAvatars?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .listAvatars(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .listAvatars(v)
+        }
+      }()
+      case 14: try {
+        var v: Splatd_V1_OpenStream?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .openStream(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .openStream(v)
+        }
+      }()
+      case 15: try {
+        var v: Splatd_V1_UpdateStream?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .updateStream(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .updateStream(v)
+        }
+      }()
+      case 16: try {
+        var v: Splatd_V1_CloseStream?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .closeStream(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .closeStream(v)
+        }
+      }()
+      case 17: try {
+        var v: Splatd_V1_ListStreams?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .listStreams(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .listStreams(v)
+        }
+      }()
+      case 18: try {
+        var v: Splatd_V1_GetStatus?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .getStatus(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .getStatus(v)
+        }
+      }()
+      case 19: try {
+        var v: Splatd_V1_SetMixing?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .setMixing(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .setMixing(v)
+        }
+      }()
+      case 20: try {
+        var v: Splatd_V1_RequestKeyframe?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .requestKeyframe(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .requestKeyframe(v)
+        }
+      }()
+      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if _storage._requestID != 0 {
-        try visitor.visitSingularUInt64Field(value: _storage._requestID, fieldNumber: 1)
-      }
-      if _storage._version != 0 {
-        try visitor.visitSingularUInt32Field(value: _storage._version, fieldNumber: 2)
-      }
-      switch _storage._body {
-      case .ping?: try {
-        guard case .ping(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-      }()
-      case .loadAvatar?: try {
-        guard case .loadAvatar(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
-      }()
-      case .unloadAvatar?: try {
-        guard case .unloadAvatar(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
-      }()
-      case .listAvatars?: try {
-        guard case .listAvatars(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
-      }()
-      case .openStream?: try {
-        guard case .openStream(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
-      }()
-      case .updateStream?: try {
-        guard case .updateStream(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
-      }()
-      case .closeStream?: try {
-        guard case .closeStream(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
-      }()
-      case .listStreams?: try {
-        guard case .listStreams(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
-      }()
-      case .getStatus?: try {
-        guard case .getStatus(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
-      }()
-      case .setMixing?: try {
-        guard case .setMixing(let v)? = _storage._body else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
-      }()
-      case nil: break
-      }
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.requestID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.requestID, fieldNumber: 1)
+    }
+    if self.version != 0 {
+      try visitor.visitSingularUInt32Field(value: self.version, fieldNumber: 2)
+    }
+    switch self.body {
+    case .ping?: try {
+      guard case .ping(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    }()
+    case .loadAvatar?: try {
+      guard case .loadAvatar(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+    }()
+    case .unloadAvatar?: try {
+      guard case .unloadAvatar(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+    }()
+    case .listAvatars?: try {
+      guard case .listAvatars(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+    }()
+    case .openStream?: try {
+      guard case .openStream(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+    }()
+    case .updateStream?: try {
+      guard case .updateStream(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+    }()
+    case .closeStream?: try {
+      guard case .closeStream(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+    }()
+    case .listStreams?: try {
+      guard case .listStreams(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+    }()
+    case .getStatus?: try {
+      guard case .getStatus(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+    }()
+    case .setMixing?: try {
+      guard case .setMixing(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+    }()
+    case .requestKeyframe?: try {
+      guard case .requestKeyframe(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+    }()
+    case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Splatd_V1_Request, rhs: Splatd_V1_Request) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._requestID != rhs_storage._requestID {return false}
-        if _storage._version != rhs_storage._version {return false}
-        if _storage._body != rhs_storage._body {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.version != rhs.version {return false}
+    if lhs.body != rhs.body {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2330,111 +2447,179 @@ nonisolated extension Splatd_V1_ListAvatars: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OpenStream"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0")
+
+  fileprivate class _StorageClass {
+    var _streamID: String = String()
+    var _avatarID: String = String()
+    var _width: UInt32 = 0
+    var _height: UInt32 = 0
+    var _fps: Float = 0
+    var _codec: Splatd_V1_Codec = .jpeg
+    var _quality: UInt32 = 0
+    var _background: Splatd_V1_Vec3? = nil
+    var _convention: Splatd_V1_Convention = .default
+    var _view: Splatd_V1_OpenStream.OneOf_View?
+    var _bitrateKbps: UInt32 = 0
+    var _gopSeconds: Float = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _streamID = source._streamID
+      _avatarID = source._avatarID
+      _width = source._width
+      _height = source._height
+      _fps = source._fps
+      _codec = source._codec
+      _quality = source._quality
+      _background = source._background
+      _convention = source._convention
+      _view = source._view
+      _bitrateKbps = source._bitrateKbps
+      _gopSeconds = source._gopSeconds
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.avatarID) }()
-      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.width) }()
-      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.height) }()
-      case 5: try { try decoder.decodeSingularFloatField(value: &self.fps) }()
-      case 6: try { try decoder.decodeSingularEnumField(value: &self.codec) }()
-      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.quality) }()
-      case 8: try { try decoder.decodeSingularMessageField(value: &self._background) }()
-      case 9: try { try decoder.decodeSingularEnumField(value: &self.convention) }()
-      case 10: try {
-        var v: Splatd_V1_Camera?
-        var hadOneofValue = false
-        if let current = self.view {
-          hadOneofValue = true
-          if case .camera(let m) = current {v = m}
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._streamID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._avatarID) }()
+        case 3: try { try decoder.decodeSingularUInt32Field(value: &_storage._width) }()
+        case 4: try { try decoder.decodeSingularUInt32Field(value: &_storage._height) }()
+        case 5: try { try decoder.decodeSingularFloatField(value: &_storage._fps) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._codec) }()
+        case 7: try { try decoder.decodeSingularUInt32Field(value: &_storage._quality) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._background) }()
+        case 9: try { try decoder.decodeSingularEnumField(value: &_storage._convention) }()
+        case 10: try {
+          var v: Splatd_V1_Camera?
+          var hadOneofValue = false
+          if let current = _storage._view {
+            hadOneofValue = true
+            if case .camera(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._view = .camera(v)
+          }
+        }()
+        case 11: try {
+          var v: Splatd_V1_OrbitCamera?
+          var hadOneofValue = false
+          if let current = _storage._view {
+            hadOneofValue = true
+            if case .orbit(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._view = .orbit(v)
+          }
+        }()
+        case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._bitrateKbps) }()
+        case 13: try { try decoder.decodeSingularFloatField(value: &_storage._gopSeconds) }()
+        default: break
         }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.view = .camera(v)
-        }
-      }()
-      case 11: try {
-        var v: Splatd_V1_OrbitCamera?
-        var hadOneofValue = false
-        if let current = self.view {
-          hadOneofValue = true
-          if case .orbit(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.view = .orbit(v)
-        }
-      }()
-      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.streamID.isEmpty {
-      try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 1)
-    }
-    if !self.avatarID.isEmpty {
-      try visitor.visitSingularStringField(value: self.avatarID, fieldNumber: 2)
-    }
-    if self.width != 0 {
-      try visitor.visitSingularUInt32Field(value: self.width, fieldNumber: 3)
-    }
-    if self.height != 0 {
-      try visitor.visitSingularUInt32Field(value: self.height, fieldNumber: 4)
-    }
-    if self.fps.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.fps, fieldNumber: 5)
-    }
-    if self.codec != .jpeg {
-      try visitor.visitSingularEnumField(value: self.codec, fieldNumber: 6)
-    }
-    if self.quality != 0 {
-      try visitor.visitSingularUInt32Field(value: self.quality, fieldNumber: 7)
-    }
-    try { if let v = self._background {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
-    } }()
-    if self.convention != .default {
-      try visitor.visitSingularEnumField(value: self.convention, fieldNumber: 9)
-    }
-    switch self.view {
-    case .camera?: try {
-      guard case .camera(let v)? = self.view else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    }()
-    case .orbit?: try {
-      guard case .orbit(let v)? = self.view else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
-    }()
-    case nil: break
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._streamID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._streamID, fieldNumber: 1)
+      }
+      if !_storage._avatarID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._avatarID, fieldNumber: 2)
+      }
+      if _storage._width != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._width, fieldNumber: 3)
+      }
+      if _storage._height != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._height, fieldNumber: 4)
+      }
+      if _storage._fps.bitPattern != 0 {
+        try visitor.visitSingularFloatField(value: _storage._fps, fieldNumber: 5)
+      }
+      if _storage._codec != .jpeg {
+        try visitor.visitSingularEnumField(value: _storage._codec, fieldNumber: 6)
+      }
+      if _storage._quality != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._quality, fieldNumber: 7)
+      }
+      try { if let v = _storage._background {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      if _storage._convention != .default {
+        try visitor.visitSingularEnumField(value: _storage._convention, fieldNumber: 9)
+      }
+      switch _storage._view {
+      case .camera?: try {
+        guard case .camera(let v)? = _storage._view else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      }()
+      case .orbit?: try {
+        guard case .orbit(let v)? = _storage._view else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      }()
+      case nil: break
+      }
+      if _storage._bitrateKbps != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._bitrateKbps, fieldNumber: 12)
+      }
+      if _storage._gopSeconds.bitPattern != 0 {
+        try visitor.visitSingularFloatField(value: _storage._gopSeconds, fieldNumber: 13)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Splatd_V1_OpenStream, rhs: Splatd_V1_OpenStream) -> Bool {
-    if lhs.streamID != rhs.streamID {return false}
-    if lhs.avatarID != rhs.avatarID {return false}
-    if lhs.width != rhs.width {return false}
-    if lhs.height != rhs.height {return false}
-    if lhs.fps != rhs.fps {return false}
-    if lhs.codec != rhs.codec {return false}
-    if lhs.quality != rhs.quality {return false}
-    if lhs._background != rhs._background {return false}
-    if lhs.convention != rhs.convention {return false}
-    if lhs.view != rhs.view {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._streamID != rhs_storage._streamID {return false}
+        if _storage._avatarID != rhs_storage._avatarID {return false}
+        if _storage._width != rhs_storage._width {return false}
+        if _storage._height != rhs_storage._height {return false}
+        if _storage._fps != rhs_storage._fps {return false}
+        if _storage._codec != rhs_storage._codec {return false}
+        if _storage._quality != rhs_storage._quality {return false}
+        if _storage._background != rhs_storage._background {return false}
+        if _storage._convention != rhs_storage._convention {return false}
+        if _storage._view != rhs_storage._view {return false}
+        if _storage._bitrateKbps != rhs_storage._bitrateKbps {return false}
+        if _storage._gopSeconds != rhs_storage._gopSeconds {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2442,7 +2627,250 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateStream"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}avatar_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}avatar_id\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0")
+
+  fileprivate class _StorageClass {
+    var _streamID: String = String()
+    var _widthSet: Splatd_V1_UpdateStream.OneOf_WidthSet?
+    var _heightSet: Splatd_V1_UpdateStream.OneOf_HeightSet?
+    var _fpsSet: Splatd_V1_UpdateStream.OneOf_FpsSet?
+    var _codecSet: Splatd_V1_UpdateStream.OneOf_CodecSet?
+    var _qualitySet: Splatd_V1_UpdateStream.OneOf_QualitySet?
+    var _background: Splatd_V1_Vec3? = nil
+    var _conventionSet: Splatd_V1_UpdateStream.OneOf_ConventionSet?
+    var _view: Splatd_V1_UpdateStream.OneOf_View?
+    var _avatarSet: Splatd_V1_UpdateStream.OneOf_AvatarSet?
+    var _bitrateSet: Splatd_V1_UpdateStream.OneOf_BitrateSet?
+    var _gopSet: Splatd_V1_UpdateStream.OneOf_GopSet?
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _streamID = source._streamID
+      _widthSet = source._widthSet
+      _heightSet = source._heightSet
+      _fpsSet = source._fpsSet
+      _codecSet = source._codecSet
+      _qualitySet = source._qualitySet
+      _background = source._background
+      _conventionSet = source._conventionSet
+      _view = source._view
+      _avatarSet = source._avatarSet
+      _bitrateSet = source._bitrateSet
+      _gopSet = source._gopSet
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._streamID) }()
+        case 2: try {
+          var v: UInt32?
+          try decoder.decodeSingularUInt32Field(value: &v)
+          if let v = v {
+            if _storage._widthSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._widthSet = .width(v)
+          }
+        }()
+        case 3: try {
+          var v: UInt32?
+          try decoder.decodeSingularUInt32Field(value: &v)
+          if let v = v {
+            if _storage._heightSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._heightSet = .height(v)
+          }
+        }()
+        case 4: try {
+          var v: Float?
+          try decoder.decodeSingularFloatField(value: &v)
+          if let v = v {
+            if _storage._fpsSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._fpsSet = .fps(v)
+          }
+        }()
+        case 5: try {
+          var v: Splatd_V1_Codec?
+          try decoder.decodeSingularEnumField(value: &v)
+          if let v = v {
+            if _storage._codecSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._codecSet = .codec(v)
+          }
+        }()
+        case 6: try {
+          var v: UInt32?
+          try decoder.decodeSingularUInt32Field(value: &v)
+          if let v = v {
+            if _storage._qualitySet != nil {try decoder.handleConflictingOneOf()}
+            _storage._qualitySet = .quality(v)
+          }
+        }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._background) }()
+        case 8: try {
+          var v: Splatd_V1_Convention?
+          try decoder.decodeSingularEnumField(value: &v)
+          if let v = v {
+            if _storage._conventionSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._conventionSet = .convention(v)
+          }
+        }()
+        case 9: try {
+          var v: Splatd_V1_Camera?
+          var hadOneofValue = false
+          if let current = _storage._view {
+            hadOneofValue = true
+            if case .camera(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._view = .camera(v)
+          }
+        }()
+        case 10: try {
+          var v: Splatd_V1_OrbitCamera?
+          var hadOneofValue = false
+          if let current = _storage._view {
+            hadOneofValue = true
+            if case .orbit(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._view = .orbit(v)
+          }
+        }()
+        case 11: try {
+          var v: String?
+          try decoder.decodeSingularStringField(value: &v)
+          if let v = v {
+            if _storage._avatarSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._avatarSet = .avatarID(v)
+          }
+        }()
+        case 12: try {
+          var v: UInt32?
+          try decoder.decodeSingularUInt32Field(value: &v)
+          if let v = v {
+            if _storage._bitrateSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._bitrateSet = .bitrateKbps(v)
+          }
+        }()
+        case 13: try {
+          var v: Float?
+          try decoder.decodeSingularFloatField(value: &v)
+          if let v = v {
+            if _storage._gopSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._gopSet = .gopSeconds(v)
+          }
+        }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._streamID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._streamID, fieldNumber: 1)
+      }
+      try { if case .width(let v)? = _storage._widthSet {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 2)
+      } }()
+      try { if case .height(let v)? = _storage._heightSet {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 3)
+      } }()
+      try { if case .fps(let v)? = _storage._fpsSet {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 4)
+      } }()
+      try { if case .codec(let v)? = _storage._codecSet {
+        try visitor.visitSingularEnumField(value: v, fieldNumber: 5)
+      } }()
+      try { if case .quality(let v)? = _storage._qualitySet {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 6)
+      } }()
+      try { if let v = _storage._background {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      try { if case .convention(let v)? = _storage._conventionSet {
+        try visitor.visitSingularEnumField(value: v, fieldNumber: 8)
+      } }()
+      switch _storage._view {
+      case .camera?: try {
+        guard case .camera(let v)? = _storage._view else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      }()
+      case .orbit?: try {
+        guard case .orbit(let v)? = _storage._view else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      }()
+      case nil: break
+      }
+      try { if case .avatarID(let v)? = _storage._avatarSet {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 11)
+      } }()
+      try { if case .bitrateKbps(let v)? = _storage._bitrateSet {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 12)
+      } }()
+      try { if case .gopSeconds(let v)? = _storage._gopSet {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 13)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Splatd_V1_UpdateStream, rhs: Splatd_V1_UpdateStream) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._streamID != rhs_storage._streamID {return false}
+        if _storage._widthSet != rhs_storage._widthSet {return false}
+        if _storage._heightSet != rhs_storage._heightSet {return false}
+        if _storage._fpsSet != rhs_storage._fpsSet {return false}
+        if _storage._codecSet != rhs_storage._codecSet {return false}
+        if _storage._qualitySet != rhs_storage._qualitySet {return false}
+        if _storage._background != rhs_storage._background {return false}
+        if _storage._conventionSet != rhs_storage._conventionSet {return false}
+        if _storage._view != rhs_storage._view {return false}
+        if _storage._avatarSet != rhs_storage._avatarSet {return false}
+        if _storage._bitrateSet != rhs_storage._bitrateSet {return false}
+        if _storage._gopSet != rhs_storage._gopSet {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Splatd_V1_RequestKeyframe: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestKeyframe"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2451,151 +2879,20 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
-      case 2: try {
-        var v: UInt32?
-        try decoder.decodeSingularUInt32Field(value: &v)
-        if let v = v {
-          if self.widthSet != nil {try decoder.handleConflictingOneOf()}
-          self.widthSet = .width(v)
-        }
-      }()
-      case 3: try {
-        var v: UInt32?
-        try decoder.decodeSingularUInt32Field(value: &v)
-        if let v = v {
-          if self.heightSet != nil {try decoder.handleConflictingOneOf()}
-          self.heightSet = .height(v)
-        }
-      }()
-      case 4: try {
-        var v: Float?
-        try decoder.decodeSingularFloatField(value: &v)
-        if let v = v {
-          if self.fpsSet != nil {try decoder.handleConflictingOneOf()}
-          self.fpsSet = .fps(v)
-        }
-      }()
-      case 5: try {
-        var v: Splatd_V1_Codec?
-        try decoder.decodeSingularEnumField(value: &v)
-        if let v = v {
-          if self.codecSet != nil {try decoder.handleConflictingOneOf()}
-          self.codecSet = .codec(v)
-        }
-      }()
-      case 6: try {
-        var v: UInt32?
-        try decoder.decodeSingularUInt32Field(value: &v)
-        if let v = v {
-          if self.qualitySet != nil {try decoder.handleConflictingOneOf()}
-          self.qualitySet = .quality(v)
-        }
-      }()
-      case 7: try { try decoder.decodeSingularMessageField(value: &self._background) }()
-      case 8: try {
-        var v: Splatd_V1_Convention?
-        try decoder.decodeSingularEnumField(value: &v)
-        if let v = v {
-          if self.conventionSet != nil {try decoder.handleConflictingOneOf()}
-          self.conventionSet = .convention(v)
-        }
-      }()
-      case 9: try {
-        var v: Splatd_V1_Camera?
-        var hadOneofValue = false
-        if let current = self.view {
-          hadOneofValue = true
-          if case .camera(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.view = .camera(v)
-        }
-      }()
-      case 10: try {
-        var v: Splatd_V1_OrbitCamera?
-        var hadOneofValue = false
-        if let current = self.view {
-          hadOneofValue = true
-          if case .orbit(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.view = .orbit(v)
-        }
-      }()
-      case 11: try {
-        var v: String?
-        try decoder.decodeSingularStringField(value: &v)
-        if let v = v {
-          if self.avatarSet != nil {try decoder.handleConflictingOneOf()}
-          self.avatarSet = .avatarID(v)
-        }
-      }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.streamID.isEmpty {
       try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 1)
     }
-    try { if case .width(let v)? = self.widthSet {
-      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 2)
-    } }()
-    try { if case .height(let v)? = self.heightSet {
-      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 3)
-    } }()
-    try { if case .fps(let v)? = self.fpsSet {
-      try visitor.visitSingularFloatField(value: v, fieldNumber: 4)
-    } }()
-    try { if case .codec(let v)? = self.codecSet {
-      try visitor.visitSingularEnumField(value: v, fieldNumber: 5)
-    } }()
-    try { if case .quality(let v)? = self.qualitySet {
-      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 6)
-    } }()
-    try { if let v = self._background {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
-    } }()
-    try { if case .convention(let v)? = self.conventionSet {
-      try visitor.visitSingularEnumField(value: v, fieldNumber: 8)
-    } }()
-    switch self.view {
-    case .camera?: try {
-      guard case .camera(let v)? = self.view else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
-    }()
-    case .orbit?: try {
-      guard case .orbit(let v)? = self.view else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    }()
-    case nil: break
-    }
-    try { if case .avatarID(let v)? = self.avatarSet {
-      try visitor.visitSingularStringField(value: v, fieldNumber: 11)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Splatd_V1_UpdateStream, rhs: Splatd_V1_UpdateStream) -> Bool {
+  public static func ==(lhs: Splatd_V1_RequestKeyframe, rhs: Splatd_V1_RequestKeyframe) -> Bool {
     if lhs.streamID != rhs.streamID {return false}
-    if lhs.widthSet != rhs.widthSet {return false}
-    if lhs.heightSet != rhs.heightSet {return false}
-    if lhs.fpsSet != rhs.fpsSet {return false}
-    if lhs.codecSet != rhs.codecSet {return false}
-    if lhs.qualitySet != rhs.qualitySet {return false}
-    if lhs._background != rhs._background {return false}
-    if lhs.conventionSet != rhs.conventionSet {return false}
-    if lhs.view != rhs.view {return false}
-    if lhs.avatarSet != rhs.avatarSet {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3040,7 +3337,7 @@ nonisolated extension Splatd_V1_AvatarList: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StreamInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}topic\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}topic\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -3054,6 +3351,8 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
     var _background: Splatd_V1_Vec3? = nil
     var _convention: Splatd_V1_Convention = .default
     var _camera: Splatd_V1_Camera? = nil
+    var _bitrateKbps: UInt32 = 0
+    var _gopSeconds: Float = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3075,6 +3374,8 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
       _background = source._background
       _convention = source._convention
       _camera = source._camera
+      _bitrateKbps = source._bitrateKbps
+      _gopSeconds = source._gopSeconds
     }
   }
 
@@ -3104,6 +3405,8 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
         case 9: try { try decoder.decodeSingularMessageField(value: &_storage._background) }()
         case 10: try { try decoder.decodeSingularEnumField(value: &_storage._convention) }()
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._camera) }()
+        case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._bitrateKbps) }()
+        case 13: try { try decoder.decodeSingularFloatField(value: &_storage._gopSeconds) }()
         default: break
         }
       }
@@ -3149,6 +3452,12 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
       try { if let v = _storage._camera {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
       } }()
+      if _storage._bitrateKbps != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._bitrateKbps, fieldNumber: 12)
+      }
+      if _storage._gopSeconds.bitPattern != 0 {
+        try visitor.visitSingularFloatField(value: _storage._gopSeconds, fieldNumber: 13)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3169,6 +3478,8 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._background != rhs_storage._background {return false}
         if _storage._convention != rhs_storage._convention {return false}
         if _storage._camera != rhs_storage._camera {return false}
+        if _storage._bitrateKbps != rhs_storage._bitrateKbps {return false}
+        if _storage._gopSeconds != rhs_storage._gopSeconds {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -4125,7 +4436,7 @@ nonisolated extension Splatd_V1_AudioChunk: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FrameMeta"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}frame_sequence\0\u{1}codec\0\u{1}width\0\u{1}height\0\u{3}avatar_id\0\u{3}drive_sequence\0\u{3}drive_sender_time_us\0\u{3}drive_received_us\0\u{3}frame_time_us\0\u{3}render_start_us\0\u{3}render_done_us\0\u{3}encode_done_us\0\u{3}gaussians_visible\0\u{3}audio_sequence\0\u{3}audio_sender_time_us\0\u{3}drive_state\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}frame_sequence\0\u{1}codec\0\u{1}width\0\u{1}height\0\u{3}avatar_id\0\u{3}drive_sequence\0\u{3}drive_sender_time_us\0\u{3}drive_received_us\0\u{3}frame_time_us\0\u{3}render_start_us\0\u{3}render_done_us\0\u{3}encode_done_us\0\u{3}gaussians_visible\0\u{3}audio_sequence\0\u{3}audio_sender_time_us\0\u{3}drive_state\0\u{1}keyframe\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -4144,6 +4455,7 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
     var _gaussiansVisible: UInt32 = 0
     var _audioSequence: UInt64 = 0
     var _audioSenderTimeUs: UInt64 = 0
+    var _keyframe: Bool = false
     var _driveState: Splatd_V1_DriveState = .idle
 
       // This property is used as the initial default value for new instances of the type.
@@ -4171,6 +4483,7 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
       _gaussiansVisible = source._gaussiansVisible
       _audioSequence = source._audioSequence
       _audioSenderTimeUs = source._audioSenderTimeUs
+      _keyframe = source._keyframe
       _driveState = source._driveState
     }
   }
@@ -4207,6 +4520,7 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
         case 15: try { try decoder.decodeSingularUInt64Field(value: &_storage._audioSequence) }()
         case 16: try { try decoder.decodeSingularUInt64Field(value: &_storage._audioSenderTimeUs) }()
         case 17: try { try decoder.decodeSingularEnumField(value: &_storage._driveState) }()
+        case 18: try { try decoder.decodeSingularBoolField(value: &_storage._keyframe) }()
         default: break
         }
       }
@@ -4266,6 +4580,9 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
       if _storage._driveState != .idle {
         try visitor.visitSingularEnumField(value: _storage._driveState, fieldNumber: 17)
       }
+      if _storage._keyframe != false {
+        try visitor.visitSingularBoolField(value: _storage._keyframe, fieldNumber: 18)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4291,6 +4608,7 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._gaussiansVisible != rhs_storage._gaussiansVisible {return false}
         if _storage._audioSequence != rhs_storage._audioSequence {return false}
         if _storage._audioSenderTimeUs != rhs_storage._audioSenderTimeUs {return false}
+        if _storage._keyframe != rhs_storage._keyframe {return false}
         if _storage._driveState != rhs_storage._driveState {return false}
         return true
       }

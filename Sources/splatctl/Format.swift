@@ -77,6 +77,7 @@ enum Format {
         case .jpeg: return "jpeg"
         case .png: return "png"
         case .raw: return "raw"
+        case .h264: return "h264"
         case .UNRECOGNIZED(let raw): return "codec\(raw)"
         }
     }
@@ -96,6 +97,7 @@ enum Format {
         switch c {
         case .jpeg: return "jpg"
         case .png: return "png"
+        case .h264: return "h264"
         default: return "ppm"
         }
     }

@@ -41,6 +41,7 @@ final class FrameWatcher {
     private let topic: [UInt8]
     private let eventsTopic = Array(Topic.events.utf8)
     private var jsonl: FileHandle?
+    private var h264File: FileHandle?
     private(set) var statistics: WatchStatistics
     /// Failures printed in full before they are only counted.
     private let verifyMessagesShown = 10
@@ -69,6 +70,7 @@ final class FrameWatcher {
     deinit {
         socket.close()
         try? jsonl?.close()
+        try? h264File?.close()
     }
 
     private func prepare(_ dir: URL) throws {
@@ -165,8 +167,22 @@ final class FrameWatcher {
     }
 
     /// Writes `frame-NNNNNN.<ext>` (``FrameFileName``; raw frames as binary PPM) and appends
-    /// the meta to `frames.jsonl`.
+    /// the meta to `frames.jsonl`. H.264 frames depend on each other: they are appended to one
+    /// Annex B file, `stream.h264` (from the first keyframe on), which players read as it is.
     private func write(_ meta: Splatd_V1_FrameMeta, image: [UInt8], index: Int, to dir: URL) throws {
+        if meta.codec == .h264 {
+            let url = dir.appendingPathComponent("stream.h264")
+            if h264File == nil {
+                guard meta.keyframe else { return }
+                guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+                    throw SplatctlError.cannotWrite(path: url.path, reason: "cannot create the file (is the folder writable?)")
+                }
+                h264File = handle
+            }
+            h264File?.write(Data(image))
+            jsonl?.write(Data((((try? meta.jsonString()) ?? "{}") + "\n").utf8))
+            return
+        }
         let url = dir.appendingPathComponent(FrameFileName.name(index: index, fileExtension: Format.fileExtension(meta.codec)))
         let bytes = meta.codec == .jpeg || meta.codec == .png ? image : Array("P6\n\(meta.width) \(meta.height)\n255\n".utf8) + image
         do {
@@ -182,7 +198,7 @@ final class FrameWatcher {
     private func verify(_ meta: Splatd_V1_FrameMeta, image: [UInt8]) {
         let problem: String?
         do {
-            problem = try Self.check(image, codec: meta.codec, width: Int(meta.width), height: Int(meta.height))
+            problem = try Self.check(image, codec: meta.codec, width: Int(meta.width), height: Int(meta.height), keyframe: meta.keyframe)
         } catch {
             problem = "does not decode: \(error)"
         }
@@ -197,7 +213,7 @@ final class FrameWatcher {
     }
 
     /// Nil when `image` decodes to `width`×`height`; otherwise what is wrong.
-    static func check(_ image: [UInt8], codec: Splatd_V1_Codec, width: Int, height: Int) throws -> String? {
+    static func check(_ image: [UInt8], codec: Splatd_V1_Codec, width: Int, height: Int, keyframe: Bool = false) throws -> String? {
         switch codec {
         case .jpeg, .png:
             let decoded = codec == .png ? try PNGDecoder.decode(image) : try JPEGDecoder.decode(image)
@@ -208,6 +224,8 @@ final class FrameWatcher {
         case .raw:
             let expected = width * height * 3
             return image.count == expected ? nil : "holds \(image.count) bytes; \(width)×\(height) RGB needs \(expected)"
+        case .h264:
+            return AnnexBCheck.problem(in: image, keyframe: keyframe)
         case .UNRECOGNIZED(let raw):
             return "has an unknown codec (\(raw)) and cannot be checked"
         }

@@ -13,12 +13,21 @@ struct StreamOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Target frame rate (1…120).", valueName: "N"))
     var fps: Float?
 
-    @Option(name: .long, help: ArgumentHelp("Image codec: jpeg, png or raw (8-bit RGB).", valueName: "codec"),
+    @Option(name: .long, help: ArgumentHelp("Codec: jpeg, png, raw (8-bit RGB) or h264.", valueName: "codec"),
             transform: StreamCodec.init(parsing:))
     var codec: StreamCodec?
 
     @Option(name: .long, help: ArgumentHelp("JPEG quality 1…100 or PNG level 0…9 (0: the codec's default).", valueName: "Q"))
     var quality: UInt32?
+
+    @Option(name: .long, help: ArgumentHelp("H.264: target bitrate, kbit/s (50…100000; default 1500).", valueName: "kbps"))
+    var bitrate: UInt32?
+
+    @Option(name: .long, help: ArgumentHelp("H.264: constant quality instead of a bitrate, CRF 1…51 (lower is better).", valueName: "N"))
+    var crf: UInt32?
+
+    @Option(name: .long, help: ArgumentHelp("H.264: seconds between keyframes (0.1…60; default 2).", valueName: "s"))
+    var gop: Float?
 
     @Option(name: .long, help: ArgumentHelp("Background colour r,g,b in 0…1 (or 0…255).", valueName: "r,g,b"),
             transform: BackgroundColour.init(parsing:))
@@ -47,7 +56,8 @@ struct StreamOptions: ParsableArguments {
 
     /// Whether any setting at all was given.
     var isEmpty: Bool {
-        size == nil && fps == nil && codec == nil && quality == nil && background == nil && convention == nil && !hasOrbit
+        size == nil && fps == nil && codec == nil && quality == nil && bitrate == nil && crf == nil && gop == nil
+            && background == nil && convention == nil && !hasOrbit
     }
 
     /// The orbit camera from the given options; absent ones are 0, which the daemon reads as
@@ -62,7 +72,10 @@ struct StreamOptions: ParsableArguments {
     }
 
     func validate() throws {
-        for (name, value) in [("--fps", fps), ("--yaw", yaw), ("--pitch", pitch), ("--distance", distance), ("--fov", fov)] {
+        if crf != nil && (quality != nil || bitrate != nil) {
+            throw ValidationError("--crf is H.264's quality: give it alone, not with --quality or --bitrate")
+        }
+        for (name, value) in [("--fps", fps), ("--gop", gop), ("--yaw", yaw), ("--pitch", pitch), ("--distance", distance), ("--fov", fov)] {
             if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number, got \(value)") }
         }
     }
@@ -75,7 +88,9 @@ struct StreamOptions: ParsableArguments {
             if let size { $0.width = size.width; $0.height = size.height }
             if let fps { $0.fps = fps }
             if let codec { $0.codec = codec.wire }
-            if let quality { $0.quality = quality }
+            if let quality = crf ?? quality { $0.quality = quality }
+            if let bitrate { $0.bitrateKbps = bitrate }
+            if let gop { $0.gopSeconds = gop }
             if let background { $0.background = background.wire }
             if let convention { $0.convention = convention.wire }
             if hasOrbit { $0.orbit = orbit }
@@ -89,7 +104,10 @@ struct StreamOptions: ParsableArguments {
             if let size { $0.width = size.width; $0.height = size.height }
             if let fps { $0.fps = fps }
             if let codec { $0.codec = codec.wire }
-            if let quality { $0.quality = quality }
+            if let quality = crf ?? quality { $0.quality = quality }
+            if crf != nil { $0.bitrateKbps = 0 }   // CRF rules only without a bitrate
+            if let bitrate { $0.bitrateKbps = bitrate }
+            if let gop { $0.gopSeconds = gop }
             if let background { $0.background = background.wire }
             if let convention { $0.convention = convention.wire }
             if hasOrbit { $0.orbit = orbit }
@@ -128,14 +146,15 @@ struct FrameSize: Equatable {
 
 /// `--codec`: the image codec of a stream.
 enum StreamCodec: String, CaseIterable {
-    case jpeg, png, raw
+    case jpeg, png, raw, h264
 
     init(parsing text: String) throws {
         switch text.lowercased() {
         case "jpeg", "jpg": self = .jpeg
         case "png": self = .png
         case "raw", "rgb": self = .raw
-        default: throw OptionValueError("expected jpeg, png or raw")
+        case "h264", "h.264", "avc": self = .h264
+        default: throw OptionValueError("expected jpeg, png, raw or h264")
         }
     }
 
@@ -144,6 +163,7 @@ enum StreamCodec: String, CaseIterable {
         case .jpeg: return .jpeg
         case .png: return .png
         case .raw: return .raw
+        case .h264: return .h264
         }
     }
 }

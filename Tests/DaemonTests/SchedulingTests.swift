@@ -128,6 +128,22 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(b.status(camera: nil, avatar: nil, now: 0).framesSkipped, 0)
         XCTAssertTrue(outbox.drain().frames.isEmpty, "drained")
     }
+
+    func testH264FramesQueueAndAnOverflowAsksForAKeyframe() throws {
+        let outbox = try Outbox()
+        let settings = try StreamSettings(Splatd_V1_OpenStream.with { $0.avatarID = "demo"; $0.codec = .h264 })
+        let v = StreamSlot(id: "v", settings: settings)
+        func frame(_ byte: UInt8) -> Outbox.Frame {
+            Outbox.Frame(stream: v, meta: [byte], image: ZMQOwnedBuffer(copying: [byte]), driveSenderTimeUs: nil, chained: true)
+        }
+        for b in 0..<3 { outbox.post(frame(UInt8(b))) }
+        XCTAssertEqual(outbox.drain().frames.map(\.meta), [[0], [1], [2]], "H.264 frames are never replaced")
+        XCTAssertFalse(v.takeKeyframeWanted())
+        for b in 0..<(Outbox.maximumChainedFrames + 1) { outbox.post(frame(UInt8(b))) }
+        XCTAssertTrue(outbox.drain().frames.isEmpty, "an overflowing chain is dropped whole")
+        XCTAssertTrue(v.takeKeyframeWanted(), "and the next frame is a keyframe")
+        XCTAssertEqual(v.status(camera: nil, avatar: nil, now: 0).framesSkipped, UInt64(Outbox.maximumChainedFrames + 1))
+    }
 }
 
 /// Control requests that race or hit limits, over the real control socket.

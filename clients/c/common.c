@@ -77,6 +77,7 @@ const char *codec_short_name(Splatd__V1__Codec codec)
     case SPLATD__V1__CODEC__CODEC_JPEG: return "jpeg";
     case SPLATD__V1__CODEC__CODEC_PNG: return "png";
     case SPLATD__V1__CODEC__CODEC_RAW: return "raw";
+    case SPLATD__V1__CODEC__CODEC_H264: return "h264";
     default: return "bin";
     }
 }

@@ -457,6 +457,51 @@ void   splatd__v1__update_stream__free_unpacked
   assert(message->base.descriptor == &splatd__v1__update_stream__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   splatd__v1__request_keyframe__init
+                     (Splatd__V1__RequestKeyframe         *message)
+{
+  static const Splatd__V1__RequestKeyframe init_value = SPLATD__V1__REQUEST_KEYFRAME__INIT;
+  *message = init_value;
+}
+size_t splatd__v1__request_keyframe__get_packed_size
+                     (const Splatd__V1__RequestKeyframe *message)
+{
+  assert(message->base.descriptor == &splatd__v1__request_keyframe__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t splatd__v1__request_keyframe__pack
+                     (const Splatd__V1__RequestKeyframe *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &splatd__v1__request_keyframe__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t splatd__v1__request_keyframe__pack_to_buffer
+                     (const Splatd__V1__RequestKeyframe *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &splatd__v1__request_keyframe__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Splatd__V1__RequestKeyframe *
+       splatd__v1__request_keyframe__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Splatd__V1__RequestKeyframe *)
+     protobuf_c_message_unpack (&splatd__v1__request_keyframe__descriptor,
+                                allocator, len, data);
+}
+void   splatd__v1__request_keyframe__free_unpacked
+                     (Splatd__V1__RequestKeyframe *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &splatd__v1__request_keyframe__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   splatd__v1__close_stream__init
                      (Splatd__V1__CloseStream         *message)
 {
@@ -1729,7 +1774,7 @@ const ProtobufCMessageDescriptor splatd__v1__orbit_camera__descriptor =
   (ProtobufCMessageInit) splatd__v1__orbit_camera__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__request__field_descriptors[12] =
+static const ProtobufCFieldDescriptor splatd__v1__request__field_descriptors[13] =
 {
   {
     "request_id",
@@ -1875,6 +1920,18 @@ static const ProtobufCFieldDescriptor splatd__v1__request__field_descriptors[12]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "request_keyframe",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__Request, body_case),
+    offsetof(Splatd__V1__Request, request_keyframe),
+    &splatd__v1__request_keyframe__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__request__field_indices_by_name[] = {
   8,   /* field[8] = close_stream */
@@ -1885,6 +1942,7 @@ static const unsigned splatd__v1__request__field_indices_by_name[] = {
   6,   /* field[6] = open_stream */
   2,   /* field[2] = ping */
   0,   /* field[0] = request_id */
+  12,   /* field[12] = request_keyframe */
   11,   /* field[11] = set_mixing */
   4,   /* field[4] = unload_avatar */
   7,   /* field[7] = update_stream */
@@ -1894,7 +1952,7 @@ static const ProtobufCIntRange splatd__v1__request__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 2 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor splatd__v1__request__descriptor =
 {
@@ -1904,7 +1962,7 @@ const ProtobufCMessageDescriptor splatd__v1__request__descriptor =
   "Splatd__V1__Request",
   "splatd.v1",
   sizeof(Splatd__V1__Request),
-  12,
+  13,
   splatd__v1__request__field_descriptors,
   splatd__v1__request__field_indices_by_name,
   2,  splatd__v1__request__number_ranges,
@@ -2082,7 +2140,7 @@ const ProtobufCMessageDescriptor splatd__v1__list_avatars__descriptor =
   (ProtobufCMessageInit) splatd__v1__list_avatars__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors[11] =
+static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors[13] =
 {
   {
     "stream_id",
@@ -2216,14 +2274,40 @@ static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "bitrate_kbps",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OpenStream, bitrate_kbps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "gop_seconds",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OpenStream, gop_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
   1,   /* field[1] = avatar_id */
   7,   /* field[7] = background */
+  11,   /* field[11] = bitrate_kbps */
   9,   /* field[9] = camera */
   5,   /* field[5] = codec */
   8,   /* field[8] = convention */
   4,   /* field[4] = fps */
+  12,   /* field[12] = gop_seconds */
   3,   /* field[3] = height */
   10,   /* field[10] = orbit */
   6,   /* field[6] = quality */
@@ -2233,7 +2317,7 @@ static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__open_stream__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor =
 {
@@ -2243,14 +2327,14 @@ const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor =
   "Splatd__V1__OpenStream",
   "splatd.v1",
   sizeof(Splatd__V1__OpenStream),
-  11,
+  13,
   splatd__v1__open_stream__field_descriptors,
   splatd__v1__open_stream__field_indices_by_name,
   1,  splatd__v1__open_stream__number_ranges,
   (ProtobufCMessageInit) splatd__v1__open_stream__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descriptors[11] =
+static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descriptors[13] =
 {
   {
     "stream_id",
@@ -2384,14 +2468,40 @@ static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descripto
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "bitrate_kbps",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Splatd__V1__UpdateStream, bitrate_set_case),
+    offsetof(Splatd__V1__UpdateStream, bitrate_kbps),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "gop_seconds",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    offsetof(Splatd__V1__UpdateStream, gop_set_case),
+    offsetof(Splatd__V1__UpdateStream, gop_seconds),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__update_stream__field_indices_by_name[] = {
   10,   /* field[10] = avatar_id */
   6,   /* field[6] = background */
+  11,   /* field[11] = bitrate_kbps */
   8,   /* field[8] = camera */
   4,   /* field[4] = codec */
   7,   /* field[7] = convention */
   3,   /* field[3] = fps */
+  12,   /* field[12] = gop_seconds */
   2,   /* field[2] = height */
   9,   /* field[9] = orbit */
   5,   /* field[5] = quality */
@@ -2401,7 +2511,7 @@ static const unsigned splatd__v1__update_stream__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__update_stream__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor =
 {
@@ -2411,11 +2521,49 @@ const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor =
   "Splatd__V1__UpdateStream",
   "splatd.v1",
   sizeof(Splatd__V1__UpdateStream),
-  11,
+  13,
   splatd__v1__update_stream__field_descriptors,
   splatd__v1__update_stream__field_indices_by_name,
   1,  splatd__v1__update_stream__number_ranges,
   (ProtobufCMessageInit) splatd__v1__update_stream__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor splatd__v1__request_keyframe__field_descriptors[1] =
+{
+  {
+    "stream_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__RequestKeyframe, stream_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned splatd__v1__request_keyframe__field_indices_by_name[] = {
+  0,   /* field[0] = stream_id */
+};
+static const ProtobufCIntRange splatd__v1__request_keyframe__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor splatd__v1__request_keyframe__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "splatd.v1.RequestKeyframe",
+  "RequestKeyframe",
+  "Splatd__V1__RequestKeyframe",
+  "splatd.v1",
+  sizeof(Splatd__V1__RequestKeyframe),
+  1,
+  splatd__v1__request_keyframe__field_descriptors,
+  splatd__v1__request_keyframe__field_indices_by_name,
+  1,  splatd__v1__request_keyframe__number_ranges,
+  (ProtobufCMessageInit) splatd__v1__request_keyframe__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor splatd__v1__close_stream__field_descriptors[1] =
@@ -2994,7 +3142,7 @@ const ProtobufCMessageDescriptor splatd__v1__avatar_list__descriptor =
   (ProtobufCMessageInit) splatd__v1__avatar_list__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors[11] =
+static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors[13] =
 {
   {
     "stream_id",
@@ -3128,14 +3276,40 @@ static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "bitrate_kbps",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StreamInfo, bitrate_kbps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "gop_seconds",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StreamInfo, gop_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__stream_info__field_indices_by_name[] = {
   1,   /* field[1] = avatar_id */
   8,   /* field[8] = background */
+  11,   /* field[11] = bitrate_kbps */
   10,   /* field[10] = camera */
   6,   /* field[6] = codec */
   9,   /* field[9] = convention */
   5,   /* field[5] = fps */
+  12,   /* field[12] = gop_seconds */
   4,   /* field[4] = height */
   7,   /* field[7] = quality */
   0,   /* field[0] = stream_id */
@@ -3145,7 +3319,7 @@ static const unsigned splatd__v1__stream_info__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__stream_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor splatd__v1__stream_info__descriptor =
 {
@@ -3155,7 +3329,7 @@ const ProtobufCMessageDescriptor splatd__v1__stream_info__descriptor =
   "Splatd__V1__StreamInfo",
   "splatd.v1",
   sizeof(Splatd__V1__StreamInfo),
-  11,
+  13,
   splatd__v1__stream_info__field_descriptors,
   splatd__v1__stream_info__field_indices_by_name,
   1,  splatd__v1__stream_info__number_ranges,
@@ -4581,7 +4755,7 @@ const ProtobufCMessageDescriptor splatd__v1__audio_chunk__descriptor =
   (ProtobufCMessageInit) splatd__v1__audio_chunk__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[17] =
+static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[18] =
 {
   {
     "stream_id",
@@ -4787,6 +4961,18 @@ static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "keyframe",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__FrameMeta, keyframe),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__frame_meta__field_indices_by_name[] = {
   15,   /* field[15] = audio_sender_time_us */
@@ -4802,6 +4988,7 @@ static const unsigned splatd__v1__frame_meta__field_indices_by_name[] = {
   9,   /* field[9] = frame_time_us */
   13,   /* field[13] = gaussians_visible */
   4,   /* field[4] = height */
+  17,   /* field[17] = keyframe */
   11,   /* field[11] = render_done_us */
   10,   /* field[10] = render_start_us */
   0,   /* field[0] = stream_id */
@@ -4810,7 +4997,7 @@ static const unsigned splatd__v1__frame_meta__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__frame_meta__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 17 }
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor splatd__v1__frame_meta__descriptor =
 {
@@ -4820,7 +5007,7 @@ const ProtobufCMessageDescriptor splatd__v1__frame_meta__descriptor =
   "Splatd__V1__FrameMeta",
   "splatd.v1",
   sizeof(Splatd__V1__FrameMeta),
-  17,
+  18,
   splatd__v1__frame_meta__field_descriptors,
   splatd__v1__frame_meta__field_indices_by_name,
   1,  splatd__v1__frame_meta__number_ranges,
@@ -4944,17 +5131,19 @@ const ProtobufCMessageDescriptor splatd__v1__event__descriptor =
   (ProtobufCMessageInit) splatd__v1__event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue splatd__v1__codec__enum_values_by_number[3] =
+static const ProtobufCEnumValue splatd__v1__codec__enum_values_by_number[4] =
 {
   { "CODEC_JPEG", "SPLATD__V1__CODEC__CODEC_JPEG", 0 },
   { "CODEC_PNG", "SPLATD__V1__CODEC__CODEC_PNG", 1 },
   { "CODEC_RAW", "SPLATD__V1__CODEC__CODEC_RAW", 2 },
+  { "CODEC_H264", "SPLATD__V1__CODEC__CODEC_H264", 3 },
 };
 static const ProtobufCIntRange splatd__v1__codec__value_ranges[] = {
-{0, 0},{0, 3}
+{0, 0},{0, 4}
 };
-static const ProtobufCEnumValueIndex splatd__v1__codec__enum_values_by_name[3] =
+static const ProtobufCEnumValueIndex splatd__v1__codec__enum_values_by_name[4] =
 {
+  { "CODEC_H264", 3 },
   { "CODEC_JPEG", 0 },
   { "CODEC_PNG", 1 },
   { "CODEC_RAW", 2 },
@@ -4966,9 +5155,9 @@ const ProtobufCEnumDescriptor splatd__v1__codec__descriptor =
   "Codec",
   "Splatd__V1__Codec",
   "splatd.v1",
-  3,
+  4,
   splatd__v1__codec__enum_values_by_number,
-  3,
+  4,
   splatd__v1__codec__enum_values_by_name,
   1,
   splatd__v1__codec__value_ranges,

@@ -25,6 +25,7 @@ typedef struct Splatd__V1__UnloadAvatar Splatd__V1__UnloadAvatar;
 typedef struct Splatd__V1__ListAvatars Splatd__V1__ListAvatars;
 typedef struct Splatd__V1__OpenStream Splatd__V1__OpenStream;
 typedef struct Splatd__V1__UpdateStream Splatd__V1__UpdateStream;
+typedef struct Splatd__V1__RequestKeyframe Splatd__V1__RequestKeyframe;
 typedef struct Splatd__V1__CloseStream Splatd__V1__CloseStream;
 typedef struct Splatd__V1__ListStreams Splatd__V1__ListStreams;
 typedef struct Splatd__V1__GetStatus Splatd__V1__GetStatus;
@@ -68,7 +69,13 @@ typedef enum _Splatd__V1__Codec {
   /*
    * tightly packed 8-bit RGB, rows top to bottom
    */
-  SPLATD__V1__CODEC__CODEC_RAW = 2
+  SPLATD__V1__CODEC__CODEC_RAW = 2,
+  /*
+   * H.264 (libx264 through FFmpeg), Constrained Baseline, no B-frames: one access unit per
+   * message in Annex B, SPS and PPS before every keyframe. Rate: `bitrate_kbps`, or CRF
+   * `quality` 1…51 when the bitrate is 0 and a quality is given, else 1500 kbps.
+   */
+  SPLATD__V1__CODEC__CODEC_H264 = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__CODEC)
 } Splatd__V1__Codec;
 /*
@@ -220,7 +227,8 @@ typedef enum {
   SPLATD__V1__REQUEST__BODY_CLOSE_STREAM = 16,
   SPLATD__V1__REQUEST__BODY_LIST_STREAMS = 17,
   SPLATD__V1__REQUEST__BODY_GET_STATUS = 18,
-  SPLATD__V1__REQUEST__BODY_SET_MIXING = 19
+  SPLATD__V1__REQUEST__BODY_SET_MIXING = 19,
+  SPLATD__V1__REQUEST__BODY_REQUEST_KEYFRAME = 20
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__REQUEST__BODY__CASE)
 } Splatd__V1__Request__BodyCase;
 
@@ -247,6 +255,7 @@ struct  Splatd__V1__Request
     Splatd__V1__ListStreams *list_streams;
     Splatd__V1__GetStatus *get_status;
     Splatd__V1__SetMixing *set_mixing;
+    Splatd__V1__RequestKeyframe *request_keyframe;
   };
 };
 #define SPLATD__V1__REQUEST__INIT \
@@ -356,6 +365,14 @@ struct  Splatd__V1__OpenStream
    */
   Splatd__V1__Vec3 *background;
   Splatd__V1__Convention convention;
+  /*
+   * H.264: target bitrate 50…100000 kbps (0 → see CODEC_H264)
+   */
+  uint32_t bitrate_kbps;
+  /*
+   * H.264: seconds between keyframes, 0.1…60 (0 → 2)
+   */
+  float gop_seconds;
   Splatd__V1__OpenStream__ViewCase view_case;
   union {
     Splatd__V1__Camera *camera;
@@ -364,7 +381,7 @@ struct  Splatd__V1__OpenStream
 };
 #define SPLATD__V1__OPEN_STREAM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__open_stream__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, SPLATD__V1__OPEN_STREAM__VIEW__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, 0, 0, SPLATD__V1__OPEN_STREAM__VIEW__NOT_SET, {0} }
 
 
 typedef enum {
@@ -416,6 +433,18 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__UPDATE_STREAM__AVATAR_SET__CASE)
 } Splatd__V1__UpdateStream__AvatarSetCase;
 
+typedef enum {
+  SPLATD__V1__UPDATE_STREAM__BITRATE_SET__NOT_SET = 0,
+  SPLATD__V1__UPDATE_STREAM__BITRATE_SET_BITRATE_KBPS = 12
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__UPDATE_STREAM__BITRATE_SET__CASE)
+} Splatd__V1__UpdateStream__BitrateSetCase;
+
+typedef enum {
+  SPLATD__V1__UPDATE_STREAM__GOP_SET__NOT_SET = 0,
+  SPLATD__V1__UPDATE_STREAM__GOP_SET_GOP_SECONDS = 13
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__UPDATE_STREAM__GOP_SET__CASE)
+} Splatd__V1__UpdateStream__GopSetCase;
+
 /*
  * Changes a stream's settings; absent fields keep their value.
  */
@@ -457,10 +486,32 @@ struct  Splatd__V1__UpdateStream
   union {
     char *avatar_id;
   };
+  Splatd__V1__UpdateStream__BitrateSetCase bitrate_set_case;
+  union {
+    uint32_t bitrate_kbps;
+  };
+  Splatd__V1__UpdateStream__GopSetCase gop_set_case;
+  union {
+    float gop_seconds;
+  };
 };
 #define SPLATD__V1__UPDATE_STREAM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__update_stream__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, SPLATD__V1__UPDATE_STREAM__WIDTH_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__HEIGHT_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__FPS_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CODEC_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__QUALITY_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CONVENTION_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__VIEW__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__AVATAR_SET__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, NULL, SPLATD__V1__UPDATE_STREAM__WIDTH_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__HEIGHT_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__FPS_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CODEC_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__QUALITY_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CONVENTION_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__VIEW__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__AVATAR_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__BITRATE_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__GOP_SET__NOT_SET, {0} }
+
+
+/*
+ * Asks for a keyframe on an H.264 stream at its next frame (a viewer that saw a gap in
+ * `frame_sequence` needs one to decode again). Every frame of the other codecs is one.
+ */
+struct  Splatd__V1__RequestKeyframe
+{
+  ProtobufCMessage base;
+  char *stream_id;
+};
+#define SPLATD__V1__REQUEST_KEYFRAME__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__request_keyframe__descriptor) \
+    , (char *)protobuf_c_empty_string }
 
 
 struct  Splatd__V1__CloseStream
@@ -628,10 +679,18 @@ struct  Splatd__V1__StreamInfo
    * the resolved camera
    */
   Splatd__V1__Camera *camera;
+  /*
+   * H.264: the bitrate used (0: CRF `quality`)
+   */
+  uint32_t bitrate_kbps;
+  /*
+   * H.264: seconds between keyframes
+   */
+  float gop_seconds;
 };
 #define SPLATD__V1__STREAM_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__stream_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, NULL, 0, 0 }
 
 
 struct  Splatd__V1__StreamList
@@ -1008,13 +1067,17 @@ struct  Splatd__V1__FrameMeta
   uint64_t audio_sequence;
   uint64_t audio_sender_time_us;
   /*
+   * decodes on its own: every JPEG, PNG and raw frame; H.264 IDR frames
+   */
+  protobuf_c_boolean keyframe;
+  /*
    * the tracker's state when the frame was rendered: the drive_*
    */
   Splatd__V1__DriveState drive_state;
 };
 #define SPLATD__V1__FRAME_META__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__frame_meta__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SPLATD__V1__DRIVE_STATE__DRIVE_STATE_IDLE }
+    , (char *)protobuf_c_empty_string, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SPLATD__V1__DRIVE_STATE__DRIVE_STATE_IDLE }
 
 
 typedef enum {
@@ -1245,6 +1308,25 @@ Splatd__V1__UpdateStream *
                       const uint8_t       *data);
 void   splatd__v1__update_stream__free_unpacked
                      (Splatd__V1__UpdateStream *message,
+                      ProtobufCAllocator *allocator);
+/* Splatd__V1__RequestKeyframe methods */
+void   splatd__v1__request_keyframe__init
+                     (Splatd__V1__RequestKeyframe         *message);
+size_t splatd__v1__request_keyframe__get_packed_size
+                     (const Splatd__V1__RequestKeyframe   *message);
+size_t splatd__v1__request_keyframe__pack
+                     (const Splatd__V1__RequestKeyframe   *message,
+                      uint8_t             *out);
+size_t splatd__v1__request_keyframe__pack_to_buffer
+                     (const Splatd__V1__RequestKeyframe   *message,
+                      ProtobufCBuffer     *buffer);
+Splatd__V1__RequestKeyframe *
+       splatd__v1__request_keyframe__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   splatd__v1__request_keyframe__free_unpacked
+                     (Splatd__V1__RequestKeyframe *message,
                       ProtobufCAllocator *allocator);
 /* Splatd__V1__CloseStream methods */
 void   splatd__v1__close_stream__init
@@ -1718,6 +1800,9 @@ typedef void (*Splatd__V1__OpenStream_Closure)
 typedef void (*Splatd__V1__UpdateStream_Closure)
                  (const Splatd__V1__UpdateStream *message,
                   void *closure_data);
+typedef void (*Splatd__V1__RequestKeyframe_Closure)
+                 (const Splatd__V1__RequestKeyframe *message,
+                  void *closure_data);
 typedef void (*Splatd__V1__CloseStream_Closure)
                  (const Splatd__V1__CloseStream *message,
                   void *closure_data);
@@ -1812,6 +1897,7 @@ extern const ProtobufCMessageDescriptor splatd__v1__unload_avatar__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__list_avatars__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor;
+extern const ProtobufCMessageDescriptor splatd__v1__request_keyframe__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__close_stream__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__list_streams__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__get_status__descriptor;

@@ -83,6 +83,11 @@ final class ControlHandler: Sendable {
                 guard let slot = registry.avatar(m.avatarID) else { throw ControlError.notFound("no avatar \(Identifier.quoted(m.avatarID))") }
                 slot.setMixing(try DriveMixing(m.mixing))
                 response.avatar = slot.info
+            case .requestKeyframe(let k)?:
+                guard let stream = registry.stream(k.streamID) else { throw ControlError.notFound("no stream \(Identifier.quoted(k.streamID))") }
+                stream.keyframeWanted()
+                scheduler.kick()
+                response.stream = info(stream)
             case nil:
                 throw ControlError.invalid("the request has no body (ping, load_avatar, open_stream, …)")
             }

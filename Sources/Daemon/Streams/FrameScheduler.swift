@@ -120,9 +120,10 @@ final class FrameScheduler: Sendable {
                                          into: resources.framebuffer)
             let renderDoneUs = wallClockMicroseconds()
             let encodeStart = monotonicSeconds()
-            try resources.framebuffer.rgb8.withUnsafeBytes { pixels in
-                try resources.encoder.encode(pixels, width: settings.width, height: settings.height,
-                                             layout: .rgb8, into: &resources.encoded)
+            let frameTimeUs = renderStartUs &- UInt64(max(0, (renderStart - tick) * 1e6))
+            let keyframe = try resources.framebuffer.rgb8.withUnsafeBytes { pixels in
+                try resources.encoder.encode(pixels, width: settings.width, height: settings.height, presentationUs: UInt64(tick * 1e6),
+                                             keyframe: stream.takeKeyframeWanted(), into: &resources.encoded)
             }
             let encodeDone = monotonicSeconds()
             let image = ZMQOwnedBuffer(copying: resources.encoded)
@@ -143,7 +144,8 @@ final class FrameScheduler: Sendable {
                 $0.driveSenderTimeUs = snapshot.senderTimeUs
                 $0.driveReceivedUs = snapshot.receivedUs
                 $0.driveState = Splatd_V1_DriveState(snapshot.state)
-                $0.frameTimeUs = renderStartUs &- UInt64(max(0, (renderStart - tick) * 1e6))
+                $0.frameTimeUs = frameTimeUs
+                $0.keyframe = keyframe
                 $0.renderStartUs = renderStartUs
                 $0.renderDoneUs = renderDoneUs
                 $0.encodeDoneUs = wallClockMicroseconds()
@@ -154,7 +156,7 @@ final class FrameScheduler: Sendable {
             state.resources = resources
             stream.recordRender(renderSeconds: encodeStart - renderStart, encodeSeconds: encodeDone - encodeStart, skipped: skipped)
             outbox.post(Outbox.Frame(stream: stream, meta: meta.wireBytes(), image: image,
-                                     driveSenderTimeUs: firstShowing ? snapshot.senderTimeUs : nil))
+                                     driveSenderTimeUs: firstShowing ? snapshot.senderTimeUs : nil, chained: settings.codec == .h264))
         } catch {
             logger.error("stream \(stream.id): cannot render: \(error)")
             outbox.post(.event(Splatd_V1_Event.with {
@@ -182,8 +184,12 @@ final class FrameScheduler: Sendable {
         let kept = state.resources
         state.resources = nil
         if let r = kept, r.settings == settings, r.slot === slot { return r }
+        if let r = kept, r.slot === slot, r.encoder.adapt(to: settings, from: r.settings) {
+            return RenderResources(settings: settings, slot: slot, camera: r.camera, framebuffer: r.framebuffer,
+                                   encoder: r.encoder, cloud: r.cloud, encoded: r.encoded)
+        }
         let camera = try slot.avatar.camera(for: settings)
-        let encoder = try makeEncoder(for: settings.frameCodec)
+        let encoder = try StreamEncoder(settings)
         return RenderResources(settings: settings, slot: slot, camera: camera,
                                framebuffer: Framebuffer(width: settings.width, height: settings.height),
                                encoder: encoder, cloud: slot.avatar.makePoseBuffer())

@@ -1,5 +1,6 @@
 import Foundation
 import FrameEncoder
+import MediaCodecs
 import Rasterizer
 import SplatProtocol
 
@@ -14,6 +15,10 @@ struct StreamSettings: Sendable, Equatable {
     var fps: Float = 30
     var codec: Splatd_V1_Codec = .jpeg
     var quality: UInt32 = 0
+    /// H.264: target bitrate (0: CRF `quality`, or the default bitrate without one).
+    var bitrateKbps: UInt32 = 0
+    /// H.264: seconds between keyframes (0: 2 s).
+    var gopSeconds: Float = 0
     /// nil → the avatar's default.
     var background: SIMD3<Float>?
     var convention: Splatd_V1_Convention = .default
@@ -24,8 +29,10 @@ struct StreamSettings: Sendable, Equatable {
         case orbit(Splatd_V1_OrbitCamera)
     }
 
-    /// The quality actually used: the codec's default when the client gave 0.
+    /// The quality actually used: the codec's default when the client gave 0 (H.264: the CRF,
+    /// 0 when a bitrate rules).
     var effectiveQuality: UInt32 {
+        if codec == .h264 { if case .crf(let q) = h264RateControl { return UInt32(q) } else { return 0 } }
         switch frameCodec {
         case .png(let level): return UInt32(level)
         case .jpeg(let quality): return UInt32(quality)
@@ -33,12 +40,28 @@ struct StreamSettings: Sendable, Equatable {
         }
     }
 
-    /// The encoder setting for `codec` and `quality`.
+    /// H.264 rate control: the bitrate, else CRF `quality`, else the default bitrate.
+    var h264RateControl: H264RateControl {
+        if bitrateKbps > 0 { return .bitrate(kbps: Int(bitrateKbps)) }
+        if quality > 0 { return .crf(Double(quality)) }
+        return .bitrate(kbps: H264RateControl.defaultKbps)
+    }
+
+    /// H.264: the keyframe spacing used.
+    var effectiveGOPSeconds: Float { gopSeconds == 0 ? 2 : gopSeconds }
+
+    /// The H.264 encoder settings of this stream.
+    var h264Settings: H264Settings {
+        H264Settings(width: width, height: height, fps: max(1, Int(fps.rounded())), rateControl: h264RateControl,
+                     gopSeconds: Double(effectiveGOPSeconds))
+    }
+
+    /// The encoder setting for `codec` and `quality` (JPEG, PNG, raw).
     var frameCodec: FrameCodec {
         switch codec {
         case .png: return .png(level: quality == 0 ? 1 : Int(quality))
         case .raw: return .raw
-        case .jpeg, .UNRECOGNIZED: return .jpeg(quality: quality == 0 ? 85 : Int(quality))
+        case .jpeg, .h264, .UNRECOGNIZED: return .jpeg(quality: quality == 0 ? 85 : Int(quality))
         }
     }
 
@@ -50,6 +73,8 @@ struct StreamSettings: Sendable, Equatable {
         if open.fps != 0 { fps = try Self.rate(open.fps) }
         codec = try Self.codec(open.codec)
         quality = open.quality
+        bitrateKbps = open.bitrateKbps
+        gopSeconds = open.gopSeconds
         if open.hasBackground { background = try Self.colour(open.background) }
         convention = try Self.convention(open.convention)
         switch open.view {
@@ -68,6 +93,8 @@ struct StreamSettings: Sendable, Equatable {
         if case .fps(let f)? = update.fpsSet { s.fps = try Self.rate(f) }
         if case .codec(let c)? = update.codecSet { s.codec = try Self.codec(c) }
         if case .quality(let q)? = update.qualitySet { s.quality = q }
+        if case .bitrateKbps(let b)? = update.bitrateSet { s.bitrateKbps = b }
+        if case .gopSeconds(let g)? = update.gopSet { s.gopSeconds = g }
         if update.hasBackground { s.background = try Self.colour(update.background) }
         if case .convention(let c)? = update.conventionSet { s.convention = try Self.convention(c) }
         switch update.view {
@@ -81,8 +108,21 @@ struct StreamSettings: Sendable, Equatable {
     }
 
     private func validate() throws {
-        do { try frameCodec.validate() } catch {
-            throw ControlError.invalid("quality \(quality) is out of range for \(codec == .png ? "PNG (0…9)" : "JPEG (1…100)")")
+        if bitrateKbps != 0, !H264Settings.bitrates.contains(Int(bitrateKbps)) {
+            throw ControlError.invalid("bitrate_kbps \(bitrateKbps) is outside \(H264Settings.bitrates.lowerBound)…\(H264Settings.bitrates.upperBound)")
+        }
+        if gopSeconds != 0, !(gopSeconds.isFinite && H264Settings.gopSecondsRange.contains(Double(gopSeconds))) {
+            throw ControlError.invalid("gop_seconds \(gopSeconds) is outside 0.1…60")
+        }
+        if codec == .h264 {
+            guard width % 2 == 0, height % 2 == 0 else {
+                throw ControlError.invalid("H.264 needs an even width and height, got \(width)×\(height)")
+            }
+            guard quality <= 51 else { throw ControlError.invalid("quality \(quality) is out of range for H.264 (CRF 1…51)") }
+        } else {
+            do { try frameCodec.validate() } catch {
+                throw ControlError.invalid("quality \(quality) is out of range for \(codec == .png ? "PNG (0…9)" : "JPEG (1…100)")")
+            }
         }
         _ = try camera(headCentre: .zero)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import FrameEncoder
+import MediaCodecs
 import Rasterizer
 import SplatCore
 import SplatIO
@@ -20,6 +21,8 @@ final class StreamSlot: Sendable {
         var driveArrived = false
         /// The next frame should be rendered at once (a new viewer subscribed).
         var frameWanted = false
+        /// The next frame should be a keyframe (a new viewer, `request_keyframe`, a dropped frame).
+        var keyframeWanted = false
         /// Closed (or its avatar unloaded): nothing more of it is published.
         var closed = false
         // Statistics.
@@ -50,7 +53,7 @@ final class StreamSlot: Sendable {
     /// Sets the subscriber count (I/O thread); a new viewer gets a frame at once.
     func setSubscribers(_ count: Int) {
         state.withLock {
-            if count > $0.subscribers { $0.frameWanted = true }
+            if count > $0.subscribers { $0.frameWanted = true; $0.keyframeWanted = true }
             $0.subscribers = count
         }
     }
@@ -67,11 +70,25 @@ final class StreamSlot: Sendable {
         state.withLock { $0.driveArrived = true }
     }
 
+    /// Asks for a keyframe at the next frame (`request_keyframe`, or a frame that was dropped
+    /// before it was sent).
+    func keyframeWanted() {
+        state.withLock { $0.keyframeWanted = true }
+    }
+
     /// Takes the drive-arrived and frame-wanted marks (render thread).
     func takeMarks() -> (driveArrived: Bool, frameWanted: Bool) {
         state.withLock { s in
             defer { s.driveArrived = false; s.frameWanted = false }
             return (s.driveArrived, s.frameWanted)
+        }
+    }
+
+    /// Takes the keyframe mark (render thread, when it encodes).
+    func takeKeyframeWanted() -> Bool {
+        state.withLock { s in
+            defer { s.keyframeWanted = false }
+            return s.keyframeWanted
         }
     }
 
@@ -113,6 +130,10 @@ final class StreamSlot: Sendable {
             $0.fps = s.fps
             $0.codec = s.codec
             $0.quality = s.effectiveQuality
+            if s.codec == .h264 {
+                if case .bitrate(let kbps, _) = s.h264RateControl { $0.bitrateKbps = UInt32(kbps) }
+                $0.gopSeconds = s.effectiveGOPSeconds
+            }
             if let b = s.background ?? avatar?.defaultBackground { $0.background = .with { $0.x = b.x; $0.y = b.y; $0.z = b.z } }
             $0.convention = s.convention != .default ? s.convention : (avatar?.defaultConvention == .inria ? .inria : .gsplat)
             if let camera { $0.camera = Self.message(camera) }
@@ -161,7 +182,7 @@ struct RenderResources {
     let slot: AvatarSlot
     let camera: Camera
     let framebuffer: Framebuffer
-    var encoder: any FrameEncoding
+    var encoder: StreamEncoder
     var cloud: GaussianCloud
     var encoded: [UInt8] = []
 }

@@ -144,8 +144,8 @@ def raw_to_ppm(data: bytes, width: int, height: int) -> bytes:
 
 
 def extension(codec: int) -> str:
-    """File extension for frames of a `splatd_pb2.Codec` (0 JPEG, 1 PNG, 2 RAW → PPM)."""
-    return {0: ".jpg", 1: ".png", 2: ".ppm"}.get(int(codec), ".bin")
+    """File extension for frames of a `splatd_pb2.Codec` (0 JPEG, 1 PNG, 2 RAW → PPM, 3 H.264)."""
+    return {0: ".jpg", 1: ".png", 2: ".ppm", 3: ".h264"}.get(int(codec), ".bin")
 
 
 def frame_file_name(index: int, codec: int) -> str:

@@ -202,7 +202,7 @@ def test_watch_mp4_without_ffmpeg(splatd_daemon, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
-@pytest.mark.parametrize("codec", ["jpeg", "png", "raw"])
+@pytest.mark.parametrize("codec", ["jpeg", "png", "raw", "h264"])
 def test_watch_mp4(splatd_daemon, control, tmp_path, codec):
     control.open_stream("demo", stream_id=f"mp4{codec}", width=64, height=64, codec=codec, fps=30)
     try:

@@ -90,6 +90,9 @@ class FfmpegSink:
 
     def command(self, meta: pb.FrameMeta) -> List[str]:
         cmd = [self.ffmpeg, "-hide_banner", "-loglevel", "error", "-y"]
+        if meta.codec == pb.CODEC_H264:
+            # Already H.264: copied into the container, not encoded again.
+            return cmd + ["-f", "h264", "-framerate", f"{self.fps:g}", "-i", "-", "-c:v", "copy", self.path]
         if meta.codec == pb.CODEC_RAW:
             cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{meta.width}x{meta.height}", "-framerate", f"{self.fps:g}"]
         else:
@@ -100,6 +103,8 @@ class FfmpegSink:
     def write(self, meta: pb.FrameMeta, image: bytes) -> None:
         fmt = (meta.codec, meta.width, meta.height)
         if self.process is None:
+            if meta.codec == pb.CODEC_H264 and not meta.keyframe:
+                return  # an H.264 recording starts at a keyframe
             self.format = fmt
             self.process = subprocess.Popen(self.command(meta), stdin=subprocess.PIPE)
         if fmt != self.format:
@@ -195,6 +200,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     last_report = t0
     last_seq = None
     last_drive = None
+    h264_file = None
     status = 0
     reason = "stopped"
     with FrameSubscriber(args.frames, args.stream, events=True, on_event=on_event) as sub:
@@ -235,7 +241,13 @@ def main(argv: Optional[List[str]] = None) -> int:
                     if meta.encode_done_us and meta.render_done_us:
                         s.encode.append((meta.encode_done_us - meta.render_done_us) / 1000.0)
                 last_seq, last_drive = meta.frame_sequence, meta.drive_sequence
-                if out_dir is not None:
+                if out_dir is not None and meta.codec == pb.CODEC_H264:
+                    # H.264 frames depend on each other: one Annex B file from the first keyframe on.
+                    if h264_file is None and meta.keyframe:
+                        h264_file = open(out_dir / "stream.h264", "wb")
+                    if h264_file is not None:
+                        h264_file.write(image)
+                elif out_dir is not None:
                     data = raw_to_ppm(image, meta.width, meta.height) if meta.codec == pb.CODEC_RAW else image
                     (out_dir / frame_file_name(total.frames - 1, meta.codec)).write_bytes(data)
                 if sink is not None:
@@ -251,6 +263,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         except RuntimeError as e:
             warn(PROG, str(e))
             status = 1
+    if h264_file is not None:
+        h264_file.close()
     elapsed = time.monotonic() - t0
     if total.frames == 0 and status == 0 and reason not in ("interrupted", "stream closed"):
         warn(PROG, f"received no frame of stream {args.stream!r} in {elapsed:.1f} s (is it open, and is --frames its daemon's endpoint?)")

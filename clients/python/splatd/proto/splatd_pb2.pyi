@@ -8,6 +8,7 @@ AVATAR_KIND_DEMO: AvatarKind
 AVATAR_KIND_GAUSSIAN_AVATARS: AvatarKind
 AVATAR_KIND_STATIC: AvatarKind
 AVATAR_KIND_UNKNOWN: AvatarKind
+CODEC_H264: Codec
 CODEC_JPEG: Codec
 CODEC_PNG: Codec
 CODEC_RAW: Codec
@@ -246,7 +247,7 @@ class FlameValues(_message.Message):
     def __init__(self, expr: _Optional[_Iterable[float]] = ..., jaw_pose: _Optional[_Union[Vec3, _Mapping]] = ..., neck_pose: _Optional[_Union[Vec3, _Mapping]] = ..., left_eye_pose: _Optional[_Union[Vec3, _Mapping]] = ..., right_eye_pose: _Optional[_Union[Vec3, _Mapping]] = ..., rotation: _Optional[_Union[Vec3, _Mapping]] = ..., translation: _Optional[_Union[Vec3, _Mapping]] = ..., eyelids: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class FrameMeta(_message.Message):
-    __slots__ = ["audio_sender_time_us", "audio_sequence", "avatar_id", "codec", "drive_received_us", "drive_sender_time_us", "drive_sequence", "drive_state", "encode_done_us", "frame_sequence", "frame_time_us", "gaussians_visible", "height", "render_done_us", "render_start_us", "stream_id", "width"]
+    __slots__ = ["audio_sender_time_us", "audio_sequence", "avatar_id", "codec", "drive_received_us", "drive_sender_time_us", "drive_sequence", "drive_state", "encode_done_us", "frame_sequence", "frame_time_us", "gaussians_visible", "height", "keyframe", "render_done_us", "render_start_us", "stream_id", "width"]
     AUDIO_SENDER_TIME_US_FIELD_NUMBER: _ClassVar[int]
     AUDIO_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -260,6 +261,7 @@ class FrameMeta(_message.Message):
     FRAME_TIME_US_FIELD_NUMBER: _ClassVar[int]
     GAUSSIANS_VISIBLE_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    KEYFRAME_FIELD_NUMBER: _ClassVar[int]
     RENDER_DONE_US_FIELD_NUMBER: _ClassVar[int]
     RENDER_START_US_FIELD_NUMBER: _ClassVar[int]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
@@ -277,11 +279,12 @@ class FrameMeta(_message.Message):
     frame_time_us: int
     gaussians_visible: int
     height: int
+    keyframe: bool
     render_done_us: int
     render_start_us: int
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., frame_sequence: _Optional[int] = ..., codec: _Optional[_Union[Codec, str]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., avatar_id: _Optional[str] = ..., drive_sequence: _Optional[int] = ..., drive_sender_time_us: _Optional[int] = ..., drive_received_us: _Optional[int] = ..., frame_time_us: _Optional[int] = ..., render_start_us: _Optional[int] = ..., render_done_us: _Optional[int] = ..., encode_done_us: _Optional[int] = ..., gaussians_visible: _Optional[int] = ..., audio_sequence: _Optional[int] = ..., audio_sender_time_us: _Optional[int] = ..., drive_state: _Optional[_Union[DriveState, str]] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., frame_sequence: _Optional[int] = ..., codec: _Optional[_Union[Codec, str]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., avatar_id: _Optional[str] = ..., drive_sequence: _Optional[int] = ..., drive_sender_time_us: _Optional[int] = ..., drive_received_us: _Optional[int] = ..., frame_time_us: _Optional[int] = ..., render_start_us: _Optional[int] = ..., render_done_us: _Optional[int] = ..., encode_done_us: _Optional[int] = ..., gaussians_visible: _Optional[int] = ..., audio_sequence: _Optional[int] = ..., audio_sender_time_us: _Optional[int] = ..., keyframe: bool = ..., drive_state: _Optional[_Union[DriveState, str]] = ...) -> None: ...
 
 class GetStatus(_message.Message):
     __slots__ = []
@@ -318,13 +321,15 @@ class Mixing(_message.Message):
     def __init__(self, jaw_and_mouth: _Optional[_Union[Source, str]] = ..., head_pose: _Optional[_Union[Source, str]] = ..., eyes_and_brows: _Optional[_Union[Source, str]] = ...) -> None: ...
 
 class OpenStream(_message.Message):
-    __slots__ = ["avatar_id", "background", "camera", "codec", "convention", "fps", "height", "orbit", "quality", "stream_id", "width"]
+    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "orbit", "quality", "stream_id", "width"]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
+    BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
     CAMERA_FIELD_NUMBER: _ClassVar[int]
     CODEC_FIELD_NUMBER: _ClassVar[int]
     CONVENTION_FIELD_NUMBER: _ClassVar[int]
     FPS_FIELD_NUMBER: _ClassVar[int]
+    GOP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     ORBIT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
@@ -332,16 +337,18 @@ class OpenStream(_message.Message):
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     avatar_id: str
     background: Vec3
+    bitrate_kbps: int
     camera: Camera
     codec: Codec
     convention: Convention
     fps: float
+    gop_seconds: float
     height: int
     orbit: OrbitCamera
     quality: int
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ...) -> None: ...
 
 class OrbitCamera(_message.Message):
     __slots__ = ["distance", "fov_y_degrees", "pitch_degrees", "yaw_degrees"]
@@ -406,7 +413,7 @@ class Reply(_message.Message):
     def __init__(self, request_id: _Optional[int] = ..., status: _Optional[_Union[Status, str]] = ..., error: _Optional[str] = ..., pong: _Optional[_Union[Pong, _Mapping]] = ..., avatar: _Optional[_Union[AvatarInfo, _Mapping]] = ..., avatars: _Optional[_Union[AvatarList, _Mapping]] = ..., stream: _Optional[_Union[StreamInfo, _Mapping]] = ..., streams: _Optional[_Union[StreamList, _Mapping]] = ..., daemon_status: _Optional[_Union[DaemonStatus, _Mapping]] = ...) -> None: ...
 
 class Request(_message.Message):
-    __slots__ = ["close_stream", "get_status", "list_avatars", "list_streams", "load_avatar", "open_stream", "ping", "request_id", "set_mixing", "unload_avatar", "update_stream", "version"]
+    __slots__ = ["close_stream", "get_status", "list_avatars", "list_streams", "load_avatar", "open_stream", "ping", "request_id", "request_keyframe", "set_mixing", "unload_avatar", "update_stream", "version"]
     CLOSE_STREAM_FIELD_NUMBER: _ClassVar[int]
     GET_STATUS_FIELD_NUMBER: _ClassVar[int]
     LIST_AVATARS_FIELD_NUMBER: _ClassVar[int]
@@ -415,6 +422,7 @@ class Request(_message.Message):
     OPEN_STREAM_FIELD_NUMBER: _ClassVar[int]
     PING_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_KEYFRAME_FIELD_NUMBER: _ClassVar[int]
     SET_MIXING_FIELD_NUMBER: _ClassVar[int]
     UNLOAD_AVATAR_FIELD_NUMBER: _ClassVar[int]
     UPDATE_STREAM_FIELD_NUMBER: _ClassVar[int]
@@ -427,11 +435,18 @@ class Request(_message.Message):
     open_stream: OpenStream
     ping: Ping
     request_id: int
+    request_keyframe: RequestKeyframe
     set_mixing: SetMixing
     unload_avatar: UnloadAvatar
     update_stream: UpdateStream
     version: int
-    def __init__(self, request_id: _Optional[int] = ..., version: _Optional[int] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., load_avatar: _Optional[_Union[LoadAvatar, _Mapping]] = ..., unload_avatar: _Optional[_Union[UnloadAvatar, _Mapping]] = ..., list_avatars: _Optional[_Union[ListAvatars, _Mapping]] = ..., open_stream: _Optional[_Union[OpenStream, _Mapping]] = ..., update_stream: _Optional[_Union[UpdateStream, _Mapping]] = ..., close_stream: _Optional[_Union[CloseStream, _Mapping]] = ..., list_streams: _Optional[_Union[ListStreams, _Mapping]] = ..., get_status: _Optional[_Union[GetStatus, _Mapping]] = ..., set_mixing: _Optional[_Union[SetMixing, _Mapping]] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[int] = ..., version: _Optional[int] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., load_avatar: _Optional[_Union[LoadAvatar, _Mapping]] = ..., unload_avatar: _Optional[_Union[UnloadAvatar, _Mapping]] = ..., list_avatars: _Optional[_Union[ListAvatars, _Mapping]] = ..., open_stream: _Optional[_Union[OpenStream, _Mapping]] = ..., update_stream: _Optional[_Union[UpdateStream, _Mapping]] = ..., close_stream: _Optional[_Union[CloseStream, _Mapping]] = ..., list_streams: _Optional[_Union[ListStreams, _Mapping]] = ..., get_status: _Optional[_Union[GetStatus, _Mapping]] = ..., set_mixing: _Optional[_Union[SetMixing, _Mapping]] = ..., request_keyframe: _Optional[_Union[RequestKeyframe, _Mapping]] = ...) -> None: ...
+
+class RequestKeyframe(_message.Message):
+    __slots__ = ["stream_id"]
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    stream_id: str
+    def __init__(self, stream_id: _Optional[str] = ...) -> None: ...
 
 class SetMixing(_message.Message):
     __slots__ = ["avatar_id", "mixing"]
@@ -442,13 +457,15 @@ class SetMixing(_message.Message):
     def __init__(self, avatar_id: _Optional[str] = ..., mixing: _Optional[_Union[Mixing, _Mapping]] = ...) -> None: ...
 
 class StreamInfo(_message.Message):
-    __slots__ = ["avatar_id", "background", "camera", "codec", "convention", "fps", "height", "quality", "stream_id", "topic", "width"]
+    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "quality", "stream_id", "topic", "width"]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
+    BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
     CAMERA_FIELD_NUMBER: _ClassVar[int]
     CODEC_FIELD_NUMBER: _ClassVar[int]
     CONVENTION_FIELD_NUMBER: _ClassVar[int]
     FPS_FIELD_NUMBER: _ClassVar[int]
+    GOP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
@@ -456,16 +473,18 @@ class StreamInfo(_message.Message):
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     avatar_id: str
     background: Vec3
+    bitrate_kbps: int
     camera: Camera
     codec: Codec
     convention: Convention
     fps: float
+    gop_seconds: float
     height: int
     quality: int
     stream_id: str
     topic: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., topic: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., topic: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ...) -> None: ...
 
 class StreamList(_message.Message):
     __slots__ = ["streams"]
@@ -532,13 +551,15 @@ class UnloadAvatar(_message.Message):
     def __init__(self, avatar_id: _Optional[str] = ...) -> None: ...
 
 class UpdateStream(_message.Message):
-    __slots__ = ["avatar_id", "background", "camera", "codec", "convention", "fps", "height", "orbit", "quality", "stream_id", "width"]
+    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "orbit", "quality", "stream_id", "width"]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
+    BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
     CAMERA_FIELD_NUMBER: _ClassVar[int]
     CODEC_FIELD_NUMBER: _ClassVar[int]
     CONVENTION_FIELD_NUMBER: _ClassVar[int]
     FPS_FIELD_NUMBER: _ClassVar[int]
+    GOP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     ORBIT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
@@ -546,16 +567,18 @@ class UpdateStream(_message.Message):
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     avatar_id: str
     background: Vec3
+    bitrate_kbps: int
     camera: Camera
     codec: Codec
     convention: Convention
     fps: float
+    gop_seconds: float
     height: int
     orbit: OrbitCamera
     quality: int
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., avatar_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., avatar_id: _Optional[str] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ...) -> None: ...
 
 class Vec3(_message.Message):
     __slots__ = ["x", "y", "z"]
