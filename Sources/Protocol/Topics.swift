@@ -6,11 +6,16 @@ import SplatCore
 public enum Topic {
     /// Prefix of every stream's frames.
     public static let framesPrefix = "frames/"
+    /// Prefix of every stream's voice (`AudioMeta` + Opus packet messages).
+    public static let audioPrefix = "audio/"
     /// Topic of daemon events (`Event` messages).
     public static let events = "events"
 
     /// The topic a stream's frames are published on.
     public static func frames(_ streamID: String) -> String { framesPrefix + streamID }
+
+    /// The topic a stream's voice is published on.
+    public static func audio(_ streamID: String) -> String { audioPrefix + streamID }
 
     /// The stream id of a frames topic, or nil for any other topic.
     public static func streamID(fromTopic topic: String) -> String? {

@@ -333,6 +333,42 @@ public nonisolated enum Splatd_V1_DriveState: SwiftProtobuf.Enum, Swift.CaseIter
 
 }
 
+/// The voice of a stream's avatar, published on the frames endpoint beside its frames as
+/// ["audio/<stream id>"][AudioMeta][packet] while the avatar receives speech (nothing while
+/// nobody speaks). Each packet is released shortly before it is due, so a viewer that plays it
+/// at `presentation_time_us` hears a sound with the frame that shows its mouth shape.
+public nonisolated enum Splatd_V1_AudioCodec: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// one Opus packet (RFC 6716) per message, 20 ms
+  case opus // = 0
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .opus
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .opus
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .opus: return 0
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Splatd_V1_AudioCodec] = [
+    .opus,
+  ]
+
+}
+
 public nonisolated struct Splatd_V1_Vec3: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1850,6 +1886,46 @@ public nonisolated struct Splatd_V1_FrameMeta: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+public nonisolated struct Splatd_V1_AudioMeta: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var streamID: String = String()
+
+  public var avatarID: String = String()
+
+  public var codec: Splatd_V1_AudioCodec = .opus
+
+  /// 48000 (Opus decodes at 48 kHz)
+  public var sampleRate: UInt32 = 0
+
+  /// as the speech came in: 1 or 2
+  public var channels: UInt32 = 0
+
+  /// per avatar, from 1; gaps = packets the viewer missed
+  public var packetSequence: UInt64 = 0
+
+  /// when the packet's first sample plays: the clock of frame_time_us
+  public var presentationTimeUs: UInt64 = 0
+
+  /// 20000 (less for the last packet of an utterance)
+  public var durationUs: UInt32 = 0
+
+  /// the newest AudioChunk in the packet (0 for ALSA capture)
+  public var audioSequence: UInt64 = 0
+
+  /// Each utterance is a new Opus stream: its first packet says so and how many 48 kHz samples
+  /// at its start a decoder drops (the encoder's pre-skip); 0 on every other packet.
+  public var utteranceStart: Bool = false
+
+  public var preSkip: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Splatd_V1_Event: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1954,6 +2030,10 @@ nonisolated extension Splatd_V1_AvatarKind: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Splatd_V1_DriveState: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DRIVE_STATE_IDLE\0\u{1}DRIVE_STATE_LIVE\0\u{1}DRIVE_STATE_HOLD\0\u{1}DRIVE_STATE_EASING\0")
+}
+
+nonisolated extension Splatd_V1_AudioCodec: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUDIO_CODEC_OPUS\0")
 }
 
 nonisolated extension Splatd_V1_Vec3: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -4614,6 +4694,86 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Splatd_V1_AudioMeta: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AudioMeta"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}codec\0\u{3}sample_rate\0\u{1}channels\0\u{3}packet_sequence\0\u{3}presentation_time_us\0\u{3}duration_us\0\u{3}audio_sequence\0\u{3}utterance_start\0\u{3}pre_skip\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.avatarID) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.codec) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.sampleRate) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.channels) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.packetSequence) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.presentationTimeUs) }()
+      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.durationUs) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.audioSequence) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.utteranceStart) }()
+      case 11: try { try decoder.decodeSingularUInt32Field(value: &self.preSkip) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.streamID.isEmpty {
+      try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 1)
+    }
+    if !self.avatarID.isEmpty {
+      try visitor.visitSingularStringField(value: self.avatarID, fieldNumber: 2)
+    }
+    if self.codec != .opus {
+      try visitor.visitSingularEnumField(value: self.codec, fieldNumber: 3)
+    }
+    if self.sampleRate != 0 {
+      try visitor.visitSingularUInt32Field(value: self.sampleRate, fieldNumber: 4)
+    }
+    if self.channels != 0 {
+      try visitor.visitSingularUInt32Field(value: self.channels, fieldNumber: 5)
+    }
+    if self.packetSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.packetSequence, fieldNumber: 6)
+    }
+    if self.presentationTimeUs != 0 {
+      try visitor.visitSingularUInt64Field(value: self.presentationTimeUs, fieldNumber: 7)
+    }
+    if self.durationUs != 0 {
+      try visitor.visitSingularUInt32Field(value: self.durationUs, fieldNumber: 8)
+    }
+    if self.audioSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.audioSequence, fieldNumber: 9)
+    }
+    if self.utteranceStart != false {
+      try visitor.visitSingularBoolField(value: self.utteranceStart, fieldNumber: 10)
+    }
+    if self.preSkip != 0 {
+      try visitor.visitSingularUInt32Field(value: self.preSkip, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Splatd_V1_AudioMeta, rhs: Splatd_V1_AudioMeta) -> Bool {
+    if lhs.streamID != rhs.streamID {return false}
+    if lhs.avatarID != rhs.avatarID {return false}
+    if lhs.codec != rhs.codec {return false}
+    if lhs.sampleRate != rhs.sampleRate {return false}
+    if lhs.channels != rhs.channels {return false}
+    if lhs.packetSequence != rhs.packetSequence {return false}
+    if lhs.presentationTimeUs != rhs.presentationTimeUs {return false}
+    if lhs.durationUs != rhs.durationUs {return false}
+    if lhs.audioSequence != rhs.audioSequence {return false}
+    if lhs.utteranceStart != rhs.utteranceStart {return false}
+    if lhs.preSkip != rhs.preSkip {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1498,6 +1498,51 @@ void   splatd__v1__frame_meta__free_unpacked
   assert(message->base.descriptor == &splatd__v1__frame_meta__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   splatd__v1__audio_meta__init
+                     (Splatd__V1__AudioMeta         *message)
+{
+  static const Splatd__V1__AudioMeta init_value = SPLATD__V1__AUDIO_META__INIT;
+  *message = init_value;
+}
+size_t splatd__v1__audio_meta__get_packed_size
+                     (const Splatd__V1__AudioMeta *message)
+{
+  assert(message->base.descriptor == &splatd__v1__audio_meta__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t splatd__v1__audio_meta__pack
+                     (const Splatd__V1__AudioMeta *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &splatd__v1__audio_meta__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t splatd__v1__audio_meta__pack_to_buffer
+                     (const Splatd__V1__AudioMeta *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &splatd__v1__audio_meta__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Splatd__V1__AudioMeta *
+       splatd__v1__audio_meta__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Splatd__V1__AudioMeta *)
+     protobuf_c_message_unpack (&splatd__v1__audio_meta__descriptor,
+                                allocator, len, data);
+}
+void   splatd__v1__audio_meta__free_unpacked
+                     (Splatd__V1__AudioMeta *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &splatd__v1__audio_meta__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   splatd__v1__event__init
                      (Splatd__V1__Event         *message)
 {
@@ -5014,6 +5059,174 @@ const ProtobufCMessageDescriptor splatd__v1__frame_meta__descriptor =
   (ProtobufCMessageInit) splatd__v1__frame_meta__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor splatd__v1__audio_meta__field_descriptors[11] =
+{
+  {
+    "stream_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, stream_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "avatar_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, avatar_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "codec",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, codec),
+    &splatd__v1__audio_codec__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sample_rate",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, sample_rate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "channels",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, channels),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "packet_sequence",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, packet_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "presentation_time_us",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, presentation_time_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duration_us",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, duration_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "audio_sequence",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, audio_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "utterance_start",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, utterance_start),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pre_skip",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__AudioMeta, pre_skip),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned splatd__v1__audio_meta__field_indices_by_name[] = {
+  8,   /* field[8] = audio_sequence */
+  1,   /* field[1] = avatar_id */
+  4,   /* field[4] = channels */
+  2,   /* field[2] = codec */
+  7,   /* field[7] = duration_us */
+  5,   /* field[5] = packet_sequence */
+  10,   /* field[10] = pre_skip */
+  6,   /* field[6] = presentation_time_us */
+  3,   /* field[3] = sample_rate */
+  0,   /* field[0] = stream_id */
+  9,   /* field[9] = utterance_start */
+};
+static const ProtobufCIntRange splatd__v1__audio_meta__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor splatd__v1__audio_meta__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "splatd.v1.AudioMeta",
+  "AudioMeta",
+  "Splatd__V1__AudioMeta",
+  "splatd.v1",
+  sizeof(Splatd__V1__AudioMeta),
+  11,
+  splatd__v1__audio_meta__field_descriptors,
+  splatd__v1__audio_meta__field_indices_by_name,
+  1,  splatd__v1__audio_meta__number_ranges,
+  (ProtobufCMessageInit) splatd__v1__audio_meta__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor splatd__v1__event__field_descriptors[7] =
 {
   {
@@ -5323,5 +5536,31 @@ const ProtobufCEnumDescriptor splatd__v1__drive_state__descriptor =
   splatd__v1__drive_state__enum_values_by_name,
   1,
   splatd__v1__drive_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue splatd__v1__audio_codec__enum_values_by_number[1] =
+{
+  { "AUDIO_CODEC_OPUS", "SPLATD__V1__AUDIO_CODEC__AUDIO_CODEC_OPUS", 0 },
+};
+static const ProtobufCIntRange splatd__v1__audio_codec__value_ranges[] = {
+{0, 0},{0, 1}
+};
+static const ProtobufCEnumValueIndex splatd__v1__audio_codec__enum_values_by_name[1] =
+{
+  { "AUDIO_CODEC_OPUS", 0 },
+};
+const ProtobufCEnumDescriptor splatd__v1__audio_codec__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "splatd.v1.AudioCodec",
+  "AudioCodec",
+  "Splatd__V1__AudioCodec",
+  "splatd.v1",
+  1,
+  splatd__v1__audio_codec__enum_values_by_number,
+  1,
+  splatd__v1__audio_codec__enum_values_by_name,
+  1,
+  splatd__v1__audio_codec__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

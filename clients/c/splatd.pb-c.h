@@ -49,6 +49,7 @@ typedef struct Splatd__V1__ArkitValues Splatd__V1__ArkitValues;
 typedef struct Splatd__V1__ArkitValues__NamedEntry Splatd__V1__ArkitValues__NamedEntry;
 typedef struct Splatd__V1__AudioChunk Splatd__V1__AudioChunk;
 typedef struct Splatd__V1__FrameMeta Splatd__V1__FrameMeta;
+typedef struct Splatd__V1__AudioMeta Splatd__V1__AudioMeta;
 typedef struct Splatd__V1__Event Splatd__V1__Event;
 
 
@@ -156,6 +157,19 @@ typedef enum _Splatd__V1__DriveState {
   SPLATD__V1__DRIVE_STATE__DRIVE_STATE_EASING = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__DRIVE_STATE)
 } Splatd__V1__DriveState;
+/*
+ * The voice of a stream's avatar, published on the frames endpoint beside its frames as
+ * ["audio/<stream id>"][AudioMeta][packet] while the avatar receives speech (nothing while
+ * nobody speaks). Each packet is released shortly before it is due, so a viewer that plays it
+ * at `presentation_time_us` hears a sound with the frame that shows its mouth shape.
+ */
+typedef enum _Splatd__V1__AudioCodec {
+  /*
+   * one Opus packet (RFC 6716) per message, 20 ms
+   */
+  SPLATD__V1__AUDIO_CODEC__AUDIO_CODEC_OPUS = 0
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__AUDIO_CODEC)
+} Splatd__V1__AudioCodec;
 
 /* --- messages --- */
 
@@ -1080,6 +1094,48 @@ struct  Splatd__V1__FrameMeta
     , (char *)protobuf_c_empty_string, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SPLATD__V1__DRIVE_STATE__DRIVE_STATE_IDLE }
 
 
+struct  Splatd__V1__AudioMeta
+{
+  ProtobufCMessage base;
+  char *stream_id;
+  char *avatar_id;
+  Splatd__V1__AudioCodec codec;
+  /*
+   * 48000 (Opus decodes at 48 kHz)
+   */
+  uint32_t sample_rate;
+  /*
+   * as the speech came in: 1 or 2
+   */
+  uint32_t channels;
+  /*
+   * per avatar, from 1; gaps = packets the viewer missed
+   */
+  uint64_t packet_sequence;
+  /*
+   * when the packet's first sample plays: the clock of frame_time_us
+   */
+  uint64_t presentation_time_us;
+  /*
+   * 20000 (less for the last packet of an utterance)
+   */
+  uint32_t duration_us;
+  /*
+   * the newest AudioChunk in the packet (0 for ALSA capture)
+   */
+  uint64_t audio_sequence;
+  /*
+   * Each utterance is a new Opus stream: its first packet says so and how many 48 kHz samples
+   * at its start a decoder drops (the encoder's pre-skip); 0 on every other packet.
+   */
+  protobuf_c_boolean utterance_start;
+  uint32_t pre_skip;
+};
+#define SPLATD__V1__AUDIO_META__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__audio_meta__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, SPLATD__V1__AUDIO_CODEC__AUDIO_CODEC_OPUS, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+
 typedef enum {
   SPLATD__V1__EVENT__BODY__NOT_SET = 0,
   SPLATD__V1__EVENT__BODY_AVATAR_LOADED = 10,
@@ -1749,6 +1805,25 @@ Splatd__V1__FrameMeta *
 void   splatd__v1__frame_meta__free_unpacked
                      (Splatd__V1__FrameMeta *message,
                       ProtobufCAllocator *allocator);
+/* Splatd__V1__AudioMeta methods */
+void   splatd__v1__audio_meta__init
+                     (Splatd__V1__AudioMeta         *message);
+size_t splatd__v1__audio_meta__get_packed_size
+                     (const Splatd__V1__AudioMeta   *message);
+size_t splatd__v1__audio_meta__pack
+                     (const Splatd__V1__AudioMeta   *message,
+                      uint8_t             *out);
+size_t splatd__v1__audio_meta__pack_to_buffer
+                     (const Splatd__V1__AudioMeta   *message,
+                      ProtobufCBuffer     *buffer);
+Splatd__V1__AudioMeta *
+       splatd__v1__audio_meta__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   splatd__v1__audio_meta__free_unpacked
+                     (Splatd__V1__AudioMeta *message,
+                      ProtobufCAllocator *allocator);
 /* Splatd__V1__Event methods */
 void   splatd__v1__event__init
                      (Splatd__V1__Event         *message);
@@ -1872,6 +1947,9 @@ typedef void (*Splatd__V1__AudioChunk_Closure)
 typedef void (*Splatd__V1__FrameMeta_Closure)
                  (const Splatd__V1__FrameMeta *message,
                   void *closure_data);
+typedef void (*Splatd__V1__AudioMeta_Closure)
+                 (const Splatd__V1__AudioMeta *message,
+                  void *closure_data);
 typedef void (*Splatd__V1__Event_Closure)
                  (const Splatd__V1__Event *message,
                   void *closure_data);
@@ -1887,6 +1965,7 @@ extern const ProtobufCEnumDescriptor    splatd__v1__source__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__status__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__avatar_kind__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__drive_state__descriptor;
+extern const ProtobufCEnumDescriptor    splatd__v1__audio_codec__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__vec3__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__camera__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__orbit_camera__descriptor;
@@ -1921,6 +2000,7 @@ extern const ProtobufCMessageDescriptor splatd__v1__arkit_values__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__arkit_values__named_entry__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__audio_chunk__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__frame_meta__descriptor;
+extern const ProtobufCMessageDescriptor splatd__v1__audio_meta__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__event__descriptor;
 
 PROTOBUF_C__END_DECLS

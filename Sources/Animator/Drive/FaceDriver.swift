@@ -41,6 +41,9 @@ public struct FaceDriver {
         try speech.receive(chunk, now: now, source: source)
     }
 
+    /// The speech received since the last call, timed for playout (``SpeechChannel/takeAudio()``).
+    public mutating func takeAudio() -> [SpeechChannel.SpeechAudio] { speech.takeAudio() }
+
     /// When the tracker's next frame is expected, and its interval (nil unless live).
     public func expectedDrive(at now: Double) -> (time: Double, interval: Double)? {
         drive.expectedNext(at: now)

@@ -86,7 +86,10 @@ final class IOLoop: @unchecked Sendable {
                      ZMQPollItem(outbox.wakeup)]
         while !isStopping {
             let ready: [ZMQPollEvents]
-            do { ready = try ZMQ.poll(items, timeoutMilliseconds: 250) } catch let error as ZMQError where error.isInterrupted {
+            let now = monotonicSeconds()
+            let voiceDue = registry.allAvatars.compactMap(\.nextVoiceRelease).min()
+            let timeout = voiceDue.map { Int(min(250, max(1, ($0 - now) * 1000))) } ?? 250
+            do { ready = try ZMQ.poll(items, timeoutMilliseconds: timeout) } catch let error as ZMQError where error.isInterrupted {
                 continue
             } catch {
                 logger.critical("poll failed: \(error)")
@@ -97,6 +100,7 @@ final class IOLoop: @unchecked Sendable {
             if ready[1].contains(.pollIn) { drainDrive() }
             if ready[2].contains(.pollIn) { drainSubscriptions() }
             if ready[3].contains(.pollIn) { drainAudio() }
+            publishVoices()
             publishOutbox()
         }
         publishOutbox()
@@ -247,6 +251,26 @@ final class IOLoop: @unchecked Sendable {
                 try avatar.receiveAudio(chunk, now: now)
             } catch {
                 logDriveError("avatar \(chunk.avatarID): audio chunk \(chunk.sequence) refused: \(error)")
+            }
+        }
+    }
+
+    // MARK: Voices
+
+    /// Publishes each avatar's voice packets that are due, on the audio topic of every stream
+    /// showing the avatar.
+    private func publishVoices() {
+        let now = monotonicSeconds(), nowUs = wallClockMicroseconds()
+        let streams = registry.allStreams.filter { !$0.isClosed }
+        for avatar in registry.allAvatars {
+            let shown = streams.filter { $0.settings.avatarID == avatar.id }
+            for packet in avatar.takeVoice(now: now, nowUs: nowUs, encode: !shown.isEmpty) {
+                for stream in shown {
+                    var meta = packet.meta
+                    meta.streamID = stream.id
+                    meta.avatarID = avatar.id
+                    _ = try? frames.send(multipart: [Array(Topic.audio(stream.id).utf8), meta.wireBytes(), packet.bytes], dontWait: true)
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ final class AvatarSlot: Sendable {
     let loadedUs: UInt64
     let loadSeconds: Double
     private let face: Locked<FaceDriver>
+    private let voice = Locked(VoiceEncoder())
 
     init(id: String, path: String, avatar: AnimatedAvatar, loadSeconds: Double,
          holdSeconds: Double = 0.5, easeSeconds: Double = 1.0, mixing: DriveMixing = DriveMixing()) {
@@ -65,6 +66,19 @@ final class AvatarSlot: Sendable {
                                          senderTimeUs: chunk.senderTimeUs, endOfStream: chunk.endOfStream)
         try face.withLock { try $0.receive(speech, now: now, source: source) }
     }
+
+    /// The voice packets due at `now` (I/O thread): the speech received since the last call is
+    /// encoded first, when `encode` (someone may listen: the avatar has streams), else dropped.
+    func takeVoice(now: Double, nowUs: UInt64, encode: Bool) -> [VoiceEncoder.Packet] {
+        let pieces = face.withLock { $0.takeAudio() }
+        return voice.withLock { v in
+            if encode { v.add(pieces, now: now, nowUs: nowUs) }
+            return v.release(at: now)
+        }
+    }
+
+    /// When the next voice packet is due (monotonic), if one is waiting.
+    var nextVoiceRelease: Double? { voice.withLock { $0.nextRelease } }
 
     /// Sets which source owns which part of the face.
     func setMixing(_ m: DriveMixing) {

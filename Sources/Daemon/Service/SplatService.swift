@@ -126,7 +126,7 @@ public final class SplatService: Sendable {
         guard registry.avatar(avatarID) != nil else {
             throw ConfigurationError("audioAvatar \"\(avatarID)\" is not loaded at start-up (load the demo or choose another avatar)")
         }
-        let registry = self.registry, logger = self.logger
+        let registry = self.registry, logger = self.logger, outbox = self.outbox
         var sequence: UInt64 = 0
         let capture = ALSACapture(configuration: .init(device: device, bufferMicroseconds: 60_000), onChunk: { samples, rate, channels, _ in
             sequence += 1
@@ -140,6 +140,7 @@ public final class SplatService: Sendable {
             }
             // The avatar may have been unloaded (or replaced) meanwhile: look it up each time.
             try? registry.avatar(avatarID)?.receiveAudio(chunk, now: monotonicSeconds(), source: "alsa:\(device)")
+            outbox.wakeup.signal()   // the I/O thread publishes the voice
         }, onError: { error in
             logger.warning("audio capture: \(error)")
         })

@@ -4,6 +4,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
+AUDIO_CODEC_OPUS: AudioCodec
 AVATAR_KIND_DEMO: AvatarKind
 AVATAR_KIND_GAUSSIAN_AVATARS: AvatarKind
 AVATAR_KIND_STATIC: AvatarKind
@@ -71,6 +72,32 @@ class AudioChunk(_message.Message):
     sender_time_us: int
     sequence: int
     def __init__(self, avatar_id: _Optional[str] = ..., sequence: _Optional[int] = ..., sender_time_us: _Optional[int] = ..., sample_rate: _Optional[int] = ..., channels: _Optional[int] = ..., samples_s16le: _Optional[bytes] = ..., end_of_stream: bool = ...) -> None: ...
+
+class AudioMeta(_message.Message):
+    __slots__ = ["audio_sequence", "avatar_id", "channels", "codec", "duration_us", "packet_sequence", "pre_skip", "presentation_time_us", "sample_rate", "stream_id", "utterance_start"]
+    AUDIO_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    CODEC_FIELD_NUMBER: _ClassVar[int]
+    DURATION_US_FIELD_NUMBER: _ClassVar[int]
+    PACKET_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    PRESENTATION_TIME_US_FIELD_NUMBER: _ClassVar[int]
+    PRE_SKIP_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_RATE_FIELD_NUMBER: _ClassVar[int]
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    UTTERANCE_START_FIELD_NUMBER: _ClassVar[int]
+    audio_sequence: int
+    avatar_id: str
+    channels: int
+    codec: AudioCodec
+    duration_us: int
+    packet_sequence: int
+    pre_skip: int
+    presentation_time_us: int
+    sample_rate: int
+    stream_id: str
+    utterance_start: bool
+    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., codec: _Optional[_Union[AudioCodec, str]] = ..., sample_rate: _Optional[int] = ..., channels: _Optional[int] = ..., packet_sequence: _Optional[int] = ..., presentation_time_us: _Optional[int] = ..., duration_us: _Optional[int] = ..., audio_sequence: _Optional[int] = ..., utterance_start: bool = ..., pre_skip: _Optional[int] = ...) -> None: ...
 
 class AudioStatus(_message.Message):
     __slots__ = ["chunks_dropped", "chunks_received", "latency_ms", "level_db", "source", "viseme", "viseme_weight", "voice_active", "xruns"]
@@ -606,4 +633,7 @@ class AvatarKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class DriveState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class AudioCodec(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
