@@ -30,6 +30,9 @@ struct StreamBenchCommand: ParsableCommand {
     @Option(help: "Most concurrent streams to try.")
     var maxStreams: Int = 12
 
+    @Option(help: "Codec of the latency measurement's stream: jpeg or h264.")
+    var codec: String = "jpeg"
+
     mutating func run() throws {
         let configuration = DaemonConfiguration.ephemeralLoopback
         var logger = Logger(label: "splatd")
@@ -47,12 +50,16 @@ struct StreamBenchCommand: ParsableCommand {
         json["idle_cpu_percent"] = idle.cpuPercent
         json["idle_rss_mb"] = idle.rssMB
 
-        // 1. Latency at 512² JPEG, 30 fps.
-        try client.open(id: "lat", size: 512)
+        // 1. Latency at 512², 30 fps.
+        guard let wire = ["jpeg": Splatd_V1_Codec.jpeg, "h264": .h264][codec.lowercased()] else {
+            throw ValidationError("--codec must be jpeg or h264")
+        }
+        try client.open(id: "lat", size: 512, codec: wire)
         let latency = try client.measureLatency(stream: "lat", seconds: seconds)
         let load = try client.usage(over: 0)  // figures accumulated during the latency run
-        print(String(format: "latency drive→frame received (512² JPEG, 30 fps, %d samples): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
-                     latency.samples, latency.p50, latency.p90, latency.p99, latency.max))
+        print(String(format: "latency drive→frame received (512² %@, 30 fps, %d samples): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
+                     codec.uppercased(), latency.samples, latency.p50, latency.p90, latency.p99, latency.max))
+        json["latency_codec"] = codec.lowercased()
         print(String(format: "under load (1 stream 512² 30 fps + 30 Hz drive): CPU %.1f %% of one core, RSS %.0f MB",
                      latency.cpuPercent, load.rssMB))
         json["latency_p50_ms"] = latency.p50
@@ -119,9 +126,9 @@ private final class BenchClient {
         return reply
     }
 
-    func open(id: String, size: UInt32) throws {
+    func open(id: String, size: UInt32, codec: Splatd_V1_Codec = .jpeg) throws {
         _ = try request {
-            $0.openStream = .with { $0.streamID = id; $0.avatarID = "demo"; $0.width = size; $0.height = size; $0.fps = 30; $0.codec = .jpeg }
+            $0.openStream = .with { $0.streamID = id; $0.avatarID = "demo"; $0.width = size; $0.height = size; $0.fps = 30; $0.codec = codec }
         }
     }
 
