@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "splatctl",
             dependencies: [
-                "SplatCore", "SplatIO", "SplatProtocol", "ZeroMQ", "FrameEncoder",
+                "SplatCore", "SplatIO", "SplatProtocol", "ZeroMQ", "FrameEncoder", "MediaCodecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "SplatctlTests",
             dependencies: [
-                "splatctl", "Daemon", "SplatProtocol", "ZeroMQ",
+                "splatctl", "Daemon", "SplatProtocol", "ZeroMQ", "SplatCore", "SplatIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,0 +1,260 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Logging
+import SplatCore
+import SplatIO
+import SplatProtocol
+import XCTest
+import ZeroMQ
+@testable import splatctl
+
+/// `splatctl record` against a daemon in this process, read back with ffprobe and ffmpeg:
+/// recordings last as long as the time they cover whatever frame rate the daemon reached,
+/// and the voice lies on the picture's time line.
+final class RecordTests: XCTestCase {
+    private var service: SplatService!
+    private var endpoints: DaemonEndpoints!
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        _ = try Tool.require("ffprobe")
+        var configuration = DaemonConfiguration.ephemeralLoopback
+        configuration.defaultStream = false
+        // One render thread, so that two 512² streams at 60 fps cannot both reach 60 fps.
+        configuration.renderThreads = 1
+        var logger = Logger(label: "splatctl-test")
+        logger.logLevel = .critical
+        service = try SplatService(configuration: configuration, logger: logger)
+        endpoints = try service.start()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("splatctl-record-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        service?.stop()
+        service = nil
+        if let folder { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    private func open(_ id: String, size: UInt32 = 512, fps: Float = 60, codec: Splatd_V1_Codec) throws {
+        let client = try ControlClient(endpoint: endpoints.control, timeout: 10)
+        try client.call(.openStream(.with {
+            $0.avatarID = "demo"; $0.streamID = id; $0.width = size; $0.height = size; $0.codec = codec; $0.fps = fps
+        }), what: "open")
+    }
+
+    /// A second stream kept busy by a subscriber that never reads (it renders all the same).
+    private func busyStream() throws -> ZMQSocket {
+        try open("busy", codec: .raw)
+        let socket = try ZMQContext().socket(.sub)
+        try socket.set(.linger, .zero)
+        try socket.subscribe("frames/busy")
+        try socket.connect(endpoints.frames)
+        return socket
+    }
+
+    private func record(_ stream: String, seconds: Double, to name: String, audio: Bool = true, fps: Int = 60) throws -> StreamRecorder.Summary {
+        let recorder = try StreamRecorder(.init(endpoint: endpoints.frames, stream: stream, path: folder.appendingPathComponent(name).path,
+                                                seconds: seconds, audio: audio, fps: fps, firstFrameTimeout: 10))
+        return try recorder.run()
+    }
+
+    // MARK: - Real time
+
+    func testAJPEGStreamBelowItsRateIsReencodedAndLastsTheRecordedTime() throws {
+        try open("rec", codec: .jpeg)
+        let busy = try busyStream()
+        defer { busy.close() }
+        let summary = try record("rec", seconds: 10, to: "jpeg.mp4", audio: false)
+        let file = folder.appendingPathComponent("jpeg.mp4").path
+        let probe = try Probe(file)
+        print("JPEG → mp4: \(summary.line); ffprobe: \(probe.duration) s, \(probe.videoFrames) frames")
+        XCTAssertLessThan(summary.fps, 50, "the daemon reached fewer fps than the 60 asked (else this test proves nothing)")
+        XCTAssertEqual(probe.videoCodec, "h264")
+        XCTAssertEqual(probe.duration, 10, accuracy: 0.2, "the file lasts the recorded time, not frames / a nominal rate")
+        XCTAssertEqual(probe.videoFrames, summary.frames, "every frame received is in the file")
+        XCTAssertEqual(Double(probe.videoFrames), 10 * summary.fps, accuracy: 2)
+    }
+
+    func testAnH264StreamBelowItsRateIsCopiedAndLastsTheRecordedTime() throws {
+        try open("rec", codec: .h264)
+        let busy = try busyStream()
+        defer { busy.close() }
+        let summary = try record("rec", seconds: 10, to: "h264.mkv")
+        let probe = try Probe(folder.appendingPathComponent("h264.mkv").path)
+        print("H.264 → mkv: \(summary.line); ffprobe: \(probe.duration) s, \(probe.videoFrames) frames")
+        XCTAssertLessThan(summary.fps, 50, "the daemon reached fewer fps than the 60 asked")
+        XCTAssertEqual(probe.duration, 10, accuracy: 0.2)
+        XCTAssertEqual(probe.videoFrames, summary.frames)
+        XCTAssertEqual(summary.framesLost, 0, "H.264 frames are queued, not dropped")
+        // Every frame decodes (the first is the keyframe a new subscriber gets).
+        let decoded = try Tool.run("ffmpeg", ["-v", "error", "-i", probe.path, "-map", "0:v", "-f", "null", "-"], stderr: true)
+        XCTAssertEqual(String(decoding: decoded, as: UTF8.self), "", "ffmpeg decodes the copied stream without errors")
+    }
+
+    // MARK: - The voice
+
+    func testSpeechIsRecordedAsAnOpusTrackOfItsLength() throws {
+        let wav = try Speech.espeak("Papa bought a big banana, and mama ate it all.")
+        try open("talk", size: 128, fps: 30, codec: .jpeg)
+        let speaker = Speech.speak(wav, to: "demo", endpoint: endpoints.audio, after: 1.0)
+        let summary = try record("talk", seconds: wav.duration + 2.5, to: "talk.mkv", fps: 30)
+        speaker.cancel()
+        let path = folder.appendingPathComponent("talk.mkv").path
+        let probe = try Probe(path)
+        print("speech → mkv: \(summary.line); ffprobe: \(probe.duration) s; speech \(wav.duration) s")
+        XCTAssertEqual(probe.audioCodec, "opus")
+        XCTAssertGreaterThan(summary.audioPackets, 20)
+        let pcm = try Tool.run("ffmpeg", ["-v", "error", "-i", path, "-map", "0:a", "-f", "s16le", "-ac", "1", "-ar", "48000", "-"])
+        let decodedSeconds = Double(pcm.count / 2) / 48_000
+        print("decoded voice: \(decodedSeconds) s")
+        XCTAssertEqual(decodedSeconds, wav.duration, accuracy: 0.1, "the whole utterance, once, pre-skip trimmed")
+    }
+
+    // MARK: - Failures
+
+    func testRecordingWithoutADaemonOrStreamFailsWithOneLine() throws {
+        let out = folder.appendingPathComponent("x.mp4").path
+        var command = try SplatctlCommand.parseAsRoot(["record", "nope", "--seconds", "1", "--out", out,
+                                                       "--control", "tcp://127.0.0.1:9", "--timeout", "0.3"])
+        XCTAssertThrowsError(try command.run()) {
+            XCTAssertEqual($0 as? SplatctlError, .noReply(endpoint: "tcp://127.0.0.1:9", timeout: 0.3))
+            XCTAssertEqual(SplatctlCommand.exitCode(for: $0), .failure)
+        }
+        command = try SplatctlCommand.parseAsRoot(["record", "nope", "--seconds", "1", "--out", out,
+                                                   "--control", endpoints.control, "--frames", endpoints.frames])
+        XCTAssertThrowsError(try command.run()) {
+            guard case .daemon("record", .notFound, let message)? = $0 as? SplatctlError else { return XCTFail("\($0)") }
+            XCTAssertTrue(message.contains("no stream \"nope\"") || message.contains("no stream nope"), message)
+        }
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["record", "s", "--seconds", "1", "--out", "x.avi"])) {
+            XCTAssertEqual(SplatctlCommand.exitCode(for: $0), .validationFailure)
+        }
+    }
+
+    func testTheCommandWritesAFileAndStopsAtItsTime() throws {
+        try open("cmd", size: 64, fps: 30, codec: .png)
+        let out = folder.appendingPathComponent("cmd.mkv").path
+        var command = try SplatctlCommand.parseAsRoot(["record", "cmd", "--seconds", "2", "--out", out, "--no-audio",
+                                                       "--control", endpoints.control, "--frames", endpoints.frames])
+        try command.run()
+        let probe = try Probe(out)
+        XCTAssertEqual(probe.duration, 2, accuracy: 0.2)
+        XCTAssertNil(probe.audioCodec, "--no-audio: a video track only")
+        XCTAssertGreaterThan(probe.videoFrames, 30)
+    }
+}
+
+/// What ffprobe says of a recording.
+struct Probe {
+    let path: String
+    let duration: Double
+    let videoFrames: Int
+    let videoCodec: String?
+    let audioCodec: String?
+
+    init(_ path: String) throws {
+        self.path = path
+        let data = try Tool.run("ffprobe", ["-v", "error", "-count_packets", "-show_entries",
+                                            "format=duration:stream=codec_type,codec_name,nb_read_packets", "-of", "json", path])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let format = try XCTUnwrap(json["format"] as? [String: Any])
+        duration = Double(try XCTUnwrap(format["duration"] as? String)) ?? -1
+        let streams = (json["streams"] as? [[String: Any]]) ?? []
+        let video = streams.first { $0["codec_type"] as? String == "video" }
+        let audio = streams.first { $0["codec_type"] as? String == "audio" }
+        videoCodec = video?["codec_name"] as? String
+        audioCodec = audio?["codec_name"] as? String
+        videoFrames = Int(video?["nb_read_packets"] as? String ?? "") ?? -1
+    }
+}
+
+/// FFmpeg's command-line tools, the independent readers of what splatctl writes.
+enum Tool {
+    static func require(_ name: String) throws -> String {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") + ["/usr/bin"] {
+            let candidate = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw XCTSkip("\(name) is not installed (scripts/bootstrap installs it)")
+    }
+
+    /// Runs `name` and returns its standard output (or standard error with `stderr`); throws
+    /// with its standard error when it fails.
+    static func run(_ name: String, _ arguments: [String], stderr: Bool = false) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try require(name))
+        process.arguments = arguments
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("splatctl-tool-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errorText = (try? Data(contentsOf: errors)) ?? Data()
+        guard process.terminationStatus == 0 else {
+            throw ToolFailure(description: "\(name) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): "
+                              + String(decoding: errorText, as: UTF8.self))
+        }
+        return stderr ? errorText : data
+    }
+
+    struct ToolFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+}
+
+/// Speech for the avatar: espeak-ng, or samples made by the test, sent like a live microphone.
+enum Speech {
+    static func espeak(_ text: String) throws -> WAVFile {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatctl-speech-\(getpid())-\(UUID().uuidString).wav")
+        defer { try? FileManager.default.removeItem(at: url) }
+        guard let espeak = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { throw XCTSkip("espeak-ng is not installed (scripts/bootstrap installs it)") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: espeak)
+        p.arguments = ["-w", url.path, text]
+        try p.run()
+        p.waitUntilExit()
+        return try WAVFile(contentsOf: url)
+    }
+
+    final class Speaker: @unchecked Sendable {
+        private let stop = Locked(false)
+        func cancel() { stop.withLock { $0 = true } }
+        var cancelled: Bool { stop.withLock { $0 } }
+    }
+
+    /// Sends `wav` to `avatar` in 20 ms chunks paced in real time, starting `after` seconds from
+    /// now, on a thread that owns its socket.
+    static func speak(_ wav: WAVFile, to avatar: String, endpoint: String, after delay: Double) -> Speaker {
+        let speaker = Speaker()
+        let chunk = wav.sampleRate / 50
+        let chunks = (wav.frameCount + chunk - 1) / chunk
+        let thread = Thread {
+            guard let context = try? ZMQContext(), let push = try? context.socket(.push) else { return }
+            defer { push.close() }
+            try? push.set(.linger, .seconds(2))
+            try? push.connect(endpoint)
+            let start = Date().addingTimeInterval(delay)
+            Thread.sleep(until: start)
+            for k in 0..<chunks where !speaker.cancelled {
+                let range = (k * chunk)..<min(wav.frameCount, (k + 1) * chunk)
+                let message = Splatd_V1_AudioChunk.with {
+                    $0.avatarID = avatar; $0.sequence = UInt64(k + 1); $0.senderTimeUs = wallClockMicroseconds()
+                    $0.sampleRate = UInt32(wav.sampleRate); $0.channels = 1
+                    $0.samplesS16Le = wav.samples[range].withUnsafeBufferPointer { Data(buffer: $0) }
+                    $0.endOfStream = k == chunks - 1
+                }
+                _ = try? push.send(message.wireBytes())
+                Thread.sleep(until: start.addingTimeInterval(Double(k + 1) * 0.02))
+            }
+        }
+        thread.start()
+        return speaker
+    }
+}
