@@ -220,3 +220,33 @@ def test_watch_mp4(splatd_daemon, control, tmp_path, codec):
                            capture_output=True, text=True, timeout=RUN_TIMEOUT)
         stream = json.loads(p.stdout)["streams"][0]
         assert (stream["width"], stream["height"], int(stream["nb_read_frames"])) == (64, 64, 10)
+
+
+def _probe(path):
+    """(duration in seconds, video frames) as ffprobe reads them."""
+    p = subprocess.run([shutil.which("ffprobe"), "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries",
+                        "format=duration:stream=nb_read_packets", "-of", "json", str(path)],
+                       capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    info = json.loads(p.stdout)
+    return float(info["format"]["duration"]), int(info["streams"][0]["nb_read_packets"])
+
+
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffmpeg is not installed")
+@pytest.mark.parametrize("codec", ["jpeg", "h264"])
+def test_watch_mp4_keeps_real_time_below_the_stream_rate(splatd_daemon, control, tmp_path, codec):
+    # 512² at 60 fps: more than the daemon renders here, so frames come at their own, lower rate;
+    # a nominal-rate recording would be shorter than the time it covers.
+    control.open_stream("demo", stream_id=f"slow{codec}", width=512, height=512, codec=codec, fps=60)
+    try:
+        mp4 = tmp_path / "slow.mp4"
+        r = run_cli("watch", f"slow{codec}", "--frames", splatd_daemon.frames, "--control", splatd_daemon.control,
+                    "--mp4", str(mp4), "--seconds", "6", "--quiet", timeout=60)
+    finally:
+        control.close_stream(f"slow{codec}")
+    assert r.returncode == 0, r.stderr
+    received = int(re.search(r": (\d+) frames \(", r.stderr.strip().splitlines()[-1]).group(1))
+    duration, frames = _probe(mp4)
+    print(f"{codec}: {received} frames received in 6 s; {mp4.name}: {duration:.3f} s, {frames} frames")
+    assert frames == received, r.stderr
+    # From the first frame (a moment after the start) to the last, plus the last frame's 1/60 s.
+    assert 5.6 <= duration <= 6.2, (duration, received)

@@ -3,7 +3,7 @@ gaps and latency.
 
     splatd-watch default                           # report only
     splatd-watch cam --out frames/                 # frames/frame-000000.png, frame-000001.png, …
-    splatd-watch cam --mp4 take.mp4 --seconds 10   # encode with ffmpeg (must be installed)
+    splatd-watch cam --mp4 take.mp4 --seconds 10   # encode with ffmpeg (must be installed), in real time
 
 Every second (unless --quiet) and at the end it prints the frame rate, gaps (frames missing in
 the stream's frame_sequence) and latency: drive sender time → frame received, measured on the
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -35,8 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--out", metavar="DIR", help="save every frame as DIR/frame-000000.jpg, frame-000001.jpg, … "
                      "(.png; raw frames as .ppm), as splatctl watch does")
-    out.add_argument("--mp4", metavar="FILE", help="pipe the frames into ffmpeg (ffmpeg -f image2pipe …) to make FILE")
-    parser.add_argument("--fps", type=float, help="--mp4 frame rate (default: the stream's, asked on the control endpoint; else 30)")
+    out.add_argument("--mp4", metavar="FILE", help="pipe the frames into ffmpeg to make FILE (any container ffmpeg "
+                     "writes: .mp4, .mkv, …); every frame keeps its own time, so FILE lasts as long as the recording")
+    parser.add_argument("--fps", type=float, help="--mp4: how long the last frame is shown, 1/FPS s (default: the stream's "
+                        "rate, asked on the control endpoint; else 30); the other frames last until the next one")
     parser.add_argument("--count", type=int, metavar="N", help="stop after N frames")
     parser.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds")
     parser.add_argument("--timeout", type=float, default=10.0, metavar="S",
@@ -78,40 +81,132 @@ class Stats:
         return text
 
 
+def _ebml_size(n: int) -> bytes:
+    """An EBML variable-length size (the all-ones value of each length is reserved)."""
+    for length in range(1, 9):
+        if n < (1 << (7 * length)) - 1:
+            return (n | (1 << (7 * length))).to_bytes(length, "big")
+    raise ValueError(f"EBML element too large: {n} bytes")
+
+
+def _ebml(element_id: int, payload: bytes) -> bytes:
+    return element_id.to_bytes((element_id.bit_length() + 7) // 8, "big") + _ebml_size(len(payload)) + payload
+
+
+def _ebml_uint(element_id: int, value: int) -> bytes:
+    return _ebml(element_id, value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big"))
+
+
+class MatroskaPipe:
+    """A minimal Matroska stream of one video track, written to a pipe as frames arrive, with
+    each frame at its own time: what ffmpeg reads to keep real time.
+
+    The frames carry no timestamps of their own (JPEG, PNG, raw RGB, H.264 Annex B), and
+    ffmpeg's image2pipe, rawvideo and h264 demuxers number them at a nominal frame rate, so a
+    stream that reached 13 fps of its 30 made a recording less than half as long as it ran.
+    Matroska carries one timestamp per frame (here in milliseconds from the first frame's
+    frame_time_us, the daemon's clock) and a duration, and every ffmpeg since 2.x reads it from
+    a pipe (segment and clusters of unknown or known size, no seeking): no temporary files,
+    nothing but the frames held. Each frame is held until the next one arrives, which gives its
+    duration, so the file ends when the last frame stops being shown.
+
+    Codecs: JPEG as V_MJPEG, H.264 as V_MPEG4/ISO/AVC in Annex B (ffmpeg finds SPS and PPS in
+    the first keyframe; the mp4 muxer builds its avcC from them), PNG as V_MS/VFW/FOURCC 'MPNG',
+    raw RGB as V_UNCOMPRESSED with colour space 'RGB' 24.
+    """
+
+    def __init__(self, stream, meta: pb.FrameMeta):
+        self.stream = stream
+        self.origin_us: Optional[int] = None
+        self.held: Optional[tuple] = None
+        video = _ebml_uint(0xB0, meta.width) + _ebml_uint(0xBA, meta.height)
+        private = b""
+        if meta.codec == pb.CODEC_JPEG:
+            codec_id = "V_MJPEG"
+        elif meta.codec == pb.CODEC_H264:
+            codec_id = "V_MPEG4/ISO/AVC"
+        elif meta.codec == pb.CODEC_PNG:
+            codec_id = "V_MS/VFW/FOURCC"
+            # BITMAPINFOHEADER: size, width, height, planes, bits, compression 'MPNG', then zeros.
+            private = (struct.pack("<IiiHH", 40, meta.width, meta.height, 1, 24) + b"MPNG" + bytes(20))
+        else:
+            codec_id = "V_UNCOMPRESSED"
+            video += _ebml(0x2EB524, b"RGB\x18")
+        track = (_ebml_uint(0xD7, 1) + _ebml_uint(0x73C5, 1) + _ebml_uint(0x83, 1) + _ebml_uint(0x9C, 0)
+                 + _ebml(0x86, codec_id.encode()) + (_ebml(0x63A2, private) if private else b"") + _ebml(0xE0, video))
+        header = _ebml(0x1A45DFA3, _ebml_uint(0x4286, 1) + _ebml_uint(0x42F7, 1) + _ebml_uint(0x42F2, 4)
+                       + _ebml_uint(0x42F3, 8) + _ebml(0x4282, b"matroska") + _ebml_uint(0x4287, 4) + _ebml_uint(0x4285, 2))
+        # Segment of unknown size; timestamps in milliseconds (TimestampScale 1 000 000 ns).
+        segment = bytes.fromhex("18538067") + b"\x01" + b"\xff" * 7
+        info = _ebml(0x1549A966, _ebml_uint(0x2AD7B1, 1_000_000) + _ebml(0x4D80, b"splatd-watch") + _ebml(0x5741, b"splatd-watch"))
+        self.stream.write(header + segment + info + _ebml(0x1654AE6B, _ebml(0xAE, track)))
+
+    def write(self, meta: pb.FrameMeta, image: bytes) -> None:
+        time_us = meta.frame_time_us
+        if self.origin_us is None:
+            self.origin_us = time_us
+        elif self.held is not None and time_us <= self.held[0]:
+            return  # not after the frame held (the stream started anew): keep the time line
+        if self.held is not None:
+            self._cluster(*self.held, duration_us=time_us - self.held[0])
+        keyframe = meta.keyframe if meta.codec == pb.CODEC_H264 else True
+        self.held = (time_us, keyframe, image)
+
+    def close(self, last_duration_us: int) -> None:
+        if self.held is not None:
+            self._cluster(*self.held, duration_us=last_duration_us)
+            self.held = None
+
+    def _cluster(self, time_us: int, keyframe: bool, image: bytes, duration_us: int) -> None:
+        # One cluster per frame: its timestamp is the frame's (relative block time 0).
+        ms = (time_us - self.origin_us) // 1000
+        end_ms = (time_us + duration_us - self.origin_us) // 1000
+        block = b"\x81" + struct.pack(">h", 0) + b"\x00" + image  # track 1, relative time 0, no flags
+        group = _ebml(0xA0, _ebml(0xA1, block) + _ebml_uint(0x9B, max(1, end_ms - ms))
+                      + (b"" if keyframe else _ebml(0xFB, b"\xff")))  # ReferenceBlock (the previous frame): not a keyframe
+        self.stream.write(_ebml(0x1F43B675, _ebml_uint(0xE7, ms) + group))
+
+
 class FfmpegSink:
-    """Feeds frames to `ffmpeg -f image2pipe` (JPEG/PNG) or `-f rawvideo` (RAW), started at the
-    first frame, when codec and size are known; frames of another codec or size are skipped."""
+    """Feeds frames to ffmpeg through a Matroska pipe (`MatroskaPipe`) that carries each frame's
+    frame_time_us, so that the file lasts as long as the frames it holds took, whatever rate the
+    daemon reached: `ffmpeg -f matroska -i - -vsync vfr` keeps those times (variable frame rate
+    in the mp4: a frame per frame received, none duplicated or dropped). JPEG, PNG and raw frames
+    are encoded as H.264 (libx264, yuv420p, odd sizes padded); H.264 frames are copied from the
+    first keyframe. Started at the first frame, when codec and size are known; frames of another
+    codec or size are skipped."""
 
     def __init__(self, path: str, fps: float, ffmpeg: str):
         self.path, self.fps, self.ffmpeg = path, fps, ffmpeg
         self.process: Optional[subprocess.Popen] = None
+        self.pipe: Optional[MatroskaPipe] = None
         self.format = None
         self.skipped = 0
 
     def command(self, meta: pb.FrameMeta) -> List[str]:
-        cmd = [self.ffmpeg, "-hide_banner", "-loglevel", "error", "-y"]
+        cmd = [self.ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "matroska", "-i", "-"]
         if meta.codec == pb.CODEC_H264:
-            # Already H.264: copied into the container, not encoded again.
-            return cmd + ["-f", "h264", "-framerate", f"{self.fps:g}", "-i", "-", "-c:v", "copy", self.path]
-        if meta.codec == pb.CODEC_RAW:
-            cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{meta.width}x{meta.height}", "-framerate", f"{self.fps:g}"]
-        else:
-            cmd += ["-f", "image2pipe", "-framerate", f"{self.fps:g}", "-c:v", "png" if meta.codec == pb.CODEC_PNG else "mjpeg"]
-        cmd += ["-i", "-", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", self.path]
-        return cmd
+            # Already H.264: copied into the container with its times, not encoded again.
+            return cmd + ["-c:v", "copy", self.path]
+        # -vsync vfr: each frame at its time, none duplicated; -enc_time_base -1: the encoder counts
+        # in the input's milliseconds (ffmpeg 5.1 otherwise uses 1/the guessed frame rate, in which
+        # frames closer than that collapse and vfr drops them).
+        return cmd + ["-vsync", "vfr", "-enc_time_base", "-1", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+                      "-pix_fmt", "yuv420p", self.path]
 
     def write(self, meta: pb.FrameMeta, image: bytes) -> None:
         fmt = (meta.codec, meta.width, meta.height)
-        if self.process is None:
-            if meta.codec == pb.CODEC_H264 and not meta.keyframe:
-                return  # an H.264 recording starts at a keyframe
-            self.format = fmt
-            self.process = subprocess.Popen(self.command(meta), stdin=subprocess.PIPE)
-        if fmt != self.format:
-            self.skipped += 1
-            return
         try:
-            self.process.stdin.write(image)
+            if self.process is None:
+                if meta.codec == pb.CODEC_H264 and not meta.keyframe:
+                    return  # an H.264 recording starts at a keyframe
+                self.format = fmt
+                self.process = subprocess.Popen(self.command(meta), stdin=subprocess.PIPE)
+                self.pipe = MatroskaPipe(self.process.stdin, meta)
+            if fmt != self.format:
+                self.skipped += 1
+                return
+            self.pipe.write(meta, image)
         except BrokenPipeError:
             raise RuntimeError("ffmpeg stopped reading (see its messages above)") from None
 
@@ -119,6 +214,8 @@ class FfmpegSink:
         if self.process is None:
             return 0
         try:
+            # The last frame is shown for one period of the stream.
+            self.pipe.close(int(1e6 / (self.fps or 30)))
             self.process.stdin.close()
         except BrokenPipeError:
             pass
