@@ -112,6 +112,88 @@ final class RecordTests: XCTestCase {
         XCTAssertEqual(decodedSeconds, wav.duration, accuracy: 0.1, "the whole utterance, once, pre-skip trimmed")
     }
 
+    /// A/V sync measured in the recording itself: tone bursts spoken to the demo head; each
+    /// burst's onset in the decoded audio track against the mouth's opening in the decoded video.
+    func testTheVoiceIsOnTheLipsInTheRecording() throws {
+        // 150 ms bursts of a 200 Hz sawtooth every 700 ms, from 0.5 s on, at 16 kHz.
+        let rate = 16_000, bursts = 10, period = 0.7, burst = 0.15, lead = 0.5
+        var samples = [Int16](repeating: 0, count: Int((lead + Double(bursts) * period) * Double(rate)))
+        for k in 0..<bursts {
+            let start = Int((lead + Double(k) * period) * Double(rate))
+            for i in 0..<Int(burst * Double(rate)) {
+                let phase = (Double(i) * 200 / Double(rate)).truncatingRemainder(dividingBy: 1)
+                samples[start + i] = Int16((phase * 2 - 1) * 16_000)
+            }
+        }
+        let wav = WAVFile(sampleRate: rate, channels: 1, samples: samples)
+        try open("sync", size: 128, fps: 30, codec: .png)
+        let still = HeadHolder(endpoint: endpoints.drive)  // a tracker holds the head still: only the mouth moves
+        defer { still.stop() }
+        let speaker = Speech.speak(wav, to: "demo", endpoint: endpoints.audio, after: 1.0)
+        defer { speaker.cancel() }
+        let summary = try record("sync", seconds: 1.0 + wav.duration + 0.8, to: "sync.mkv", fps: 30)
+        let path = folder.appendingPathComponent("sync.mkv").path
+
+        // Audio on the file's time line (gaps and the start filled with silence), 48 kHz mono.
+        let pcm = try Tool.run("ffmpeg", ["-v", "error", "-i", path, "-map", "0:a", "-af", "aresample=async=1:first_pts=0",
+                                          "-f", "s16le", "-ac", "1", "-ar", "48000", "-"])
+        let audio = pcm.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        var audioOnsets: [Double] = []
+        var quietSince = 0
+        for (i, v) in audio.enumerated() {
+            if abs(Int(v)) > 3000 {
+                if i - quietSince > 48_000 * 3 / 10 { audioOnsets.append(Double(i) / 48_000) }
+                quietSince = i
+            }
+        }
+
+        // Video frames and their times.
+        let times = String(decoding: try Tool.run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time",
+                                                              "-of", "csv=p=0", path]), as: UTF8.self)
+            .split(separator: "\n").compactMap { Double($0.split(separator: ",").first ?? "") }  // "0.033000," lines
+        let rgb = [UInt8](try Tool.run("ffmpeg", ["-v", "error", "-i", path, "-map", "0:v", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                                                  "-vsync", "passthrough", "-"]))
+        let frameBytes = 128 * 128 * 3
+        XCTAssertEqual(rgb.count / frameBytes, times.count)
+        let frames = min(rgb.count / frameBytes, times.count)
+        // Mouth opening: mean absolute difference of the mouth region from the first (closed) frame.
+        func mouth(_ f: Int) -> Double {
+            var sum = 0
+            for y in 72..<104 {
+                for x in 48..<80 {
+                    for c in 0..<3 {
+                        let i = (y * 128 + x) * 3 + c
+                        sum += abs(Int(rgb[f * frameBytes + i]) - Int(rgb[i]))
+                    }
+                }
+            }
+            return Double(sum) / Double(32 * 32 * 3)
+        }
+        let openness = (0..<frames).map(mouth)
+        let quiet = zip(times, openness).filter { $0.0 < 0.9 }.map(\.1).max() ?? 0
+        let peak = openness.max() ?? 0
+        let threshold = quiet + 0.3 * (peak - quiet)
+        // For each burst: the first frame (from 300 ms before the sound on) whose mouth is open.
+        // The mouth opened between the frame before it and it: the offset is known to within
+        // that frame interval (one period, or more where the daemon skipped a tick).
+        var offsets: [(ms: Double, interval: Double)] = []
+        for onset in audioOnsets {
+            guard let f = (1..<frames).first(where: { times[$0] >= onset - 0.3 && openness[$0] > threshold }),
+                  times[f] < onset + 0.4 else { continue }
+            offsets.append(((times[f] - onset) * 1000, (times[f] - times[f - 1]) * 1000))
+        }
+        print("sync: \(summary.line)")
+        print("sync: audio onsets (s) \(audioOnsets.map { String(format: "%.3f", $0) })")
+        print("sync: mouth open − sound onset (ms, frame interval) \(offsets.map { String(format: "%+.0f/%.0f", $0.ms, $0.interval) }); "
+              + "mouth quiet \(String(format: "%.1f", quiet)), peak \(String(format: "%.1f", peak))")
+        XCTAssertEqual(audioOnsets.count, bursts, "every burst is in the audio track, once")
+        XCTAssertGreaterThanOrEqual(offsets.count, bursts - 1, "the mouth opens for the bursts")
+        for offset in offsets {
+            XCTAssertGreaterThanOrEqual(offset.ms, -40, "the mouth opens \(-offset.ms) ms before the sound")
+            XCTAssertLessThanOrEqual(offset.ms, 40 + offset.interval, "the mouth opens \(offset.ms) ms after the sound")
+        }
+    }
+
     // MARK: - Failures
 
     func testRecordingWithoutADaemonOrStreamFailsWithOneLine() throws {
@@ -257,4 +339,33 @@ enum Speech {
         thread.start()
         return speaker
     }
+}
+
+/// A tracker that holds the head still (neutral ARKit weights at 30 Hz) on its own thread, so
+/// that only what audio owns — the mouth — moves.
+final class HeadHolder: @unchecked Sendable {
+    private let stopped = Locked(false)
+
+    init(endpoint: String) {
+        let thread = Thread { [stopped] in
+            guard let context = try? ZMQContext(), let tracker = try? context.socket(.pub) else { return }
+            defer { tracker.close() }
+            try? tracker.set(.linger, .zero)
+            try? tracker.connect(endpoint)
+            var sequence: UInt64 = 0
+            while !stopped.withLock({ $0 }) {
+                sequence += 1
+                let frame = Splatd_V1_DriveFrame.with {
+                    $0.avatarID = "demo"; $0.sequence = sequence; $0.senderTimeUs = wallClockMicroseconds()
+                    $0.arkit = .with { $0.weights = Array(repeating: 0, count: 52); $0.headRotation = .init() }
+                }
+                _ = try? tracker.send(multipart: [Array("demo".utf8), frame.wireBytes()])
+                Thread.sleep(forTimeInterval: 1.0 / 30)
+            }
+        }
+        thread.start()
+        Thread.sleep(forTimeInterval: 0.5)  // connection up (late joiner), tracker live
+    }
+
+    func stop() { stopped.withLock { $0 = true } }
 }
