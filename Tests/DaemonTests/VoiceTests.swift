@@ -19,19 +19,20 @@ final class VoiceTests: XCTestCase {
         let wav = try DaemonHarness.speech("Papa bought a banana.")
         let d = try DaemonHarness()
         try d.ok { $0.openStream = .with { $0.streamID = "talk"; $0.avatarID = "demo"; $0.width = 64; $0.height = 64; $0.codec = .raw } }
-        let sub = try d.subscriber(["frames/talk", "audio/talk"])
-        try sub.set(.receiveTimeout, .milliseconds(100))
+        // Voice and frames on sockets of their own, as a player with an audio and a video path has.
+        let voice = try d.subscriber(["audio/talk"]), video = try d.subscriber(["frames/talk"])
         var heard: [Heard] = [], frames: [Splatd_V1_FrameMeta] = []
         func listen(seconds: Double) throws {
             let end = Date().addingTimeInterval(seconds)
             while Date() < end {
-                guard let parts = try sub.receiveMultipart(), parts.count == 3 else { continue }
-                switch String(decoding: parts[0], as: UTF8.self) {
-                case "audio/talk":
+                let ready = try ZMQ.poll([ZMQPollItem(voice), ZMQPollItem(video)], timeoutMilliseconds: 50)
+                if ready[0].contains(.pollIn), let parts = try voice.receiveMultipart(dontWait: true), parts.count == 3,
+                   String(decoding: parts[0], as: UTF8.self) == "audio/talk" {
                     heard.append(Heard(meta: try Splatd_V1_AudioMeta(serializedBytes: parts[1]), bytes: parts[2], arrivedUs: wallClockMicroseconds()))
-                case "frames/talk":
+                }
+                if ready[1].contains(.pollIn), let parts = try video.receiveMultipart(dontWait: true), parts.count == 3,
+                   String(decoding: parts[0], as: UTF8.self) == "frames/talk" {
                     frames.append(try Splatd_V1_FrameMeta(serializedBytes: parts[1]))
-                default: break
                 }
             }
         }

@@ -48,7 +48,9 @@ final class IOLoop: @unchecked Sendable {
         try control.set(.routerMandatory, true)
         try drive.subscribe("")
         try drive.set(.receiveHighWaterMark, 1000)
-        try frames.set(.sendHighWaterMark, configuration.framesHighWaterMark)
+        // Room for the frames a viewer may fall behind by, plus a burst of voice packets (they
+        // share the viewer's queue, and a lost one is heard).
+        try frames.set(.sendHighWaterMark, configuration.framesHighWaterMark + IOLoop.voiceBurst)
         try frames.set(.xpubVerboser, true)
         try frames.limitInboundMessages(maxBytes: 4096, maxFrames: 1)
     }
@@ -256,6 +258,9 @@ final class IOLoop: @unchecked Sendable {
     }
 
     // MARK: Voices
+
+    /// Voice packets a viewer's queue holds beyond its frames: 160 ms of speech.
+    static let voiceBurst = 8
 
     /// Publishes each avatar's voice packets that are due, on the audio topic of every stream
     /// showing the avatar.
