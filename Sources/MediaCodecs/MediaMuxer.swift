@@ -42,6 +42,8 @@ public final class MediaMuxer {
         var lastDTS: Int64?
         var lastMicroseconds: Int64?
         var packets = 0
+        /// Added to the packets' times: Matroska's Opus block timestamps include the codec delay.
+        var offsetMicroseconds: Int64 = 0
     }
 
     /// The stream index of the video track (after `addH264Video`).
@@ -146,6 +148,12 @@ public final class MediaMuxer {
         p.pointee.initial_padding = Int32(preSkip)
         av_channel_layout_default(&p.pointee.ch_layout, Int32(channels))
         stream.pointee.time_base = AVRational(num: 1, den: 48_000)
+        // Matroska stores an Opus block at its presentation time plus the CodecDelay (the
+        // pre-skip), which readers subtract; FFmpeg 5.1's muxer writes the CodecDelay but leaves
+        // the timestamps as given, which would put the voice a pre-skip (6.5 ms) early.
+        if formatName == "matroska" || formatName == "webm" {
+            streams[index].offsetMicroseconds = Int64(preSkip) * 1_000_000 / 48_000
+        }
         audioStream = index
         return index
     }
@@ -256,7 +264,7 @@ public final class MediaMuxer {
         self.origin = origin
         let stream = context.pointee.streams[index]!
         let microseconds = AVRational(num: 1, den: 1_000_000)
-        let dts = av_rescale_q(time - origin, microseconds, stream.pointee.time_base)
+        let dts = av_rescale_q(time - origin + streams[index].offsetMicroseconds, microseconds, stream.pointee.time_base)
         if let last = streams[index].lastDTS, dts <= last {
             throw MediaMuxerError.nonIncreasingTimestamp(
                 streams[index].kind, previousMicroseconds: streams[index].lastMicroseconds ?? 0, microseconds: time)
