@@ -28,6 +28,10 @@ public final class MediaMuxer {
     /// The time subtracted from every packet's time (microseconds); set by the first packet
     /// written unless given before.
     public var origin: Int64?
+    /// How long (µs) interleaving may hold packets back while waiting for a stream that sends
+    /// none (a voice track during silence); libavformat's default is 10 s, right for files. A
+    /// live output (RTMP, SRT) wants less, e.g. 500 ms. Set before `start()`.
+    public var maxInterleaveDelta: Int64 = 10_000_000
 
     private var context: UnsafeMutablePointer<AVFormatContext>?
     private let packet: UnsafeMutablePointer<AVPacket>
@@ -185,6 +189,7 @@ public final class MediaMuxer {
                 throw MediaMuxerError.cannotOpen(url: url, reason: FFmpegStatus.message(status))
             }
         }
+        context.pointee.max_interleave_delta = maxInterleaveDelta
         var dictionary: OpaquePointer?
         for (key, value) in options { av_dict_set(&dictionary, key, value, 0) }
         defer { av_dict_free(&dictionary) }
