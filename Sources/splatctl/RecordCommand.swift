@@ -114,6 +114,7 @@ final class StreamRecorder {
         var height = 0
         var framesLost = 0
         var interrupted = false
+        var streamClosed = false
 
         var fps: Double { seconds > 0 ? Double(frames) / seconds : 0 }
 
@@ -122,13 +123,13 @@ final class StreamRecorder {
             return "recorded \(String(format: "%.2f", seconds)) s into \(path): \(frames) frames (\(width)×\(height), \(video), "
                 + "\(String(format: "%.1f", fps)) fps\(framesLost > 0 ? ", \(framesLost) lost" : "")), "
                 + "\(audioPackets) audio packets (\(String(format: "%.2f", audioSeconds)) s of voice)"
-                + (interrupted ? " — stopped by Ctrl-C" : "")
+                + (interrupted ? " — stopped by Ctrl-C" : "") + (streamClosed ? " — the stream was closed" : "")
         }
 
         var json: [String: Any] {
             ["path": path, "frames": frames, "seconds": seconds, "fps": fps, "audio_packets": audioPackets,
              "audio_seconds": audioSeconds, "codec": Format.codecName(source), "width": width, "height": height,
-             "frames_lost": framesLost, "interrupted": interrupted]
+             "frames_lost": framesLost, "interrupted": interrupted, "stream_closed": streamClosed]
         }
     }
 
@@ -147,6 +148,7 @@ final class StreamRecorder {
     private let socket: ZMQSocket
     private let frameTopic: [UInt8]
     private let audioTopic: [UInt8]
+    private let eventsTopic = Array(Topic.events.utf8)
     private var muxer: MediaMuxer?
     private var encoder: H264Encoder?
     private var encoded: [UInt8] = []
@@ -177,6 +179,7 @@ final class StreamRecorder {
         }
         try socket.subscribe(frameTopic)
         if settings.audio { try socket.subscribe(audioTopic) }
+        try socket.subscribe(eventsTopic)  // to end the file when the stream is closed
     }
 
     deinit {
@@ -206,6 +209,11 @@ final class StreamRecorder {
                 }
             }
             try finish()
+            if muxer == nil {
+                throw SplatctlError.transport(
+                    "nothing recorded: " + (summary.streamClosed ? "stream \(settings.stream) was closed" : "stopped")
+                    + " before its first frame arrived")
+            }
         } catch let error as MediaMuxerError {
             throw SplatctlError.cannotWrite(path: settings.path, reason: "\(error)")
         } catch let error as MediaCodecError {
@@ -224,8 +232,16 @@ final class StreamRecorder {
                 Console.warn("dropped a message: \(error)")
                 continue
             }
-            guard message.count == 3 else { continue }
             // Subscriptions match prefixes (frames/cam2 for cam): compare exactly.
+            if message.count == 2, message[0] == eventsTopic {
+                if let event = try? Splatd_V1_Event(serializedBytes: message[1]), case .streamClosed(let id)? = event.body,
+                   id == settings.stream {
+                    summary.streamClosed = true
+                    done = true
+                }
+                continue
+            }
+            guard message.count == 3 else { continue }
             if message[0] == frameTopic {
                 guard let meta = try? Splatd_V1_FrameMeta(serializedBytes: message[1]) else {
                     Console.warn("dropped a frame with unreadable FrameMeta")

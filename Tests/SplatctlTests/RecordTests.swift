@@ -194,6 +194,25 @@ final class RecordTests: XCTestCase {
         }
     }
 
+    func testClosingTheStreamEndsTheFileProperly() throws {
+        try open("short", size: 64, fps: 30, codec: .jpeg)
+        let control = endpoints.control
+        let closer = Thread {
+            Thread.sleep(forTimeInterval: 2)
+            _ = try? ControlClient(endpoint: control, timeout: 5).call(.closeStream(.with { $0.streamID = "short" }), what: "close")
+        }
+        closer.start()
+        let started = Date()
+        let summary = try record("short", seconds: 30, to: "short.mp4", fps: 30)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "the recording ends when its stream is closed")
+        XCTAssertTrue(summary.streamClosed)
+        XCTAssertTrue(summary.line.hasSuffix("— the stream was closed"), summary.line)
+        let probe = try Probe(folder.appendingPathComponent("short.mp4").path)
+        XCTAssertEqual(probe.videoFrames, summary.frames)
+        XCTAssertEqual(probe.duration, summary.seconds, accuracy: 0.05)
+        XCTAssertEqual(probe.duration, 2, accuracy: 0.5)
+    }
+
     // MARK: - Failures
 
     func testRecordingWithoutADaemonOrStreamFailsWithOneLine() throws {
