@@ -70,7 +70,7 @@ final class TrackerListenerTests: XCTestCase {
         XCTAssertEqual(tracker.lastAvatarID, "demo")
         XCTAssertGreaterThan(tracker.rateHz, 20)
         let demo = try XCTUnwrap(status.avatars.first { $0.info.avatarID == "demo" })
-        XCTAssertEqual(demo.driveState, .live)
+        XCTAssertTrue([.live, .hold].contains(demo.driveState), "driven by the phone until a moment ago: \(demo.driveState)")
     }
 
     func testBadDatagramsAreCountedWithTheirReasonAndTheDaemonServesOn() throws {

@@ -77,6 +77,7 @@ final class VoiceTests: XCTestCase {
         XCTAssertFalse(speaking.isEmpty, "frames show the speech")
         let start = Double(first.presentationTimeUs), end = Double(heard.last!.meta.presentationTimeUs)
         let inside = speaking.filter { Double($0.frameTimeUs) >= start - 100_000 && Double($0.frameTimeUs) <= end + 400_000 }
-        XCTAssertGreaterThan(Double(inside.count), 0.9 * Double(speaking.count), "frames that show speech are timed within the voice")
+        XCTAssertLessThanOrEqual(speaking.count - inside.count, max(1, speaking.count / 10),
+                                 "frames that show speech are timed within the voice (\(inside.count) of \(speaking.count))")
     }
 }
