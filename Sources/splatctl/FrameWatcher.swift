@@ -51,19 +51,7 @@ final class FrameWatcher {
         self.settings = settings
         topic = Array(Topic.frames(settings.stream).utf8)
         statistics = WatchStatistics(startTime: monotonicSeconds())
-        do {
-            socket = try ZMQContext().socket(.sub)
-            try socket.set(.receiveHighWaterMark, 100)
-        } catch {
-            throw SplatctlError.transport("cannot create a ZeroMQ socket: \(error)")
-        }
-        do {
-            try socket.connect(settings.endpoint)
-        } catch let error as ZMQError {
-            throw SplatctlError.badEndpoint(endpoint: settings.endpoint, reason: error.message)
-        }
-        try socket.subscribe(topic)
-        try socket.subscribe(eventsTopic)
+        socket = try FramesSubscriber.connect(to: settings.endpoint, topics: [topic, eventsTopic], receiveHighWaterMark: 100)
         if let dir = settings.outDirectory { try prepare(dir) }
     }
 

@@ -165,21 +165,11 @@ final class StreamRecorder {
         frameTopic = Array(Topic.frames(settings.stream).utf8)
         audioTopic = Array(Topic.audio(settings.stream).utf8)
         summary = Summary(path: settings.path)
-        do {
-            socket = try ZMQContext().socket(.sub)
-            // H.264 frames depend on each other: queue rather than lose them.
-            try socket.set(.receiveHighWaterMark, 2000)
-        } catch {
-            throw SplatctlError.transport("cannot create a ZeroMQ socket: \(error)")
-        }
-        do {
-            try socket.connect(settings.endpoint)
-        } catch let error as ZMQError {
-            throw SplatctlError.badEndpoint(endpoint: settings.endpoint, reason: error.message)
-        }
-        try socket.subscribe(frameTopic)
-        if settings.audio { try socket.subscribe(audioTopic) }
-        try socket.subscribe(eventsTopic)  // to end the file when the stream is closed
+        // H.264 frames depend on each other: queue rather than lose them. Events end the file
+        // when the stream is closed.
+        socket = try FramesSubscriber.connect(to: settings.endpoint,
+                                              topics: [frameTopic, eventsTopic] + (settings.audio ? [audioTopic] : []),
+                                              receiveHighWaterMark: 2000)
     }
 
     deinit {

@@ -111,6 +111,7 @@ final class H264StreamTests: XCTestCase {
         try refused("bitrate_kbps 10 is outside") { $0.bitrateKbps = 10 }
         try refused("bitrate_kbps 1000000 is outside") { $0.bitrateKbps = 1_000_000 }
         try refused("gop_seconds 100.0 is outside") { $0.gopSeconds = 100 }
+        try refused("gop_seconds nan is outside") { $0.gopSeconds = .nan }
         try refused("out of range for H.264") { $0.quality = 60 }
         XCTAssertEqual(try d.ok { $0.ping = .init() }.pong.version, SplatService.version)
     }

@@ -47,12 +47,11 @@ final class AvatarSlot: Sendable {
             face.withLock { $0.countRefused() }
             throw DriveInputError.noValues
         }
-        try face.withLock { face throws(DriveInputError) in
-            try face.receive(input, sequence: frame.sequence, senderTimeUs: frame.senderTimeUs, now: now, receivedUs: receivedUs)
-        }
+        try receive(input, sequence: frame.sequence, senderTimeUs: frame.senderTimeUs, now: now, receivedUs: receivedUs)
     }
 
-    /// Applies a drive frame from a tracker listener; throws (and counts) when it is invalid.
+    /// Applies a drive frame in the animator's terms (tracker listeners; the wire's frames
+    /// above); throws (and counts) when it is invalid.
     func receive(_ input: DriveInput, sequence: UInt64, senderTimeUs: UInt64, now: Double, receivedUs: UInt64) throws {
         try face.withLock { face throws(DriveInputError) in
             try face.receive(input, sequence: sequence, senderTimeUs: senderTimeUs, now: now, receivedUs: receivedUs)
