@@ -1,9 +1,9 @@
-/// Errors thrown by the H.264 and Opus encoders.
+/// Errors thrown by the H.264 and audio encoders.
 ///
 /// Every case says what was wrong and what would have been accepted, so that the message can
 /// be shown to whoever chose the setting.
 public enum MediaCodecError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The FFmpeg build has no encoder of this name (`"libx264"`, `"libopus"`).
+    /// The FFmpeg build has no encoder of this name (`"libx264"`, `"libopus"`, `"aac"`).
     case encoderUnavailable(String)
     /// Width or height outside `1...H264Settings.maxDimension`, or not even.
     case invalidDimensions(width: Int, height: Int)
@@ -23,7 +23,7 @@ public enum MediaCodecError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidVBVBuffer(seconds: Double)
     /// An encoder thread count outside `1...16`.
     case invalidThreadCount(Int)
-    /// An audio sample rate outside `OpusSettings.inputSampleRates`.
+    /// An audio sample rate outside `AudioSettings.inputSampleRates`.
     case invalidSampleRate(Int)
     /// A channel count other than 1 or 2.
     case invalidChannelCount(Int)
@@ -69,8 +69,8 @@ public enum MediaCodecError: Error, Equatable, Sendable, CustomStringConvertible
         case let .invalidThreadCount(threads):
             return "invalid encoder thread count \(threads): use 1...16"
         case let .invalidSampleRate(rate):
-            return "invalid audio sample rate \(rate) Hz: use \(OpusSettings.inputSampleRates.lowerBound)..."
-                + "\(OpusSettings.inputSampleRates.upperBound) Hz"
+            return "invalid audio sample rate \(rate) Hz: use \(AudioSettings.inputSampleRates.lowerBound)..."
+                + "\(AudioSettings.inputSampleRates.upperBound) Hz"
         case let .invalidChannelCount(channels):
             return "invalid channel count \(channels): use 1 (mono) or 2 (stereo, interleaved)"
         case let .partialAudioFrame(samples, channels):

@@ -1,10 +1,10 @@
 import CFFmpeg
 
-/// Writes H.264 video and Opus audio into a container with libavformat: a file (`.mp4`,
+/// Writes H.264 video and Opus or AAC audio into a container with libavformat: a file (`.mp4`,
 /// `.mkv`, …, chosen by the name's extension) or any output libavformat opens by URL with a
 /// format name (`flv` for `rtmp://`, `mpegts` for `udp://` or `srt://`).
 ///
-/// Use: create it, add the streams (`addH264Video`, `addOpusAudio`), `start()` (writes the
+/// Use: create it, add the streams (`addH264Video`, `addOpusAudio` or `addAACAudio`), `start()` (writes the
 /// header), write packets with their presentation times in microseconds, `finish()` (writes
 /// the trailer and closes the output). Times are on any microsecond clock: the muxer subtracts
 /// `origin` (by default the first packet's time, of any stream), so the file starts at 0 and
@@ -32,6 +32,11 @@ public final class MediaMuxer {
     /// none (a voice track during silence); libavformat's default is 10 s, right for files. A
     /// live output (RTMP, SRT) wants less, e.g. 500 ms. Set before `start()`.
     public var maxInterleaveDelta: Int64 = 10_000_000
+    /// Options of the protocol that opens the output (`avio_open2`), e.g. SRT's `latency`.
+    /// Set before `start()`.
+    public var ioOptions: [String: String] = [:]
+    /// Aborts blocking network calls (a server that does not answer); see `MuxerInterrupt`.
+    public let interrupt = MuxerInterrupt()
 
     private var context: UnsafeMutablePointer<AVFormatContext>?
     private let packet: UnsafeMutablePointer<AVPacket>
@@ -52,7 +57,7 @@ public final class MediaMuxer {
 
     /// The stream index of the video track (after `addH264Video`).
     public private(set) var videoStream: Int?
-    /// The stream index of the audio track (after `addOpusAudio`).
+    /// The stream index of the audio track (after `addOpusAudio` or `addAACAudio`).
     public private(set) var audioStream: Int?
 
     /// Packets written per stream index.
@@ -137,7 +142,7 @@ public final class MediaMuxer {
     /// - Parameters:
     ///   - channels: 1 or 2 (a decoder downmixes or upmixes packets of the other kind).
     ///   - preSkip: samples at 48 kHz decoders drop at the stream's start (the encoder's
-    ///     lookahead, `OpusEncoder.preSkip`, `AudioMeta.pre_skip`).
+    ///     lookahead, `AudioEncoder.preSkip`, `AudioMeta.pre_skip`).
     /// - Returns: the stream index.
     /// - Throws: `.alreadyStarted`, `.streamExists`, or `.libraryFailure`.
     @discardableResult
@@ -162,6 +167,40 @@ public final class MediaMuxer {
         return index
     }
 
+    /// Adds an AAC-LC audio stream (48 kHz) as `AudioEncoder` makes it.
+    ///
+    /// - Parameters:
+    ///   - channels: 1 or 2.
+    ///   - extradata: the encoder's AudioSpecificConfig (`AudioEncoder.extradata`).
+    ///   - preSkip: the encoder's priming samples (`AudioEncoder.preSkip`, 1024).
+    /// - Returns: the stream index.
+    /// - Throws: `.alreadyStarted`, `.streamExists`, or `.libraryFailure`.
+    @discardableResult
+    public func addAACAudio(channels: Int, extradata: [UInt8], preSkip: Int) throws -> Int {
+        guard audioStream == nil else { throw MediaMuxerError.streamExists(.audio) }
+        let (stream, index) = try newStream(.audio, extradata: extradata)
+        let p = stream.pointee.codecpar!
+        p.pointee.codec_type = AVMEDIA_TYPE_AUDIO
+        p.pointee.codec_id = AV_CODEC_ID_AAC
+        p.pointee.profile = FF_PROFILE_AAC_LOW
+        p.pointee.sample_rate = 48_000
+        p.pointee.frame_size = Int32(AudioCodec.aac.frameSamples)
+        p.pointee.initial_padding = Int32(preSkip)
+        av_channel_layout_default(&p.pointee.ch_layout, Int32(channels))
+        stream.pointee.time_base = AVRational(num: 1, den: 48_000)
+        audioStream = index
+        return index
+    }
+
+    /// Adds the audio stream `encoder` writes (Opus or AAC).
+    @discardableResult
+    public func addAudio(from encoder: AudioEncoder) throws -> Int {
+        switch encoder.settings.codec {
+        case .opus: try addOpusAudio(channels: encoder.settings.channels, preSkip: encoder.preSkip)
+        case .aac: try addAACAudio(channels: encoder.settings.channels, extradata: encoder.extradata, preSkip: encoder.preSkip)
+        }
+    }
+
     /// The 19-byte OpusHead of RFC 7845 §5.1 (mapping family 0: mono or stereo).
     public static func opusHead(channels: Int, preSkip: Int, inputSampleRate: Int = 48_000) -> [UInt8] {
         var head = Array("OpusHead".utf8)
@@ -183,8 +222,13 @@ public final class MediaMuxer {
     public func start(options: [String: String] = [:]) throws {
         guard let context, !started else { throw MediaMuxerError.alreadyStarted }
         guard !streams.isEmpty else { throw MediaMuxerError.noStreams }
+        context.pointee.interrupt_callback = interrupt.callback
         if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
-            let status = avio_open(&context.pointee.pb, url, AVIO_FLAG_WRITE)
+            var ioDictionary: OpaquePointer?
+            for (key, value) in ioOptions { av_dict_set(&ioDictionary, key, value, 0) }
+            var callback = interrupt.callback
+            let status = avio_open2(&context.pointee.pb, url, AVIO_FLAG_WRITE, &callback, &ioDictionary)
+            av_dict_free(&ioDictionary)
             guard status >= 0 else {
                 throw MediaMuxerError.cannotOpen(url: url, reason: FFmpegStatus.message(status))
             }
@@ -218,7 +262,7 @@ public final class MediaMuxer {
         try write(accessUnit, stream: videoStream, time: time, duration: duration, keyframe: keyframe)
     }
 
-    /// Writes one Opus packet.
+    /// Writes one audio packet (Opus or AAC).
     ///
     /// - Parameters:
     ///   - time: when its first decoded sample plays, in microseconds (`AudioMeta.presentation_time_us`).
@@ -239,6 +283,22 @@ public final class MediaMuxer {
         let status = av_write_trailer(context)
         closeOutput(context)
         try FFmpegStatus.checkMuxer(status, "av_write_trailer (\(formatName))")
+    }
+
+    /// The SDP (RFC 4566) describing RTP muxers' sessions, for a receiver to open: one media
+    /// section per muxer (each an RTP output of one stream), after `start()`.
+    ///
+    /// - Throws: `.notStarted` or `.libraryFailure`.
+    public static func sessionDescription(_ muxers: [MediaMuxer]) throws -> String {
+        var contexts: [UnsafeMutablePointer<AVFormatContext>?] = []
+        for muxer in muxers {
+            guard muxer.started, let context = muxer.context else { throw MediaMuxerError.notStarted }
+            contexts.append(context)
+        }
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        let status = av_sdp_create(&contexts, Int32(contexts.count), &buffer, Int32(buffer.count))
+        try FFmpegStatus.checkMuxer(status, "av_sdp_create")
+        return String(cString: buffer)
     }
 
     // MARK: - Private
@@ -345,6 +405,7 @@ public enum MediaMuxerError: Error, Equatable, Sendable, CustomStringConvertible
             if let format { return "no muxer named \(format) in this FFmpeg build (for \(url)): try mp4, matroska, mpegts or flv" }
             return "cannot tell the container from the name \(url): end it in .mp4 or .mkv (or give a format name)"
         case let .cannotOpen(url, reason):
+            if url.contains("://") { return "cannot connect to \(url): \(reason) (is the server running and reachable?)" }
             return "cannot open \(url) for writing: \(reason) (does its folder exist, and is it writable?)"
         case let .missingParameterSets(found):
             return "the first H.264 access unit has no SPS and PPS (NAL unit types \(found.map(String.init).joined(separator: ", "))): "

@@ -333,6 +333,68 @@ public nonisolated enum Splatd_V1_DriveState: SwiftProtobuf.Enum, Swift.CaseIter
 
 }
 
+public nonisolated enum Splatd_V1_OutputState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// waiting for the stream's first frame
+  case starting // = 0
+
+  /// opening the connection or file
+  case connecting // = 1
+
+  /// writing
+  case live // = 2
+
+  /// the connection failed; reconnecting after retry_in_seconds
+  case retrying // = 3
+
+  /// a file output failed (files are not reopened); see last_error
+  case failed // = 4
+
+  /// stopped (stop_output, its stream closed)
+  case stopped // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .starting
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .starting
+    case 1: self = .connecting
+    case 2: self = .live
+    case 3: self = .retrying
+    case 4: self = .failed
+    case 5: self = .stopped
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .starting: return 0
+    case .connecting: return 1
+    case .live: return 2
+    case .retrying: return 3
+    case .failed: return 4
+    case .stopped: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Splatd_V1_OutputState] = [
+    .starting,
+    .connecting,
+    .live,
+    .retrying,
+    .failed,
+    .stopped,
+  ]
+
+}
+
 /// The voice of a stream's avatar, published on the frames endpoint beside its frames as
 /// ["audio/<stream id>"][AudioMeta][packet] while the avatar receives speech (nothing while
 /// nobody speaks). Each packet is released shortly before it is due, so a viewer that plays it
@@ -531,6 +593,22 @@ public nonisolated struct Splatd_V1_Request: Sendable {
     set {body = .requestKeyframe(newValue)}
   }
 
+  public var startOutput: Splatd_V1_StartOutput {
+    get {
+      if case .startOutput(let v)? = body {return v}
+      return Splatd_V1_StartOutput()
+    }
+    set {body = .startOutput(newValue)}
+  }
+
+  public var stopOutput: Splatd_V1_StopOutput {
+    get {
+      if case .stopOutput(let v)? = body {return v}
+      return Splatd_V1_StopOutput()
+    }
+    set {body = .stopOutput(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -545,6 +623,8 @@ public nonisolated struct Splatd_V1_Request: Sendable {
     case getStatus(Splatd_V1_GetStatus)
     case setMixing(Splatd_V1_SetMixing)
     case requestKeyframe(Splatd_V1_RequestKeyframe)
+    case startOutput(Splatd_V1_StartOutput)
+    case stopOutput(Splatd_V1_StopOutput)
 
   }
 
@@ -962,6 +1042,46 @@ public nonisolated struct Splatd_V1_CloseStream: Sendable {
   public init() {}
 }
 
+/// Sends a stream to a media server or a file as H.264 with the avatar's voice (AAC or Opus,
+/// as the container requires). The output keeps the stream rendering, as a viewer would; it
+/// reconnects with backoff when the server goes away. Replies with its OutputStatus.
+public nonisolated struct Splatd_V1_StartOutput: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var streamID: String = String()
+
+  /// rtmp://host[:port]/app/key, rtmps://…, srt://host:port[?…], udp://host:port (MPEG-TS),
+  /// rtp://host:port (even port; audio on port+2; SDP written to the output folder), or a
+  /// .mp4/.mkv file name inside the daemon's output folder.
+  public var url: String = String()
+
+  /// H.264 bitrate in kbit/s; 0: the stream's own (an H.264 stream) or 1500.
+  public var bitrateKbps: UInt32 = 0
+
+  /// Id for stop_output and status ([A-Za-z0-9_.-], 1…64); empty → the daemon picks one.
+  public var outputID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Stops an output: a file gets its trailer, a server connection is closed. Replies with the
+/// output's final OutputStatus; the output leaves the status list.
+public nonisolated struct Splatd_V1_StopOutput: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var outputID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Splatd_V1_ListStreams: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1087,6 +1207,14 @@ public nonisolated struct Splatd_V1_Reply: Sendable {
     set {body = .daemonStatus(newValue)}
   }
 
+  public var output: Splatd_V1_OutputStatus {
+    get {
+      if case .output(let v)? = body {return v}
+      return Splatd_V1_OutputStatus()
+    }
+    set {body = .output(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -1096,6 +1224,7 @@ public nonisolated struct Splatd_V1_Reply: Sendable {
     case stream(Splatd_V1_StreamInfo)
     case streams(Splatd_V1_StreamList)
     case daemonStatus(Splatd_V1_DaemonStatus)
+    case output(Splatd_V1_OutputStatus)
 
   }
 
@@ -1503,9 +1632,133 @@ public nonisolated struct Splatd_V1_DaemonStatus: Sendable {
   /// the UDP tracker listeners (Live Link Face, VMC)
   public var trackers: [Splatd_V1_TrackerStatus] = []
 
+  /// live outputs (serve --output, start_output)
+  public var outputs: [Splatd_V1_OutputStatus] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+/// A live output: where it goes, how it is doing.
+public nonisolated struct Splatd_V1_OutputStatus: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var outputID: String {
+    get {_storage._outputID}
+    set {_uniqueStorage()._outputID = newValue}
+  }
+
+  public var streamID: String {
+    get {_storage._streamID}
+    set {_uniqueStorage()._streamID = newValue}
+  }
+
+  /// without an RTMP stream key, query or credentials
+  public var url: String {
+    get {_storage._url}
+    set {_uniqueStorage()._url = newValue}
+  }
+
+  /// the container: "flv", "mpegts", "rtp", "mp4", "matroska"
+  public var format: String {
+    get {_storage._format}
+    set {_uniqueStorage()._format = newValue}
+  }
+
+  /// "aac" or "opus"
+  public var audioCodec: String {
+    get {_storage._audioCodec}
+    set {_uniqueStorage()._audioCodec = newValue}
+  }
+
+  public var state: Splatd_V1_OutputState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
+
+  /// measured over the last 3 s (video + audio)
+  public var bitrateKbps: Double {
+    get {_storage._bitrateKbps}
+    set {_uniqueStorage()._bitrateKbps = newValue}
+  }
+
+  /// over every connection
+  public var framesWritten: UInt64 {
+    get {_storage._framesWritten}
+    set {_uniqueStorage()._framesWritten = newValue}
+  }
+
+  /// the output fell behind the render thread
+  public var framesDropped: UInt64 {
+    get {_storage._framesDropped}
+    set {_uniqueStorage()._framesDropped = newValue}
+  }
+
+  public var audioPacketsWritten: UInt64 {
+    get {_storage._audioPacketsWritten}
+    set {_uniqueStorage()._audioPacketsWritten = newValue}
+  }
+
+  public var bytesWritten: UInt64 {
+    get {_storage._bytesWritten}
+    set {_uniqueStorage()._bytesWritten = newValue}
+  }
+
+  /// connections made after the first
+  public var reconnects: UInt32 {
+    get {_storage._reconnects}
+    set {_uniqueStorage()._reconnects = newValue}
+  }
+
+  /// connections that failed
+  public var errors: UInt64 {
+    get {_storage._errors}
+    set {_uniqueStorage()._errors = newValue}
+  }
+
+  public var lastError: String {
+    get {_storage._lastError}
+    set {_uniqueStorage()._lastError = newValue}
+  }
+
+  /// the current connection's age; 0 when not connected
+  public var connectedSeconds: Double {
+    get {_storage._connectedSeconds}
+    set {_uniqueStorage()._connectedSeconds = newValue}
+  }
+
+  /// RETRYING: time to the next attempt
+  public var retryInSeconds: Double {
+    get {_storage._retryInSeconds}
+    set {_uniqueStorage()._retryInSeconds = newValue}
+  }
+
+  /// rtp: the SDP file a receiver opens
+  public var sdpPath: String {
+    get {_storage._sdpPath}
+    set {_uniqueStorage()._sdpPath = newValue}
+  }
+
+  /// rtp: its text
+  public var sdp: String {
+    get {_storage._sdp}
+    set {_uniqueStorage()._sdp = newValue}
+  }
+
+  /// as asked in start_output; 0: the stream's or the default
+  public var targetBitrateKbps: UInt32 {
+    get {_storage._targetBitrateKbps}
+    set {_uniqueStorage()._targetBitrateKbps = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// A UDP tracker listener the daemon runs (`serve --livelink`, `--vmc`).
@@ -2032,6 +2285,10 @@ nonisolated extension Splatd_V1_DriveState: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DRIVE_STATE_IDLE\0\u{1}DRIVE_STATE_LIVE\0\u{1}DRIVE_STATE_HOLD\0\u{1}DRIVE_STATE_EASING\0")
 }
 
+nonisolated extension Splatd_V1_OutputState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTPUT_STATE_STARTING\0\u{1}OUTPUT_STATE_CONNECTING\0\u{1}OUTPUT_STATE_LIVE\0\u{1}OUTPUT_STATE_RETRYING\0\u{1}OUTPUT_STATE_FAILED\0\u{1}OUTPUT_STATE_STOPPED\0")
+}
+
 nonisolated extension Splatd_V1_AudioCodec: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUDIO_CODEC_OPUS\0")
 }
@@ -2173,7 +2430,7 @@ nonisolated extension Splatd_V1_OrbitCamera: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Splatd_V1_Request: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Request"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}version\0\u{2}\u{8}ping\0\u{3}load_avatar\0\u{3}unload_avatar\0\u{3}list_avatars\0\u{3}open_stream\0\u{3}update_stream\0\u{3}close_stream\0\u{3}list_streams\0\u{3}get_status\0\u{3}set_mixing\0\u{3}request_keyframe\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}version\0\u{2}\u{8}ping\0\u{3}load_avatar\0\u{3}unload_avatar\0\u{3}list_avatars\0\u{3}open_stream\0\u{3}update_stream\0\u{3}close_stream\0\u{3}list_streams\0\u{3}get_status\0\u{3}set_mixing\0\u{3}request_keyframe\0\u{3}start_output\0\u{3}stop_output\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2326,6 +2583,32 @@ nonisolated extension Splatd_V1_Request: SwiftProtobuf.Message, SwiftProtobuf._M
           self.body = .requestKeyframe(v)
         }
       }()
+      case 21: try {
+        var v: Splatd_V1_StartOutput?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .startOutput(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .startOutput(v)
+        }
+      }()
+      case 22: try {
+        var v: Splatd_V1_StopOutput?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .stopOutput(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .stopOutput(v)
+        }
+      }()
       default: break
       }
     }
@@ -2386,6 +2669,14 @@ nonisolated extension Splatd_V1_Request: SwiftProtobuf.Message, SwiftProtobuf._M
     case .requestKeyframe?: try {
       guard case .requestKeyframe(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+    }()
+    case .startOutput?: try {
+      guard case .startOutput(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+    }()
+    case .stopOutput?: try {
+      guard case .stopOutput(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
     }()
     case nil: break
     }
@@ -3008,6 +3299,81 @@ nonisolated extension Splatd_V1_CloseStream: SwiftProtobuf.Message, SwiftProtobu
   }
 }
 
+nonisolated extension Splatd_V1_StartOutput: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StartOutput"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}url\0\u{3}bitrate_kbps\0\u{3}output_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.url) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.bitrateKbps) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.outputID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.streamID.isEmpty {
+      try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 1)
+    }
+    if !self.url.isEmpty {
+      try visitor.visitSingularStringField(value: self.url, fieldNumber: 2)
+    }
+    if self.bitrateKbps != 0 {
+      try visitor.visitSingularUInt32Field(value: self.bitrateKbps, fieldNumber: 3)
+    }
+    if !self.outputID.isEmpty {
+      try visitor.visitSingularStringField(value: self.outputID, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Splatd_V1_StartOutput, rhs: Splatd_V1_StartOutput) -> Bool {
+    if lhs.streamID != rhs.streamID {return false}
+    if lhs.url != rhs.url {return false}
+    if lhs.bitrateKbps != rhs.bitrateKbps {return false}
+    if lhs.outputID != rhs.outputID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Splatd_V1_StopOutput: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StopOutput"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}output_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.outputID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.outputID.isEmpty {
+      try visitor.visitSingularStringField(value: self.outputID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Splatd_V1_StopOutput, rhs: Splatd_V1_StopOutput) -> Bool {
+    if lhs.outputID != rhs.outputID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Splatd_V1_ListStreams: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListStreams"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
@@ -3127,7 +3493,7 @@ nonisolated extension Splatd_V1_Mixing: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Splatd_V1_Reply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Reply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}status\0\u{1}error\0\u{2}\u{7}pong\0\u{1}avatar\0\u{1}avatars\0\u{1}stream\0\u{1}streams\0\u{3}daemon_status\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}status\0\u{1}error\0\u{2}\u{7}pong\0\u{1}avatar\0\u{1}avatars\0\u{1}stream\0\u{1}streams\0\u{3}daemon_status\0\u{1}output\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3216,6 +3582,19 @@ nonisolated extension Splatd_V1_Reply: SwiftProtobuf.Message, SwiftProtobuf._Mes
           self.body = .daemonStatus(v)
         }
       }()
+      case 16: try {
+        var v: Splatd_V1_OutputStatus?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .output(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .output(v)
+        }
+      }()
       default: break
       }
     }
@@ -3259,6 +3638,10 @@ nonisolated extension Splatd_V1_Reply: SwiftProtobuf.Message, SwiftProtobuf._Mes
     case .daemonStatus?: try {
       guard case .daemonStatus(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+    }()
+    case .output?: try {
+      guard case .output(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
     }()
     case nil: break
     }
@@ -3989,7 +4372,7 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DaemonStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0\u{1}outputs\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4009,6 +4392,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
       case 10: try { try decoder.decodeSingularUInt32Field(value: &self.renderThreads) }()
       case 11: try { try decoder.decodeSingularUInt64Field(value: &self.audioChunksMalformed) }()
       case 12: try { try decoder.decodeRepeatedMessageField(value: &self.trackers) }()
+      case 13: try { try decoder.decodeRepeatedMessageField(value: &self.outputs) }()
       default: break
       }
     }
@@ -4051,6 +4435,9 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
     if !self.trackers.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.trackers, fieldNumber: 12)
     }
+    if !self.outputs.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.outputs, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4067,6 +4454,199 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
     if lhs.renderThreads != rhs.renderThreads {return false}
     if lhs.audioChunksMalformed != rhs.audioChunksMalformed {return false}
     if lhs.trackers != rhs.trackers {return false}
+    if lhs.outputs != rhs.outputs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Splatd_V1_OutputStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OutputStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}output_id\0\u{3}stream_id\0\u{1}url\0\u{1}format\0\u{3}audio_codec\0\u{1}state\0\u{3}bitrate_kbps\0\u{3}frames_written\0\u{3}frames_dropped\0\u{3}audio_packets_written\0\u{3}bytes_written\0\u{1}reconnects\0\u{1}errors\0\u{3}last_error\0\u{3}connected_seconds\0\u{3}retry_in_seconds\0\u{3}sdp_path\0\u{1}sdp\0\u{3}target_bitrate_kbps\0")
+
+  fileprivate class _StorageClass {
+    var _outputID: String = String()
+    var _streamID: String = String()
+    var _url: String = String()
+    var _format: String = String()
+    var _audioCodec: String = String()
+    var _state: Splatd_V1_OutputState = .starting
+    var _bitrateKbps: Double = 0
+    var _framesWritten: UInt64 = 0
+    var _framesDropped: UInt64 = 0
+    var _audioPacketsWritten: UInt64 = 0
+    var _bytesWritten: UInt64 = 0
+    var _reconnects: UInt32 = 0
+    var _errors: UInt64 = 0
+    var _lastError: String = String()
+    var _connectedSeconds: Double = 0
+    var _retryInSeconds: Double = 0
+    var _sdpPath: String = String()
+    var _sdp: String = String()
+    var _targetBitrateKbps: UInt32 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _outputID = source._outputID
+      _streamID = source._streamID
+      _url = source._url
+      _format = source._format
+      _audioCodec = source._audioCodec
+      _state = source._state
+      _bitrateKbps = source._bitrateKbps
+      _framesWritten = source._framesWritten
+      _framesDropped = source._framesDropped
+      _audioPacketsWritten = source._audioPacketsWritten
+      _bytesWritten = source._bytesWritten
+      _reconnects = source._reconnects
+      _errors = source._errors
+      _lastError = source._lastError
+      _connectedSeconds = source._connectedSeconds
+      _retryInSeconds = source._retryInSeconds
+      _sdpPath = source._sdpPath
+      _sdp = source._sdp
+      _targetBitrateKbps = source._targetBitrateKbps
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._outputID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._streamID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._url) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._format) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._audioCodec) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 7: try { try decoder.decodeSingularDoubleField(value: &_storage._bitrateKbps) }()
+        case 8: try { try decoder.decodeSingularUInt64Field(value: &_storage._framesWritten) }()
+        case 9: try { try decoder.decodeSingularUInt64Field(value: &_storage._framesDropped) }()
+        case 10: try { try decoder.decodeSingularUInt64Field(value: &_storage._audioPacketsWritten) }()
+        case 11: try { try decoder.decodeSingularUInt64Field(value: &_storage._bytesWritten) }()
+        case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._reconnects) }()
+        case 13: try { try decoder.decodeSingularUInt64Field(value: &_storage._errors) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._lastError) }()
+        case 15: try { try decoder.decodeSingularDoubleField(value: &_storage._connectedSeconds) }()
+        case 16: try { try decoder.decodeSingularDoubleField(value: &_storage._retryInSeconds) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._sdpPath) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._sdp) }()
+        case 19: try { try decoder.decodeSingularUInt32Field(value: &_storage._targetBitrateKbps) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._outputID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._outputID, fieldNumber: 1)
+      }
+      if !_storage._streamID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._streamID, fieldNumber: 2)
+      }
+      if !_storage._url.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._url, fieldNumber: 3)
+      }
+      if !_storage._format.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._format, fieldNumber: 4)
+      }
+      if !_storage._audioCodec.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._audioCodec, fieldNumber: 5)
+      }
+      if _storage._state != .starting {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 6)
+      }
+      if _storage._bitrateKbps.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._bitrateKbps, fieldNumber: 7)
+      }
+      if _storage._framesWritten != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._framesWritten, fieldNumber: 8)
+      }
+      if _storage._framesDropped != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._framesDropped, fieldNumber: 9)
+      }
+      if _storage._audioPacketsWritten != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._audioPacketsWritten, fieldNumber: 10)
+      }
+      if _storage._bytesWritten != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._bytesWritten, fieldNumber: 11)
+      }
+      if _storage._reconnects != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._reconnects, fieldNumber: 12)
+      }
+      if _storage._errors != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._errors, fieldNumber: 13)
+      }
+      if !_storage._lastError.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._lastError, fieldNumber: 14)
+      }
+      if _storage._connectedSeconds.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._connectedSeconds, fieldNumber: 15)
+      }
+      if _storage._retryInSeconds.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._retryInSeconds, fieldNumber: 16)
+      }
+      if !_storage._sdpPath.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sdpPath, fieldNumber: 17)
+      }
+      if !_storage._sdp.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sdp, fieldNumber: 18)
+      }
+      if _storage._targetBitrateKbps != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._targetBitrateKbps, fieldNumber: 19)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Splatd_V1_OutputStatus, rhs: Splatd_V1_OutputStatus) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._outputID != rhs_storage._outputID {return false}
+        if _storage._streamID != rhs_storage._streamID {return false}
+        if _storage._url != rhs_storage._url {return false}
+        if _storage._format != rhs_storage._format {return false}
+        if _storage._audioCodec != rhs_storage._audioCodec {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._bitrateKbps != rhs_storage._bitrateKbps {return false}
+        if _storage._framesWritten != rhs_storage._framesWritten {return false}
+        if _storage._framesDropped != rhs_storage._framesDropped {return false}
+        if _storage._audioPacketsWritten != rhs_storage._audioPacketsWritten {return false}
+        if _storage._bytesWritten != rhs_storage._bytesWritten {return false}
+        if _storage._reconnects != rhs_storage._reconnects {return false}
+        if _storage._errors != rhs_storage._errors {return false}
+        if _storage._lastError != rhs_storage._lastError {return false}
+        if _storage._connectedSeconds != rhs_storage._connectedSeconds {return false}
+        if _storage._retryInSeconds != rhs_storage._retryInSeconds {return false}
+        if _storage._sdpPath != rhs_storage._sdpPath {return false}
+        if _storage._sdp != rhs_storage._sdp {return false}
+        if _storage._targetBitrateKbps != rhs_storage._targetBitrateKbps {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -56,6 +56,19 @@ enum Format {
     /// `256×256`.
     static func size(_ w: UInt32, _ h: UInt32) -> String { "\(w)×\(h)" }
 
+    /// `live`, `retrying`, … for an output's state.
+    static func outputState(_ s: Splatd_V1_OutputState) -> String {
+        switch s {
+        case .starting: "starting"
+        case .connecting: "connecting"
+        case .live: "live"
+        case .retrying: "retrying"
+        case .failed: "failed"
+        case .stopped: "stopped"
+        case .UNRECOGNIZED(let n): "state \(n)"
+        }
+    }
+
     /// The status name as in the schema without its prefix, e.g. `NOT_FOUND`.
     static func status(_ s: Splatd_V1_Status) -> String {
         switch s {

@@ -318,7 +318,7 @@ final class StreamRecorder {
             // The track's pre-skip: the first utterance's when it is already here, else what
             // every utterance of the daemon's encoder has (libopus's lookahead).
             let first = earlyVoice.first { $0.meta.utteranceStart && Int64($0.meta.presentationTimeUs) >= origin }
-            let preSkip = first.map { Int($0.meta.preSkip) } ?? (try? OpusEncoder(settings: OpusSettings(sampleRate: 48_000, channels: 1)).preSkip) ?? 312
+            let preSkip = first.map { Int($0.meta.preSkip) } ?? (try? AudioEncoder(settings: AudioSettings(sampleRate: 48_000, channels: 1)).preSkip) ?? 312
             try muxer.addOpusAudio(channels: first.map { Int(max(1, min(2, $0.meta.channels))) } ?? 1, preSkip: preSkip)
         }
         try muxer.start(options: muxer.formatName == "mp4" ? ["movflags": "+faststart"] : [:])

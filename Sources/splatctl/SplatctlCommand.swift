@@ -28,7 +28,8 @@ struct SplatctlCommand: ParsableCommand {
         subcommands: [
             PingCommand.self, LoadCommand.self, UnloadCommand.self, ListCommand.self,
             StreamsCommand.self, OpenCommand.self, UpdateCommand.self, CloseCommand.self,
-            StatusCommand.self, WatchCommand.self, RecordCommand.self, DriveCommand.self, SpeakCommand.self, MixCommand.self,
+            StatusCommand.self, WatchCommand.self, RecordCommand.self, OutputCommand.self, DriveCommand.self, SpeakCommand.self,
+            MixCommand.self,
         ]
     )
 

@@ -27,6 +27,11 @@ enum StatusTable {
             out.append("TRACKERS (\(status.trackers.count))")
             out.append(contentsOf: trackerTable(status.trackers).lines)
         }
+        if !status.outputs.isEmpty {
+            out.append("")
+            out.append("OUTPUTS (\(status.outputs.count))")
+            out.append(contentsOf: outputTable(status.outputs).lines)
+        }
         out.append("")
         out.append("STREAMS (\(status.streams.count))")
         if status.streams.isEmpty {
@@ -83,6 +88,20 @@ enum StatusTable {
                    r.lastSubject.isEmpty ? "–" : r.lastSubject, r.lastAvatarID.isEmpty ? "–" : r.lastAvatarID,
                    (r.lastRejection.isEmpty ? "–" : String(r.lastRejection.prefix(60)))
                        + (r.namesIgnored > 0 ? " (\(r.namesIgnored) blendshape names ignored)" : "")])
+        }
+        return t
+    }
+
+    /// Per live output: where, its state, what it wrote, how often it reconnected, the last error.
+    static func outputTable(_ outputs: [Splatd_V1_OutputStatus]) -> TextTable {
+        var t = TextTable(["OUTPUT", "STREAM", "URL", "FORMAT", "STATE", "kbit/s", "FRAMES", "DROPPED", "RECONNECTS", "LAST ERROR"],
+                          rightAligned: [5, 6, 7, 8], indent: "  ")
+        for o in outputs {
+            var state = Format.outputState(o.state)
+            if o.state == .retrying { state += String(format: " (%.1f s)", o.retryInSeconds) }
+            t.add([o.outputID, o.streamID, o.url, "\(o.format) \(o.audioCodec)", state, String(format: "%.0f", o.bitrateKbps),
+                   "\(o.framesWritten)", "\(o.framesDropped)", "\(o.reconnects)",
+                   o.lastError.isEmpty ? "–" : String(o.lastError.prefix(60))])
         }
         return t
     }

@@ -62,6 +62,15 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The avatar VMC performers drive (default: demo).", valueName: "id"))
     var vmcAvatar: String?
 
+    @Option(help: ArgumentHelp(
+        "Send a stream as H.264 with its avatar's voice to rtmp://, rtmps://, srt://, udp:// (MPEG-TS), rtp:// or a .mp4/.mkv file (repeatable).",
+        valueName: "stream=url"))
+    var output: [String] = []
+
+    @Option(help: ArgumentHelp("The folder file outputs and RTP session descriptions are written in (default: the working directory).",
+                               valueName: "dir"))
+    var outputFolder: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -93,6 +102,8 @@ struct ServeCommand: ParsableCommand {
         }
         if let vmc { configuration.vmc = vmc }
         if let vmcAvatar { configuration.vmcAvatar = vmcAvatar }
+        if !output.isEmpty { configuration.outputs = output }
+        if let outputFolder { configuration.outputFolder = outputFolder }
         do { try configuration.validate() } catch { throw ValidationError("\(error)") }
         return configuration
     }
@@ -112,6 +123,7 @@ struct ServeCommand: ParsableCommand {
             let endpoints = try service.start()
             print("splatd serving — \(endpoints)")
             if !endpoints.trackers.isEmpty { print("splatd trackers — \(endpoints.trackers)") }
+            if !endpoints.outputs.isEmpty { print("splatd outputs — \(endpoints.outputs.joined(separator: ", "))") }
             print("watch the demo: .build/release/splatctl watch default --frames \(endpoints.frames) --out /tmp/splatd-frames")
         } catch {
             throw ServeError(underlying: error)

@@ -62,7 +62,7 @@ final class MediaMuxerTests: XCTestCase {
         let folder = try ExternalTool.temporaryFolder(for: self)
         let units = try encodeFrames()
         // 0.5 s of a 440 Hz tone starting 0.3 s after the first frame.
-        let opus = try OpusEncoder(settings: OpusSettings(sampleRate: 48_000, channels: 1))
+        let opus = try AudioEncoder(settings: AudioSettings(sampleRate: 48_000, channels: 1))
         let tone = (0..<24_000).map { Int16(sin(Double($0) * 2 * .pi * 440 / 48_000) * 8000) }
         let audioStart = Self.frameTimes[0] + 300_000
         var packets = try opus.encode(tone, presentationTime: 0)

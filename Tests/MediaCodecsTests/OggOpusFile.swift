@@ -10,7 +10,7 @@ enum OggOpusFile {
     }
 
     /// Writes `packets` (pts shifted so that the first input sample is at 0) to `url`.
-    static func write(_ packets: [OpusPacket], encoder: OpusEncoder, startPTS: Int64, to url: URL) throws {
+    static func write(_ packets: [AudioPacket], encoder: AudioEncoder, startPTS: Int64, to url: URL) throws {
         func check(_ status: Int32, _ what: String) throws {
             guard status >= 0 else { throw Failure(description: "\(what) failed: \(status)") }
         }

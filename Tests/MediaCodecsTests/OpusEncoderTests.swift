@@ -10,7 +10,7 @@ final class OpusEncoderTests: XCTestCase {
         let ffmpeg = try ExternalTool.require("ffmpeg")
         let folder = try ExternalTool.temporaryFolder(for: self)
         let rate = 16_000
-        let encoder = try OpusEncoder(settings: OpusSettings(sampleRate: rate, channels: 1))
+        let encoder = try AudioEncoder(settings: AudioSettings(sampleRate: rate, channels: 1))
         XCTAssertEqual(Array(encoder.extradata.prefix(8)), Array("OpusHead".utf8))
         XCTAssertEqual(encoder.extradata.count, 19)
         XCTAssertEqual(Int(encoder.extradata[10]) | Int(encoder.extradata[11]) << 8, encoder.preSkip)
@@ -18,7 +18,7 @@ final class OpusEncoderTests: XCTestCase {
 
         let tone = (0..<rate).map { Int16((Self.amplitude * sin(2 * Double.pi * 440 * Double($0) / Double(rate))).rounded()) }
         let start: Int64 = 2_000_000
-        var packets: [OpusPacket] = []
+        var packets: [AudioPacket] = []
         for chunk in 0..<50 {
             let samples = Array(tone[(chunk * 320)..<((chunk + 1) * 320)])
             packets += try encoder.encode(samples, presentationTime: start + Int64(chunk) * 20_000)
@@ -41,7 +41,7 @@ final class OpusEncoderTests: XCTestCase {
         let total = packets.reduce(0) { $0 + $1.duration }
         XCTAssertEqual(total, 48_000 + encoder.preSkip, "every input sample and the pre-skip")
         let kbps = Double(packets.reduce(0) { $0 + $1.bytes.count }) * 8 / 1000
-        print(String(format: "opus: %d packets, %.1f kbit/s (target %d)", packets.count, kbps, OpusSettings.defaultBitrateKbps))
+        print(String(format: "opus: %d packets, %.1f kbit/s (target %d)", packets.count, kbps, AudioCodec.opus.defaultBitrateKbps))
         XCTAssertLessThan(kbps, 45)
 
         let ogg = folder.appendingPathComponent("tone.ogg")
@@ -70,7 +70,7 @@ final class OpusEncoderTests: XCTestCase {
     /// A chunk that arrives later than the previous one ended is preceded by silence; stereo
     /// at 44.1 kHz resamples to 48 kHz.
     func testGapsKeepTheTimeLine() throws {
-        let encoder = try OpusEncoder(settings: OpusSettings(sampleRate: 44_100, channels: 2, bitrateKbps: 64))
+        let encoder = try AudioEncoder(settings: AudioSettings(sampleRate: 44_100, channels: 2, bitrateKbps: 64))
         let chunk = [Int16](repeating: 1000, count: 4410 * 2)  // 100 ms
         var packets = try encoder.encode(chunk, presentationTime: 0)
         packets += try encoder.encode(chunk, presentationTime: 300_000)  // 200 ms gap

@@ -63,16 +63,16 @@ final class SettingsErrorTests: XCTestCase {
 
     func testBadAudioSettings() throws {
         assertThrows(.invalidSampleRate(7_999), mentioning: ["8000...48000"]) {
-            _ = try OpusEncoder(settings: OpusSettings(sampleRate: 7_999))
+            _ = try AudioEncoder(settings: AudioSettings(sampleRate: 7_999))
         }
-        assertThrows(.invalidSampleRate(96_000)) { _ = try OpusEncoder(settings: OpusSettings(sampleRate: 96_000)) }
+        assertThrows(.invalidSampleRate(96_000)) { _ = try AudioEncoder(settings: AudioSettings(sampleRate: 96_000)) }
         assertThrows(.invalidChannelCount(3), mentioning: ["mono", "stereo"]) {
-            _ = try OpusEncoder(settings: OpusSettings(sampleRate: 16_000, channels: 3))
+            _ = try AudioEncoder(settings: AudioSettings(sampleRate: 16_000, channels: 3))
         }
-        assertThrows(.invalidBitrate(kbps: 0, range: OpusSettings.bitrates)) {
-            _ = try OpusEncoder(settings: OpusSettings(sampleRate: 16_000, bitrateKbps: 0))
+        assertThrows(.invalidBitrate(kbps: 0, range: AudioCodec.opus.bitrates)) {
+            _ = try AudioEncoder(settings: AudioSettings(sampleRate: 16_000, bitrateKbps: 0))
         }
-        let stereo = try OpusEncoder(settings: OpusSettings(sampleRate: 48_000, channels: 2))
+        let stereo = try AudioEncoder(settings: AudioSettings(sampleRate: 48_000, channels: 2))
         assertThrows(.partialAudioFrame(samples: 3, channels: 2)) { _ = try stereo.encode([1, 2, 3], presentationTime: 0) }
     }
 

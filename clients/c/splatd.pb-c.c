@@ -547,6 +547,96 @@ void   splatd__v1__close_stream__free_unpacked
   assert(message->base.descriptor == &splatd__v1__close_stream__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   splatd__v1__start_output__init
+                     (Splatd__V1__StartOutput         *message)
+{
+  static const Splatd__V1__StartOutput init_value = SPLATD__V1__START_OUTPUT__INIT;
+  *message = init_value;
+}
+size_t splatd__v1__start_output__get_packed_size
+                     (const Splatd__V1__StartOutput *message)
+{
+  assert(message->base.descriptor == &splatd__v1__start_output__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t splatd__v1__start_output__pack
+                     (const Splatd__V1__StartOutput *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &splatd__v1__start_output__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t splatd__v1__start_output__pack_to_buffer
+                     (const Splatd__V1__StartOutput *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &splatd__v1__start_output__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Splatd__V1__StartOutput *
+       splatd__v1__start_output__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Splatd__V1__StartOutput *)
+     protobuf_c_message_unpack (&splatd__v1__start_output__descriptor,
+                                allocator, len, data);
+}
+void   splatd__v1__start_output__free_unpacked
+                     (Splatd__V1__StartOutput *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &splatd__v1__start_output__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   splatd__v1__stop_output__init
+                     (Splatd__V1__StopOutput         *message)
+{
+  static const Splatd__V1__StopOutput init_value = SPLATD__V1__STOP_OUTPUT__INIT;
+  *message = init_value;
+}
+size_t splatd__v1__stop_output__get_packed_size
+                     (const Splatd__V1__StopOutput *message)
+{
+  assert(message->base.descriptor == &splatd__v1__stop_output__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t splatd__v1__stop_output__pack
+                     (const Splatd__V1__StopOutput *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &splatd__v1__stop_output__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t splatd__v1__stop_output__pack_to_buffer
+                     (const Splatd__V1__StopOutput *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &splatd__v1__stop_output__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Splatd__V1__StopOutput *
+       splatd__v1__stop_output__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Splatd__V1__StopOutput *)
+     protobuf_c_message_unpack (&splatd__v1__stop_output__descriptor,
+                                allocator, len, data);
+}
+void   splatd__v1__stop_output__free_unpacked
+                     (Splatd__V1__StopOutput *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &splatd__v1__stop_output__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   splatd__v1__list_streams__init
                      (Splatd__V1__ListStreams         *message)
 {
@@ -1222,6 +1312,51 @@ void   splatd__v1__daemon_status__free_unpacked
   assert(message->base.descriptor == &splatd__v1__daemon_status__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   splatd__v1__output_status__init
+                     (Splatd__V1__OutputStatus         *message)
+{
+  static const Splatd__V1__OutputStatus init_value = SPLATD__V1__OUTPUT_STATUS__INIT;
+  *message = init_value;
+}
+size_t splatd__v1__output_status__get_packed_size
+                     (const Splatd__V1__OutputStatus *message)
+{
+  assert(message->base.descriptor == &splatd__v1__output_status__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t splatd__v1__output_status__pack
+                     (const Splatd__V1__OutputStatus *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &splatd__v1__output_status__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t splatd__v1__output_status__pack_to_buffer
+                     (const Splatd__V1__OutputStatus *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &splatd__v1__output_status__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Splatd__V1__OutputStatus *
+       splatd__v1__output_status__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Splatd__V1__OutputStatus *)
+     protobuf_c_message_unpack (&splatd__v1__output_status__descriptor,
+                                allocator, len, data);
+}
+void   splatd__v1__output_status__free_unpacked
+                     (Splatd__V1__OutputStatus *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &splatd__v1__output_status__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   splatd__v1__tracker_status__init
                      (Splatd__V1__TrackerStatus         *message)
 {
@@ -1819,7 +1954,7 @@ const ProtobufCMessageDescriptor splatd__v1__orbit_camera__descriptor =
   (ProtobufCMessageInit) splatd__v1__orbit_camera__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__request__field_descriptors[13] =
+static const ProtobufCFieldDescriptor splatd__v1__request__field_descriptors[15] =
 {
   {
     "request_id",
@@ -1977,6 +2112,30 @@ static const ProtobufCFieldDescriptor splatd__v1__request__field_descriptors[13]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "start_output",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__Request, body_case),
+    offsetof(Splatd__V1__Request, start_output),
+    &splatd__v1__start_output__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stop_output",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__Request, body_case),
+    offsetof(Splatd__V1__Request, stop_output),
+    &splatd__v1__stop_output__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__request__field_indices_by_name[] = {
   8,   /* field[8] = close_stream */
@@ -1989,6 +2148,8 @@ static const unsigned splatd__v1__request__field_indices_by_name[] = {
   0,   /* field[0] = request_id */
   12,   /* field[12] = request_keyframe */
   11,   /* field[11] = set_mixing */
+  13,   /* field[13] = start_output */
+  14,   /* field[14] = stop_output */
   4,   /* field[4] = unload_avatar */
   7,   /* field[7] = update_stream */
   1,   /* field[1] = version */
@@ -1997,7 +2158,7 @@ static const ProtobufCIntRange splatd__v1__request__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 2 },
-  { 0, 13 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor splatd__v1__request__descriptor =
 {
@@ -2007,7 +2168,7 @@ const ProtobufCMessageDescriptor splatd__v1__request__descriptor =
   "Splatd__V1__Request",
   "splatd.v1",
   sizeof(Splatd__V1__Request),
-  13,
+  15,
   splatd__v1__request__field_descriptors,
   splatd__v1__request__field_indices_by_name,
   2,  splatd__v1__request__number_ranges,
@@ -2649,6 +2810,121 @@ const ProtobufCMessageDescriptor splatd__v1__close_stream__descriptor =
   (ProtobufCMessageInit) splatd__v1__close_stream__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor splatd__v1__start_output__field_descriptors[4] =
+{
+  {
+    "stream_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StartOutput, stream_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StartOutput, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bitrate_kbps",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StartOutput, bitrate_kbps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "output_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StartOutput, output_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned splatd__v1__start_output__field_indices_by_name[] = {
+  2,   /* field[2] = bitrate_kbps */
+  3,   /* field[3] = output_id */
+  0,   /* field[0] = stream_id */
+  1,   /* field[1] = url */
+};
+static const ProtobufCIntRange splatd__v1__start_output__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor splatd__v1__start_output__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "splatd.v1.StartOutput",
+  "StartOutput",
+  "Splatd__V1__StartOutput",
+  "splatd.v1",
+  sizeof(Splatd__V1__StartOutput),
+  4,
+  splatd__v1__start_output__field_descriptors,
+  splatd__v1__start_output__field_indices_by_name,
+  1,  splatd__v1__start_output__number_ranges,
+  (ProtobufCMessageInit) splatd__v1__start_output__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor splatd__v1__stop_output__field_descriptors[1] =
+{
+  {
+    "output_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StopOutput, output_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned splatd__v1__stop_output__field_indices_by_name[] = {
+  0,   /* field[0] = output_id */
+};
+static const ProtobufCIntRange splatd__v1__stop_output__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor splatd__v1__stop_output__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "splatd.v1.StopOutput",
+  "StopOutput",
+  "Splatd__V1__StopOutput",
+  "splatd.v1",
+  sizeof(Splatd__V1__StopOutput),
+  1,
+  splatd__v1__stop_output__field_descriptors,
+  splatd__v1__stop_output__field_indices_by_name,
+  1,  splatd__v1__stop_output__number_ranges,
+  (ProtobufCMessageInit) splatd__v1__stop_output__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 #define splatd__v1__list_streams__field_descriptors NULL
 #define splatd__v1__list_streams__field_indices_by_name NULL
 #define splatd__v1__list_streams__number_ranges NULL
@@ -2800,7 +3076,7 @@ const ProtobufCMessageDescriptor splatd__v1__mixing__descriptor =
   (ProtobufCMessageInit) splatd__v1__mixing__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__reply__field_descriptors[9] =
+static const ProtobufCFieldDescriptor splatd__v1__reply__field_descriptors[10] =
 {
   {
     "request_id",
@@ -2910,12 +3186,25 @@ static const ProtobufCFieldDescriptor splatd__v1__reply__field_descriptors[9] =
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "output",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__Reply, body_case),
+    offsetof(Splatd__V1__Reply, output),
+    &splatd__v1__output_status__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__reply__field_indices_by_name[] = {
   4,   /* field[4] = avatar */
   5,   /* field[5] = avatars */
   8,   /* field[8] = daemon_status */
   2,   /* field[2] = error */
+  9,   /* field[9] = output */
   3,   /* field[3] = pong */
   0,   /* field[0] = request_id */
   1,   /* field[1] = status */
@@ -2926,7 +3215,7 @@ static const ProtobufCIntRange splatd__v1__reply__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 3 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor splatd__v1__reply__descriptor =
 {
@@ -2936,7 +3225,7 @@ const ProtobufCMessageDescriptor splatd__v1__reply__descriptor =
   "Splatd__V1__Reply",
   "splatd.v1",
   sizeof(Splatd__V1__Reply),
-  9,
+  10,
   splatd__v1__reply__field_descriptors,
   splatd__v1__reply__field_indices_by_name,
   2,  splatd__v1__reply__number_ranges,
@@ -3961,7 +4250,7 @@ const ProtobufCMessageDescriptor splatd__v1__stream_status__descriptor =
   (ProtobufCMessageInit) splatd__v1__stream_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[12] =
+static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[13] =
 {
   {
     "version",
@@ -4107,6 +4396,18 @@ static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "outputs",
+    13,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__DaemonStatus, n_outputs),
+    offsetof(Splatd__V1__DaemonStatus, outputs),
+    &splatd__v1__output_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   10,   /* field[10] = audio_chunks_malformed */
@@ -4114,6 +4415,7 @@ static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   7,   /* field[7] = cpu_seconds */
   6,   /* field[6] = drive_frames_malformed */
   5,   /* field[5] = malformed_requests */
+  12,   /* field[12] = outputs */
   9,   /* field[9] = render_threads */
   4,   /* field[4] = requests */
   8,   /* field[8] = rss_bytes */
@@ -4125,7 +4427,7 @@ static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__daemon_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
 {
@@ -4135,11 +4437,283 @@ const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
   "Splatd__V1__DaemonStatus",
   "splatd.v1",
   sizeof(Splatd__V1__DaemonStatus),
-  12,
+  13,
   splatd__v1__daemon_status__field_descriptors,
   splatd__v1__daemon_status__field_indices_by_name,
   1,  splatd__v1__daemon_status__number_ranges,
   (ProtobufCMessageInit) splatd__v1__daemon_status__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor splatd__v1__output_status__field_descriptors[19] =
+{
+  {
+    "output_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, output_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stream_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, stream_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "format",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, format),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "audio_codec",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, audio_codec),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, state),
+    &splatd__v1__output_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bitrate_kbps",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, bitrate_kbps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "frames_written",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, frames_written),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "frames_dropped",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, frames_dropped),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "audio_packets_written",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, audio_packets_written),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bytes_written",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, bytes_written),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reconnects",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, reconnects),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "errors",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, errors),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_error",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "connected_seconds",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, connected_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "retry_in_seconds",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, retry_in_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sdp_path",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, sdp_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sdp",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, sdp),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target_bitrate_kbps",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, target_bitrate_kbps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned splatd__v1__output_status__field_indices_by_name[] = {
+  4,   /* field[4] = audio_codec */
+  9,   /* field[9] = audio_packets_written */
+  6,   /* field[6] = bitrate_kbps */
+  10,   /* field[10] = bytes_written */
+  14,   /* field[14] = connected_seconds */
+  12,   /* field[12] = errors */
+  3,   /* field[3] = format */
+  8,   /* field[8] = frames_dropped */
+  7,   /* field[7] = frames_written */
+  13,   /* field[13] = last_error */
+  0,   /* field[0] = output_id */
+  11,   /* field[11] = reconnects */
+  15,   /* field[15] = retry_in_seconds */
+  17,   /* field[17] = sdp */
+  16,   /* field[16] = sdp_path */
+  5,   /* field[5] = state */
+  1,   /* field[1] = stream_id */
+  18,   /* field[18] = target_bitrate_kbps */
+  2,   /* field[2] = url */
+};
+static const ProtobufCIntRange splatd__v1__output_status__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 19 }
+};
+const ProtobufCMessageDescriptor splatd__v1__output_status__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "splatd.v1.OutputStatus",
+  "OutputStatus",
+  "Splatd__V1__OutputStatus",
+  "splatd.v1",
+  sizeof(Splatd__V1__OutputStatus),
+  19,
+  splatd__v1__output_status__field_descriptors,
+  splatd__v1__output_status__field_indices_by_name,
+  1,  splatd__v1__output_status__number_ranges,
+  (ProtobufCMessageInit) splatd__v1__output_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor splatd__v1__tracker_status__field_descriptors[11] =
@@ -5536,6 +6110,42 @@ const ProtobufCEnumDescriptor splatd__v1__drive_state__descriptor =
   splatd__v1__drive_state__enum_values_by_name,
   1,
   splatd__v1__drive_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue splatd__v1__output_state__enum_values_by_number[6] =
+{
+  { "OUTPUT_STATE_STARTING", "SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_STARTING", 0 },
+  { "OUTPUT_STATE_CONNECTING", "SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_CONNECTING", 1 },
+  { "OUTPUT_STATE_LIVE", "SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_LIVE", 2 },
+  { "OUTPUT_STATE_RETRYING", "SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_RETRYING", 3 },
+  { "OUTPUT_STATE_FAILED", "SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_FAILED", 4 },
+  { "OUTPUT_STATE_STOPPED", "SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_STOPPED", 5 },
+};
+static const ProtobufCIntRange splatd__v1__output_state__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex splatd__v1__output_state__enum_values_by_name[6] =
+{
+  { "OUTPUT_STATE_CONNECTING", 1 },
+  { "OUTPUT_STATE_FAILED", 4 },
+  { "OUTPUT_STATE_LIVE", 2 },
+  { "OUTPUT_STATE_RETRYING", 3 },
+  { "OUTPUT_STATE_STARTING", 0 },
+  { "OUTPUT_STATE_STOPPED", 5 },
+};
+const ProtobufCEnumDescriptor splatd__v1__output_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "splatd.v1.OutputState",
+  "OutputState",
+  "Splatd__V1__OutputState",
+  "splatd.v1",
+  6,
+  splatd__v1__output_state__enum_values_by_number,
+  6,
+  splatd__v1__output_state__enum_values_by_name,
+  1,
+  splatd__v1__output_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue splatd__v1__audio_codec__enum_values_by_number[1] =

@@ -27,6 +27,8 @@ typedef struct Splatd__V1__OpenStream Splatd__V1__OpenStream;
 typedef struct Splatd__V1__UpdateStream Splatd__V1__UpdateStream;
 typedef struct Splatd__V1__RequestKeyframe Splatd__V1__RequestKeyframe;
 typedef struct Splatd__V1__CloseStream Splatd__V1__CloseStream;
+typedef struct Splatd__V1__StartOutput Splatd__V1__StartOutput;
+typedef struct Splatd__V1__StopOutput Splatd__V1__StopOutput;
 typedef struct Splatd__V1__ListStreams Splatd__V1__ListStreams;
 typedef struct Splatd__V1__GetStatus Splatd__V1__GetStatus;
 typedef struct Splatd__V1__SetMixing Splatd__V1__SetMixing;
@@ -42,6 +44,7 @@ typedef struct Splatd__V1__AvatarStatus Splatd__V1__AvatarStatus;
 typedef struct Splatd__V1__AudioStatus Splatd__V1__AudioStatus;
 typedef struct Splatd__V1__StreamStatus Splatd__V1__StreamStatus;
 typedef struct Splatd__V1__DaemonStatus Splatd__V1__DaemonStatus;
+typedef struct Splatd__V1__OutputStatus Splatd__V1__OutputStatus;
 typedef struct Splatd__V1__TrackerStatus Splatd__V1__TrackerStatus;
 typedef struct Splatd__V1__DriveFrame Splatd__V1__DriveFrame;
 typedef struct Splatd__V1__FlameValues Splatd__V1__FlameValues;
@@ -157,6 +160,33 @@ typedef enum _Splatd__V1__DriveState {
   SPLATD__V1__DRIVE_STATE__DRIVE_STATE_EASING = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__DRIVE_STATE)
 } Splatd__V1__DriveState;
+typedef enum _Splatd__V1__OutputState {
+  /*
+   * waiting for the stream's first frame
+   */
+  SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_STARTING = 0,
+  /*
+   * opening the connection or file
+   */
+  SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_CONNECTING = 1,
+  /*
+   * writing
+   */
+  SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_LIVE = 2,
+  /*
+   * the connection failed; reconnecting after retry_in_seconds
+   */
+  SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_RETRYING = 3,
+  /*
+   * a file output failed (files are not reopened); see last_error
+   */
+  SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_FAILED = 4,
+  /*
+   * stopped (stop_output, its stream closed)
+   */
+  SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_STOPPED = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__OUTPUT_STATE)
+} Splatd__V1__OutputState;
 /*
  * The voice of a stream's avatar, published on the frames endpoint beside its frames as
  * ["audio/<stream id>"][AudioMeta][packet] while the avatar receives speech (nothing while
@@ -242,7 +272,9 @@ typedef enum {
   SPLATD__V1__REQUEST__BODY_LIST_STREAMS = 17,
   SPLATD__V1__REQUEST__BODY_GET_STATUS = 18,
   SPLATD__V1__REQUEST__BODY_SET_MIXING = 19,
-  SPLATD__V1__REQUEST__BODY_REQUEST_KEYFRAME = 20
+  SPLATD__V1__REQUEST__BODY_REQUEST_KEYFRAME = 20,
+  SPLATD__V1__REQUEST__BODY_START_OUTPUT = 21,
+  SPLATD__V1__REQUEST__BODY_STOP_OUTPUT = 22
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__REQUEST__BODY__CASE)
 } Splatd__V1__Request__BodyCase;
 
@@ -270,6 +302,8 @@ struct  Splatd__V1__Request
     Splatd__V1__GetStatus *get_status;
     Splatd__V1__SetMixing *set_mixing;
     Splatd__V1__RequestKeyframe *request_keyframe;
+    Splatd__V1__StartOutput *start_output;
+    Splatd__V1__StopOutput *stop_output;
   };
 };
 #define SPLATD__V1__REQUEST__INIT \
@@ -538,6 +572,49 @@ struct  Splatd__V1__CloseStream
     , (char *)protobuf_c_empty_string }
 
 
+/*
+ * Sends a stream to a media server or a file as H.264 with the avatar's voice (AAC or Opus,
+ * as the container requires). The output keeps the stream rendering, as a viewer would; it
+ * reconnects with backoff when the server goes away. Replies with its OutputStatus.
+ */
+struct  Splatd__V1__StartOutput
+{
+  ProtobufCMessage base;
+  char *stream_id;
+  /*
+   * rtmp://host[:port]/app/key, rtmps://…, srt://host:port[?…], udp://host:port (MPEG-TS),
+   * rtp://host:port (even port; audio on port+2; SDP written to the output folder), or a
+   * .mp4/.mkv file name inside the daemon's output folder.
+   */
+  char *url;
+  /*
+   * H.264 bitrate in kbit/s; 0: the stream's own (an H.264 stream) or 1500.
+   */
+  uint32_t bitrate_kbps;
+  /*
+   * Id for stop_output and status ([A-Za-z0-9_.-], 1…64); empty → the daemon picks one.
+   */
+  char *output_id;
+};
+#define SPLATD__V1__START_OUTPUT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__start_output__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Stops an output: a file gets its trailer, a server connection is closed. Replies with the
+ * output's final OutputStatus; the output leaves the status list.
+ */
+struct  Splatd__V1__StopOutput
+{
+  ProtobufCMessage base;
+  char *output_id;
+};
+#define SPLATD__V1__STOP_OUTPUT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__stop_output__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
 struct  Splatd__V1__ListStreams
 {
   ProtobufCMessage base;
@@ -598,7 +675,8 @@ typedef enum {
   SPLATD__V1__REPLY__BODY_AVATARS = 12,
   SPLATD__V1__REPLY__BODY_STREAM = 13,
   SPLATD__V1__REPLY__BODY_STREAMS = 14,
-  SPLATD__V1__REPLY__BODY_DAEMON_STATUS = 15
+  SPLATD__V1__REPLY__BODY_DAEMON_STATUS = 15,
+  SPLATD__V1__REPLY__BODY_OUTPUT = 16
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__REPLY__BODY__CASE)
 } Splatd__V1__Reply__BodyCase;
 
@@ -619,6 +697,7 @@ struct  Splatd__V1__Reply
     Splatd__V1__StreamInfo *stream;
     Splatd__V1__StreamList *streams;
     Splatd__V1__DaemonStatus *daemon_status;
+    Splatd__V1__OutputStatus *output;
   };
 };
 #define SPLATD__V1__REPLY__INIT \
@@ -849,10 +928,85 @@ struct  Splatd__V1__DaemonStatus
    */
   size_t n_trackers;
   Splatd__V1__TrackerStatus **trackers;
+  /*
+   * live outputs (serve --output, start_output)
+   */
+  size_t n_outputs;
+  Splatd__V1__OutputStatus **outputs;
 };
 #define SPLATD__V1__DAEMON_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__daemon_status__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL }
+
+
+/*
+ * A live output: where it goes, how it is doing.
+ */
+struct  Splatd__V1__OutputStatus
+{
+  ProtobufCMessage base;
+  char *output_id;
+  char *stream_id;
+  /*
+   * without an RTMP stream key, query or credentials
+   */
+  char *url;
+  /*
+   * the container: "flv", "mpegts", "rtp", "mp4", "matroska"
+   */
+  char *format;
+  /*
+   * "aac" or "opus"
+   */
+  char *audio_codec;
+  Splatd__V1__OutputState state;
+  /*
+   * measured over the last 3 s (video + audio)
+   */
+  double bitrate_kbps;
+  /*
+   * over every connection
+   */
+  uint64_t frames_written;
+  /*
+   * the output fell behind the render thread
+   */
+  uint64_t frames_dropped;
+  uint64_t audio_packets_written;
+  uint64_t bytes_written;
+  /*
+   * connections made after the first
+   */
+  uint32_t reconnects;
+  /*
+   * connections that failed
+   */
+  uint64_t errors;
+  char *last_error;
+  /*
+   * the current connection's age; 0 when not connected
+   */
+  double connected_seconds;
+  /*
+   * RETRYING: time to the next attempt
+   */
+  double retry_in_seconds;
+  /*
+   * rtp: the SDP file a receiver opens
+   */
+  char *sdp_path;
+  /*
+   * rtp: its text
+   */
+  char *sdp;
+  /*
+   * as asked in start_output; 0: the stream's or the default
+   */
+  uint32_t target_bitrate_kbps;
+};
+#define SPLATD__V1__OUTPUT_STATUS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__output_status__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_STARTING, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 /*
@@ -1403,6 +1557,44 @@ Splatd__V1__CloseStream *
 void   splatd__v1__close_stream__free_unpacked
                      (Splatd__V1__CloseStream *message,
                       ProtobufCAllocator *allocator);
+/* Splatd__V1__StartOutput methods */
+void   splatd__v1__start_output__init
+                     (Splatd__V1__StartOutput         *message);
+size_t splatd__v1__start_output__get_packed_size
+                     (const Splatd__V1__StartOutput   *message);
+size_t splatd__v1__start_output__pack
+                     (const Splatd__V1__StartOutput   *message,
+                      uint8_t             *out);
+size_t splatd__v1__start_output__pack_to_buffer
+                     (const Splatd__V1__StartOutput   *message,
+                      ProtobufCBuffer     *buffer);
+Splatd__V1__StartOutput *
+       splatd__v1__start_output__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   splatd__v1__start_output__free_unpacked
+                     (Splatd__V1__StartOutput *message,
+                      ProtobufCAllocator *allocator);
+/* Splatd__V1__StopOutput methods */
+void   splatd__v1__stop_output__init
+                     (Splatd__V1__StopOutput         *message);
+size_t splatd__v1__stop_output__get_packed_size
+                     (const Splatd__V1__StopOutput   *message);
+size_t splatd__v1__stop_output__pack
+                     (const Splatd__V1__StopOutput   *message,
+                      uint8_t             *out);
+size_t splatd__v1__stop_output__pack_to_buffer
+                     (const Splatd__V1__StopOutput   *message,
+                      ProtobufCBuffer     *buffer);
+Splatd__V1__StopOutput *
+       splatd__v1__stop_output__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   splatd__v1__stop_output__free_unpacked
+                     (Splatd__V1__StopOutput *message,
+                      ProtobufCAllocator *allocator);
 /* Splatd__V1__ListStreams methods */
 void   splatd__v1__list_streams__init
                      (Splatd__V1__ListStreams         *message);
@@ -1688,6 +1880,25 @@ Splatd__V1__DaemonStatus *
 void   splatd__v1__daemon_status__free_unpacked
                      (Splatd__V1__DaemonStatus *message,
                       ProtobufCAllocator *allocator);
+/* Splatd__V1__OutputStatus methods */
+void   splatd__v1__output_status__init
+                     (Splatd__V1__OutputStatus         *message);
+size_t splatd__v1__output_status__get_packed_size
+                     (const Splatd__V1__OutputStatus   *message);
+size_t splatd__v1__output_status__pack
+                     (const Splatd__V1__OutputStatus   *message,
+                      uint8_t             *out);
+size_t splatd__v1__output_status__pack_to_buffer
+                     (const Splatd__V1__OutputStatus   *message,
+                      ProtobufCBuffer     *buffer);
+Splatd__V1__OutputStatus *
+       splatd__v1__output_status__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   splatd__v1__output_status__free_unpacked
+                     (Splatd__V1__OutputStatus *message,
+                      ProtobufCAllocator *allocator);
 /* Splatd__V1__TrackerStatus methods */
 void   splatd__v1__tracker_status__init
                      (Splatd__V1__TrackerStatus         *message);
@@ -1881,6 +2092,12 @@ typedef void (*Splatd__V1__RequestKeyframe_Closure)
 typedef void (*Splatd__V1__CloseStream_Closure)
                  (const Splatd__V1__CloseStream *message,
                   void *closure_data);
+typedef void (*Splatd__V1__StartOutput_Closure)
+                 (const Splatd__V1__StartOutput *message,
+                  void *closure_data);
+typedef void (*Splatd__V1__StopOutput_Closure)
+                 (const Splatd__V1__StopOutput *message,
+                  void *closure_data);
 typedef void (*Splatd__V1__ListStreams_Closure)
                  (const Splatd__V1__ListStreams *message,
                   void *closure_data);
@@ -1926,6 +2143,9 @@ typedef void (*Splatd__V1__StreamStatus_Closure)
 typedef void (*Splatd__V1__DaemonStatus_Closure)
                  (const Splatd__V1__DaemonStatus *message,
                   void *closure_data);
+typedef void (*Splatd__V1__OutputStatus_Closure)
+                 (const Splatd__V1__OutputStatus *message,
+                  void *closure_data);
 typedef void (*Splatd__V1__TrackerStatus_Closure)
                  (const Splatd__V1__TrackerStatus *message,
                   void *closure_data);
@@ -1965,6 +2185,7 @@ extern const ProtobufCEnumDescriptor    splatd__v1__source__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__status__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__avatar_kind__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__drive_state__descriptor;
+extern const ProtobufCEnumDescriptor    splatd__v1__output_state__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__audio_codec__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__vec3__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__camera__descriptor;
@@ -1978,6 +2199,8 @@ extern const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__request_keyframe__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__close_stream__descriptor;
+extern const ProtobufCMessageDescriptor splatd__v1__start_output__descriptor;
+extern const ProtobufCMessageDescriptor splatd__v1__stop_output__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__list_streams__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__get_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__set_mixing__descriptor;
@@ -1993,6 +2216,7 @@ extern const ProtobufCMessageDescriptor splatd__v1__avatar_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__audio_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__stream_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor;
+extern const ProtobufCMessageDescriptor splatd__v1__output_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__tracker_status__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__drive_frame__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__flame_values__descriptor;

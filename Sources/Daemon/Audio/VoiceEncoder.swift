@@ -21,7 +21,7 @@ struct VoiceEncoder {
     /// Packets go out this long before they are due (the network and a viewer's jitter buffer).
     static let leadSeconds = 0.04
 
-    private var encoder: OpusEncoder?
+    private var encoder: AudioEncoder?
     private var format: (rate: Int, channels: Int) = (0, 0)
     /// The utterance's first sample: monotonic time and wall clock.
     private var base: (monotonic: Double, wallUs: Int64) = (0, 0)
@@ -40,7 +40,7 @@ struct VoiceEncoder {
             if encoder == nil || format != (piece.sampleRate, piece.channels) || piece.presentation > end + Self.pauseSeconds {
                 finishUtterance()
                 do {
-                    encoder = try OpusEncoder(settings: OpusSettings(sampleRate: piece.sampleRate, channels: piece.channels))
+                    encoder = try AudioEncoder(settings: AudioSettings(sampleRate: piece.sampleRate, channels: piece.channels))
                 } catch {
                     failures += 1
                     continue
@@ -82,14 +82,14 @@ struct VoiceEncoder {
         if let last = try? e.flush() { queue(last) }
     }
 
-    private mutating func queue(_ packets: [OpusPacket]) {
+    private mutating func queue(_ packets: [AudioPacket]) {
         for p in packets {
             sequence += 1
             let first = newUtterance
             newUtterance = false
             let meta = Splatd_V1_AudioMeta.with {
                 $0.codec = .opus
-                $0.sampleRate = UInt32(OpusSettings.outputSampleRate)
+                $0.sampleRate = UInt32(AudioSettings.outputSampleRate)
                 $0.channels = UInt32(format.channels)
                 $0.packetSequence = sequence
                 $0.presentationTimeUs = UInt64(max(0, base.wallUs + p.presentationTime))

@@ -52,6 +52,15 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     public var vmc = ""
     /// The avatar VMC performers drive.
     public var vmcAvatar = "demo"
+    /// Live outputs started with the daemon, each `STREAM=URL` (as `serve --output`): the
+    /// stream sent as H.264 with its avatar's voice to an `rtmp://`, `rtmps://`, `srt://`,
+    /// `udp://` or `rtp://` URL, or to a `.mp4`/`.mkv` file in `outputFolder`.
+    public var outputs: [String] = []
+    /// The folder file outputs and RTP session descriptions (SDP) are written in; a file an
+    /// output names must lie inside it (relative names are taken from it).
+    public var outputFolder = "."
+    /// Most live outputs at once.
+    public var maximumOutputs = 8
     /// Which source owns which part of the face when a tracker and audio drive one avatar, for
     /// every avatar at load ("audio" or "tracker"); `set_mixing` changes it per avatar.
     public var mixing = Mixing()
@@ -135,9 +144,22 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
         for id in [liveLinkAvatar, vmcAvatar] + liveLinkSubjects.values where !id.isEmpty && !Identifier.isValid(id) {
             throw ConfigurationError("tracker avatar id \(id.quotedForMessage) is not a valid id (1…64 of A–Z a–z 0–9 _ . -)")
         }
+        guard (1...64).contains(maximumOutputs) else { throw ConfigurationError("maximumOutputs must be 1…64") }
+        for output in outputs { _ = try Self.splitOutput(output) }
         guard holdSeconds >= 0, holdSeconds <= 60, easeSeconds > 0, easeSeconds <= 60 else {
             throw ConfigurationError("holdSeconds must be 0…60 and easeSeconds 0…60 (exclusive of 0)")
         }
+    }
+}
+
+extension DaemonConfiguration {
+    /// `STREAM=URL` split at its first `=`.
+    static func splitOutput(_ text: String) throws -> (stream: String, url: String) {
+        guard let equals = text.firstIndex(of: "="), Identifier.isValid(String(text[..<equals])),
+              text.index(after: equals) < text.endIndex else {
+            throw ConfigurationError("output \(text.quotedForMessage) must be STREAM=URL, e.g. default=rtmp://127.0.0.1/live/demo")
+        }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 }
 

@@ -25,3 +25,15 @@ enum ControlError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension ControlError {
+    /// The reply an output error gets.
+    init(_ error: OutputError) {
+        switch error {
+        case .unknownStream, .unknownOutput: self = .notFound(error.description)
+        case .idTaken: self = .alreadyExists(error.description)
+        case .limitReached: self = .limitReached(error.description)
+        case .invalidURL, .invalidID, .invalidBitrate, .oddSize: self = .invalid(error.description)
+        }
+    }
+}

@@ -15,6 +15,7 @@ final class ControlHandler: Sendable {
     private let counters: DaemonCounters
     private let configuration: DaemonConfiguration
     private let loader: AvatarLoader
+    private let outputs: OutputTable
     private let logger: Logger
     private let loaderQueue = DispatchQueue(label: "splatd-loader")
     private let started = monotonicSeconds()
@@ -23,13 +24,14 @@ final class ControlHandler: Sendable {
     private let trackers = Locked<[any TrackerListening]>([])
 
     init(registry: Registry, outbox: Outbox, scheduler: FrameScheduler, counters: DaemonCounters,
-         configuration: DaemonConfiguration, loader: AvatarLoader, logger: Logger) {
+         configuration: DaemonConfiguration, loader: AvatarLoader, outputs: OutputTable, logger: Logger) {
         self.registry = registry
         self.outbox = outbox
         self.scheduler = scheduler
         self.counters = counters
         self.configuration = configuration
         self.loader = loader
+        self.outputs = outputs
         self.logger = logger
     }
 
@@ -88,6 +90,12 @@ final class ControlHandler: Sendable {
                 stream.keyframeWanted()
                 scheduler.kick()
                 response.stream = info(stream)
+            case .startOutput(let o)?:
+                response.output = try startOutput(o)
+            case .stopOutput(let o)?:
+                do {
+                    response.output = try outputs.stop(o.outputID, stream: registry.stream).status(at: monotonicSeconds())
+                } catch { throw ControlError(error) }
             case nil:
                 throw ControlError.invalid("the request has no body (ping, load_avatar, open_stream, …)")
             }
@@ -150,6 +158,7 @@ final class ControlHandler: Sendable {
         guard let (slot, closed) = registry.removeAvatar(id) else { throw ControlError.notFound("no avatar \(Identifier.quoted(id))") }
         for s in closed {
             s.markClosed()
+            outputs.stopAll(of: s.id)
             event { $0.streamClosed = s.id }
         }
         event { $0.avatarUnloaded = id }
@@ -205,9 +214,22 @@ final class ControlHandler: Sendable {
     private func close(_ id: String) throws -> Splatd_V1_StreamInfo {
         guard let slot = registry.removeStream(id) else { throw ControlError.notFound("no stream \(Identifier.quoted(id))") }
         slot.markClosed()
+        outputs.stopAll(of: id)
         let result = info(slot)
         event { $0.streamClosed = id }
         return result
+    }
+
+    /// Starts a live output of a stream (also `serve --output` at start-up).
+    func startOutput(_ o: Splatd_V1_StartOutput) throws -> Splatd_V1_OutputStatus {
+        do {
+            guard let stream = registry.stream(o.streamID) else { throw OutputError.unknownStream(o.streamID) }
+            let output = try outputs.start(o, stream: stream)
+            scheduler.kick()
+            return output.status(at: monotonicSeconds())
+        } catch let error as OutputError {
+            throw ControlError(error)
+        }
     }
 
     /// Refuses a stream size that would take the open streams past `maximumTotalPixels`.
@@ -237,6 +259,7 @@ final class ControlHandler: Sendable {
             }
         }
         s.trackers = trackers.withLock { $0 }.map { $0.status(at: now) }
+        s.outputs = outputs.all.map { $0.status(at: now) }
         s.streams = registry.allStreams.map { stream in
             let settings = stream.settings
             let avatar = registry.avatar(settings.avatarID)?.avatar

@@ -269,7 +269,8 @@ final class IOLoop: @unchecked Sendable {
         let streams = registry.allStreams.filter { !$0.isClosed }
         for avatar in registry.allAvatars {
             let shown = streams.filter { $0.settings.avatarID == avatar.id }
-            for packet in avatar.takeVoice(now: now, nowUs: nowUs, encode: !shown.isEmpty) {
+            let outputs = shown.flatMap(\.outputs).filter(\.isActive)
+            for packet in avatar.takeVoice(now: now, nowUs: nowUs, encode: !shown.isEmpty, outputs: outputs) {
                 for stream in shown {
                     var meta = packet.meta
                     meta.streamID = stream.id
@@ -331,6 +332,8 @@ public struct DaemonEndpoints: Sendable, Equatable, CustomStringConvertible {
     /// The Live Link Face and VMC listeners, `udp://host:port`, when configured.
     public var liveLink: String?
     public var vmc: String?
+    /// The live outputs started with the daemon, "STREAM → URL" (the URL without its key).
+    public var outputs: [String] = []
 
     public var description: String {
         "control \(control), drive \(drive), frames \(frames), audio \(audio)"

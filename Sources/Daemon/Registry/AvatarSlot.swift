@@ -67,9 +67,11 @@ final class AvatarSlot: Sendable {
     }
 
     /// The voice packets due at `now` (I/O thread): the speech received since the last call is
-    /// encoded first, when `encode` (someone may listen: the avatar has streams), else dropped.
-    func takeVoice(now: Double, nowUs: UInt64, encode: Bool) -> [VoiceEncoder.Packet] {
+    /// encoded first, when `encode` (someone may listen: the avatar has streams), else dropped;
+    /// `outputs` (the live outputs of its streams) get it as PCM.
+    func takeVoice(now: Double, nowUs: UInt64, encode: Bool, outputs: [LiveOutput] = []) -> [VoiceEncoder.Packet] {
         let pieces = face.withLock { $0.takeAudio() }
+        for output in outputs { output.offer(pieces) }
         return voice.withLock { v in
             if encode { v.add(pieces, now: now, nowUs: nowUs) }
             return v.release(at: now)

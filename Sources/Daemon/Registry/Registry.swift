@@ -99,7 +99,7 @@ final class Registry: Sendable {
     /// once, within their rate); true if any stream is watched, so the scheduler should wake.
     func driveArrived(for avatarID: String) -> Bool {
         var woke = false
-        for stream in allStreams where stream.settings.avatarID == avatarID && stream.subscribers > 0 {
+        for stream in allStreams where stream.settings.avatarID == avatarID && stream.isWatched {
             stream.driveArrived()
             woke = true
         }

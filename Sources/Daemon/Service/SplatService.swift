@@ -27,6 +27,7 @@ public final class SplatService: Sendable {
     private let io: IOLoop
     private let scheduler: FrameScheduler
     private let counters: DaemonCounters
+    private let outputs: OutputTable
     private let stopped = DispatchSemaphore(value: 0)
     private let state = Locked(State())
 
@@ -48,8 +49,9 @@ public final class SplatService: Sendable {
         let loader = AvatarLoader(roots: configuration.avatarRoots, maximumBytes: configuration.maximumAvatarBytes,
                                   threads: threads)
         scheduler = FrameScheduler(registry: registry, outbox: outbox, renderThreads: threads, logger: logger)
+        outputs = OutputTable(folder: configuration.outputFolder, maximum: configuration.maximumOutputs, logger: logger)
         handler = ControlHandler(registry: registry, outbox: outbox, scheduler: scheduler, counters: counters,
-                                 configuration: configuration, loader: loader, logger: logger)
+                                 configuration: configuration, loader: loader, outputs: outputs, logger: logger)
         io = try IOLoop(context: context, configuration: configuration, registry: registry, outbox: outbox,
                         handler: handler, counters: counters, logger: logger)
     }
@@ -69,6 +71,16 @@ public final class SplatService: Sendable {
             }
         }
         if !configuration.audioDevice.isEmpty { try startCapture() }
+        for output in configuration.outputs {
+            let (stream, url) = try DaemonConfiguration.splitOutput(output)
+            do {
+                _ = try handler.startOutput(.with { $0.streamID = stream; $0.url = url })
+            } catch {
+                outputs.stopEverything()
+                throw ConfigurationError("output \(stream)=…: \(error)")
+            }
+        }
+        endpoints.outputs = outputs.all.map { "\($0.streamID) → \($0.target.redacted)" }
         io.start()
         scheduler.start()
         for tracker in trackers { tracker.start() }
@@ -90,6 +102,7 @@ public final class SplatService: Sendable {
         capture?.stop()
         for tracker in trackers { tracker.stop() }
         scheduler.stop()
+        outputs.stopEverything()
         io.stop()
         context.terminate()
         logger.info("stopped")

@@ -70,7 +70,7 @@ final class FrameScheduler: Sendable {
         var states: [ObjectIdentifier: StreamRenderState] = [:]
         while !isStopping {
             let now = monotonicSeconds()
-            let watched = registry.allStreams.filter { $0.subscribers > 0 }
+            let watched = registry.allStreams.filter(\.isWatched)
             if states.count > watched.count {
                 let live = Set(watched.map { ObjectIdentifier($0) })
                 states = states.filter { live.contains($0.key) }
@@ -152,6 +152,13 @@ final class FrameScheduler: Sendable {
                 $0.gaussiansVisible = UInt32(clamping: report.visible)
                 $0.audioSequence = snapshot.audioSequence
                 $0.audioSenderTimeUs = snapshot.audioSenderTimeUs
+            }
+            let outputs = stream.outputs.filter(\.isActive)
+            if !outputs.isEmpty {
+                // The array is shared copy-on-write: the next frame's render copies it, not this.
+                let frame = LiveOutput.Frame(pixels: resources.framebuffer.rgb8, width: settings.width, height: settings.height,
+                                             tick: tick, settings: settings.outputH264Settings)
+                for output in outputs { output.offer(frame) }
             }
             state.resources = resources
             stream.recordRender(renderSeconds: encodeStart - renderStart, encodeSeconds: encodeDone - encodeStart, skipped: skipped)

@@ -56,6 +56,14 @@ struct StreamSettings: Sendable, Equatable {
                      gopSeconds: Double(effectiveGOPSeconds))
     }
 
+    /// The H.264 settings a live output of this stream encodes with: the stream's own when it
+    /// is H.264, else the defaults (1500 kbit/s, a keyframe every 2 s) at the stream's size and rate.
+    var outputH264Settings: H264Settings {
+        if codec == .h264 { return h264Settings }
+        return H264Settings(width: width, height: height, fps: max(1, Int(fps.rounded())),
+                            rateControl: .bitrate(kbps: H264RateControl.defaultKbps), gopSeconds: 2)
+    }
+
     /// The encoder setting for `codec` and `quality` (JPEG, PNG, raw).
     var frameCodec: FrameCodec {
         switch codec {

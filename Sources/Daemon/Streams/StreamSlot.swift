@@ -25,6 +25,8 @@ final class StreamSlot: Sendable {
         var keyframeWanted = false
         /// Closed (or its avatar unloaded): nothing more of it is published.
         var closed = false
+        /// Live outputs sending this stream (they keep it rendering, as viewers do).
+        var outputs: [LiveOutput] = []
         // Statistics.
         var framesRendered: UInt64 = 0
         var framesSent: UInt64 = 0
@@ -49,6 +51,25 @@ final class StreamSlot: Sendable {
     }
 
     var subscribers: Int { state.withLock { $0.subscribers } }
+
+    /// Whether anyone takes the frames: a viewer or an active live output.
+    var isWatched: Bool {
+        let (subscribers, outputs) = state.withLock { ($0.subscribers, $0.outputs) }
+        return subscribers > 0 || outputs.contains { $0.isActive }
+    }
+
+    /// The live outputs fed with this stream's frames.
+    var outputs: [LiveOutput] { state.withLock { $0.outputs } }
+
+    /// Feeds `output` with this stream's frames from the next one on; it gets a frame at once.
+    func attach(_ output: LiveOutput) {
+        state.withLock { $0.outputs.append(output); $0.frameWanted = true }
+    }
+
+    /// Stops feeding `output`.
+    func detach(_ output: LiveOutput) {
+        state.withLock { $0.outputs.removeAll { $0 === output } }
+    }
 
     /// Sets the subscriber count (I/O thread); a new viewer gets a frame at once.
     func setSubscribers(_ count: Int) {

@@ -21,6 +21,12 @@ DRIVE_STATE_EASING: DriveState
 DRIVE_STATE_HOLD: DriveState
 DRIVE_STATE_IDLE: DriveState
 DRIVE_STATE_LIVE: DriveState
+OUTPUT_STATE_CONNECTING: OutputState
+OUTPUT_STATE_FAILED: OutputState
+OUTPUT_STATE_LIVE: OutputState
+OUTPUT_STATE_RETRYING: OutputState
+OUTPUT_STATE_STARTING: OutputState
+OUTPUT_STATE_STOPPED: OutputState
 SOURCE_AUDIO: Source
 SOURCE_TRACKER: Source
 STATUS_ALREADY_EXISTS: Status
@@ -194,12 +200,13 @@ class CloseStream(_message.Message):
     def __init__(self, stream_id: _Optional[str] = ...) -> None: ...
 
 class DaemonStatus(_message.Message):
-    __slots__ = ["audio_chunks_malformed", "avatars", "cpu_seconds", "drive_frames_malformed", "malformed_requests", "render_threads", "requests", "rss_bytes", "streams", "trackers", "uptime_seconds", "version"]
+    __slots__ = ["audio_chunks_malformed", "avatars", "cpu_seconds", "drive_frames_malformed", "malformed_requests", "outputs", "render_threads", "requests", "rss_bytes", "streams", "trackers", "uptime_seconds", "version"]
     AUDIO_CHUNKS_MALFORMED_FIELD_NUMBER: _ClassVar[int]
     AVATARS_FIELD_NUMBER: _ClassVar[int]
     CPU_SECONDS_FIELD_NUMBER: _ClassVar[int]
     DRIVE_FRAMES_MALFORMED_FIELD_NUMBER: _ClassVar[int]
     MALFORMED_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    OUTPUTS_FIELD_NUMBER: _ClassVar[int]
     RENDER_THREADS_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
     RSS_BYTES_FIELD_NUMBER: _ClassVar[int]
@@ -212,6 +219,7 @@ class DaemonStatus(_message.Message):
     cpu_seconds: float
     drive_frames_malformed: int
     malformed_requests: int
+    outputs: _containers.RepeatedCompositeFieldContainer[OutputStatus]
     render_threads: int
     requests: int
     rss_bytes: int
@@ -219,7 +227,7 @@ class DaemonStatus(_message.Message):
     trackers: _containers.RepeatedCompositeFieldContainer[TrackerStatus]
     uptime_seconds: float
     version: str
-    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ...) -> None: ...
+    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[OutputStatus, _Mapping]]] = ...) -> None: ...
 
 class DriveFrame(_message.Message):
     __slots__ = ["arkit", "avatar_id", "flame", "sender_time_us", "sequence"]
@@ -389,6 +397,48 @@ class OrbitCamera(_message.Message):
     yaw_degrees: float
     def __init__(self, distance: _Optional[float] = ..., yaw_degrees: _Optional[float] = ..., pitch_degrees: _Optional[float] = ..., fov_y_degrees: _Optional[float] = ...) -> None: ...
 
+class OutputStatus(_message.Message):
+    __slots__ = ["audio_codec", "audio_packets_written", "bitrate_kbps", "bytes_written", "connected_seconds", "errors", "format", "frames_dropped", "frames_written", "last_error", "output_id", "reconnects", "retry_in_seconds", "sdp", "sdp_path", "state", "stream_id", "target_bitrate_kbps", "url"]
+    AUDIO_CODEC_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_PACKETS_WRITTEN_FIELD_NUMBER: _ClassVar[int]
+    BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
+    BYTES_WRITTEN_FIELD_NUMBER: _ClassVar[int]
+    CONNECTED_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    FRAMES_DROPPED_FIELD_NUMBER: _ClassVar[int]
+    FRAMES_WRITTEN_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_ID_FIELD_NUMBER: _ClassVar[int]
+    RECONNECTS_FIELD_NUMBER: _ClassVar[int]
+    RETRY_IN_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    SDP_FIELD_NUMBER: _ClassVar[int]
+    SDP_PATH_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    audio_codec: str
+    audio_packets_written: int
+    bitrate_kbps: float
+    bytes_written: int
+    connected_seconds: float
+    errors: int
+    format: str
+    frames_dropped: int
+    frames_written: int
+    last_error: str
+    output_id: str
+    reconnects: int
+    retry_in_seconds: float
+    sdp: str
+    sdp_path: str
+    state: OutputState
+    stream_id: str
+    target_bitrate_kbps: int
+    url: str
+    def __init__(self, output_id: _Optional[str] = ..., stream_id: _Optional[str] = ..., url: _Optional[str] = ..., format: _Optional[str] = ..., audio_codec: _Optional[str] = ..., state: _Optional[_Union[OutputState, str]] = ..., bitrate_kbps: _Optional[float] = ..., frames_written: _Optional[int] = ..., frames_dropped: _Optional[int] = ..., audio_packets_written: _Optional[int] = ..., bytes_written: _Optional[int] = ..., reconnects: _Optional[int] = ..., errors: _Optional[int] = ..., last_error: _Optional[str] = ..., connected_seconds: _Optional[float] = ..., retry_in_seconds: _Optional[float] = ..., sdp_path: _Optional[str] = ..., sdp: _Optional[str] = ..., target_bitrate_kbps: _Optional[int] = ...) -> None: ...
+
 class Percentiles(_message.Message):
     __slots__ = ["max", "p50", "p90", "p99"]
     MAX_FIELD_NUMBER: _ClassVar[int]
@@ -418,11 +468,12 @@ class Pong(_message.Message):
     def __init__(self, payload: _Optional[bytes] = ..., version: _Optional[str] = ..., time_us: _Optional[int] = ...) -> None: ...
 
 class Reply(_message.Message):
-    __slots__ = ["avatar", "avatars", "daemon_status", "error", "pong", "request_id", "status", "stream", "streams"]
+    __slots__ = ["avatar", "avatars", "daemon_status", "error", "output", "pong", "request_id", "status", "stream", "streams"]
     AVATARS_FIELD_NUMBER: _ClassVar[int]
     AVATAR_FIELD_NUMBER: _ClassVar[int]
     DAEMON_STATUS_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
     PONG_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -432,15 +483,16 @@ class Reply(_message.Message):
     avatars: AvatarList
     daemon_status: DaemonStatus
     error: str
+    output: OutputStatus
     pong: Pong
     request_id: int
     status: Status
     stream: StreamInfo
     streams: StreamList
-    def __init__(self, request_id: _Optional[int] = ..., status: _Optional[_Union[Status, str]] = ..., error: _Optional[str] = ..., pong: _Optional[_Union[Pong, _Mapping]] = ..., avatar: _Optional[_Union[AvatarInfo, _Mapping]] = ..., avatars: _Optional[_Union[AvatarList, _Mapping]] = ..., stream: _Optional[_Union[StreamInfo, _Mapping]] = ..., streams: _Optional[_Union[StreamList, _Mapping]] = ..., daemon_status: _Optional[_Union[DaemonStatus, _Mapping]] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[int] = ..., status: _Optional[_Union[Status, str]] = ..., error: _Optional[str] = ..., pong: _Optional[_Union[Pong, _Mapping]] = ..., avatar: _Optional[_Union[AvatarInfo, _Mapping]] = ..., avatars: _Optional[_Union[AvatarList, _Mapping]] = ..., stream: _Optional[_Union[StreamInfo, _Mapping]] = ..., streams: _Optional[_Union[StreamList, _Mapping]] = ..., daemon_status: _Optional[_Union[DaemonStatus, _Mapping]] = ..., output: _Optional[_Union[OutputStatus, _Mapping]] = ...) -> None: ...
 
 class Request(_message.Message):
-    __slots__ = ["close_stream", "get_status", "list_avatars", "list_streams", "load_avatar", "open_stream", "ping", "request_id", "request_keyframe", "set_mixing", "unload_avatar", "update_stream", "version"]
+    __slots__ = ["close_stream", "get_status", "list_avatars", "list_streams", "load_avatar", "open_stream", "ping", "request_id", "request_keyframe", "set_mixing", "start_output", "stop_output", "unload_avatar", "update_stream", "version"]
     CLOSE_STREAM_FIELD_NUMBER: _ClassVar[int]
     GET_STATUS_FIELD_NUMBER: _ClassVar[int]
     LIST_AVATARS_FIELD_NUMBER: _ClassVar[int]
@@ -451,6 +503,8 @@ class Request(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_KEYFRAME_FIELD_NUMBER: _ClassVar[int]
     SET_MIXING_FIELD_NUMBER: _ClassVar[int]
+    START_OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    STOP_OUTPUT_FIELD_NUMBER: _ClassVar[int]
     UNLOAD_AVATAR_FIELD_NUMBER: _ClassVar[int]
     UPDATE_STREAM_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -464,10 +518,12 @@ class Request(_message.Message):
     request_id: int
     request_keyframe: RequestKeyframe
     set_mixing: SetMixing
+    start_output: StartOutput
+    stop_output: StopOutput
     unload_avatar: UnloadAvatar
     update_stream: UpdateStream
     version: int
-    def __init__(self, request_id: _Optional[int] = ..., version: _Optional[int] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., load_avatar: _Optional[_Union[LoadAvatar, _Mapping]] = ..., unload_avatar: _Optional[_Union[UnloadAvatar, _Mapping]] = ..., list_avatars: _Optional[_Union[ListAvatars, _Mapping]] = ..., open_stream: _Optional[_Union[OpenStream, _Mapping]] = ..., update_stream: _Optional[_Union[UpdateStream, _Mapping]] = ..., close_stream: _Optional[_Union[CloseStream, _Mapping]] = ..., list_streams: _Optional[_Union[ListStreams, _Mapping]] = ..., get_status: _Optional[_Union[GetStatus, _Mapping]] = ..., set_mixing: _Optional[_Union[SetMixing, _Mapping]] = ..., request_keyframe: _Optional[_Union[RequestKeyframe, _Mapping]] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[int] = ..., version: _Optional[int] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., load_avatar: _Optional[_Union[LoadAvatar, _Mapping]] = ..., unload_avatar: _Optional[_Union[UnloadAvatar, _Mapping]] = ..., list_avatars: _Optional[_Union[ListAvatars, _Mapping]] = ..., open_stream: _Optional[_Union[OpenStream, _Mapping]] = ..., update_stream: _Optional[_Union[UpdateStream, _Mapping]] = ..., close_stream: _Optional[_Union[CloseStream, _Mapping]] = ..., list_streams: _Optional[_Union[ListStreams, _Mapping]] = ..., get_status: _Optional[_Union[GetStatus, _Mapping]] = ..., set_mixing: _Optional[_Union[SetMixing, _Mapping]] = ..., request_keyframe: _Optional[_Union[RequestKeyframe, _Mapping]] = ..., start_output: _Optional[_Union[StartOutput, _Mapping]] = ..., stop_output: _Optional[_Union[StopOutput, _Mapping]] = ...) -> None: ...
 
 class RequestKeyframe(_message.Message):
     __slots__ = ["stream_id"]
@@ -482,6 +538,24 @@ class SetMixing(_message.Message):
     avatar_id: str
     mixing: Mixing
     def __init__(self, avatar_id: _Optional[str] = ..., mixing: _Optional[_Union[Mixing, _Mapping]] = ...) -> None: ...
+
+class StartOutput(_message.Message):
+    __slots__ = ["bitrate_kbps", "output_id", "stream_id", "url"]
+    BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_ID_FIELD_NUMBER: _ClassVar[int]
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    bitrate_kbps: int
+    output_id: str
+    stream_id: str
+    url: str
+    def __init__(self, stream_id: _Optional[str] = ..., url: _Optional[str] = ..., bitrate_kbps: _Optional[int] = ..., output_id: _Optional[str] = ...) -> None: ...
+
+class StopOutput(_message.Message):
+    __slots__ = ["output_id"]
+    OUTPUT_ID_FIELD_NUMBER: _ClassVar[int]
+    output_id: str
+    def __init__(self, output_id: _Optional[str] = ...) -> None: ...
 
 class StreamInfo(_message.Message):
     __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "quality", "stream_id", "topic", "width"]
@@ -633,6 +707,9 @@ class AvatarKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class DriveState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class OutputState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class AudioCodec(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
