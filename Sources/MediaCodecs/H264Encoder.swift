@@ -34,6 +34,8 @@ public final class H264Encoder {
     private var reopenRequested = false
     private var previousPresentationTime: Int64?
     private var previousPTS: Int64?
+    /// The newest keyframe's presentation time (µs).
+    private var lastKeyframeTime: Int64?
 
     /// Opens libx264 with `settings`.
     ///
@@ -131,6 +133,12 @@ public final class H264Encoder {
             reopenRequested = false
         }
 
+        // The keyframe spacing is kept in time, not only in frames: a stream rendered below its
+        // nominal rate would otherwise space its keyframes further apart (players joining, and
+        // ingest servers that want one every 2–4 s, would wait longer).
+        if let last = lastKeyframeTime, presentationTime - last >= Int64(settings.gopSeconds * 1e6) {
+            keyframeRequested = true
+        }
         try converter.convert(pixels, layout: layout)
         let frame = converter.frame
         frame.pointee.pts = pts
@@ -156,8 +164,10 @@ public final class H264Encoder {
         keyframeRequested = false
         previousPTS = pts
         previousPresentationTime = presentationTime
+        let isKeyframe = packet.pointee.flags & AV_PKT_FLAG_KEY != 0
+        if isKeyframe { lastKeyframeTime = presentationTime }
         return H264FrameInfo(
-            isKeyframe: packet.pointee.flags & AV_PKT_FLAG_KEY != 0, pts: packet.pointee.pts,
+            isKeyframe: isKeyframe, pts: packet.pointee.pts,
             presentationTime: presentationTime, byteCount: output.count)
     }
 

@@ -30,7 +30,8 @@ public struct H264Settings: Sendable, Hashable {
     /// Bitrate or constant quality; changeable while encoding (`H264Encoder.setRateControl`).
     public var rateControl: H264RateControl
     /// Seconds between keyframes (default 2): a viewer joining mid-stream waits at most this
-    /// long for a picture. The interval is `max(1, round(fps × gopSeconds))` frames and restarts
+    /// long for a picture. The interval is `max(1, round(fps × gopSeconds))` frames, or this many
+    /// seconds of presentation time when frames come slower than `fps`; it restarts
     /// at a forced keyframe.
     public var gopSeconds: Double
     /// The H.264 profile (default Constrained Baseline, which every decoder plays).

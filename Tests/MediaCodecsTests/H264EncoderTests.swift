@@ -161,6 +161,21 @@ final class H264EncoderTests: XCTestCase {
         XCTAssertGreaterThan(crf18.bytes, crf40.bytes * 2, "CRF 40 → 18: \(crf40.bytes) → \(crf18.bytes) bytes")
     }
 
+    /// Frames coming at a third of the nominal rate still get a keyframe every `gopSeconds`
+    /// of presentation time, not every fps × gopSeconds frames.
+    func testKeyframeSpacingIsKeptInTimeWhenFramesComeSlowly() throws {
+        let encoder = try H264Encoder(settings: H264Settings(width: 64, height: 64, fps: 30, gopSeconds: 1))
+        let pixels = [UInt8](repeating: 128, count: 64 * 64 * 3)
+        var keyframes: [Int] = []
+        for k in 0..<31 {
+            // 10 fps into a 30 fps encoder: 30 frames would be 3 s between keyframes.
+            if try encoder.encode(pixels, width: 64, height: 64, presentationTime: Int64(k) * 100_000).info.isKeyframe {
+                keyframes.append(k)
+            }
+        }
+        XCTAssertEqual(keyframes, [0, 10, 20, 30], "one keyframe per second of presentation time")
+    }
+
     func testTimestampRounding() {
         XCTAssertEqual(H264Encoder.timeBase.denominator, 90_000)
         let pts = try? H264Encoder(settings: H264Settings(width: 16, height: 16))

@@ -2,7 +2,7 @@ import Foundation
 import MediaCodecs
 import XCTest
 
-final class OpusEncoderTests: XCTestCase {
+final class AudioEncoderTests: XCTestCase {
     static let amplitude = 0.5 * 32767
 
     /// 1 s of 440 Hz at 16 kHz mono in 20 ms chunks; decoded by ffmpeg from an Ogg file.
@@ -94,5 +94,41 @@ final class OpusEncoderTests: XCTestCase {
             s1 = s
         }
         return s1 * s1 + s2 * s2 - k * s1 * s2
+    }
+
+    /// 1 s of 440 Hz as AAC in an MP4 (the muxer takes the encoder's AudioSpecificConfig):
+    /// FFmpeg decodes a second of it at the input's level, priming removed.
+    func testAACToneMuxesIntoMP4AndDecodes() throws {
+        let ffmpeg = try ExternalTool.require("ffmpeg")
+        let folder = try ExternalTool.temporaryFolder(for: self)
+        let rate = 48_000
+        let encoder = try AudioEncoder(settings: AudioSettings(codec: .aac, sampleRate: rate, channels: 1))
+        XCTAssertGreaterThanOrEqual(encoder.extradata.count, 2, "an AudioSpecificConfig: object type, rate, channels")
+        XCTAssertEqual(encoder.extradata.first.map { $0 >> 3 }, 2, "object type 2: AAC LC")
+        XCTAssertEqual(encoder.preSkip, 1024)
+        let tone = (0..<rate).map { Int16((Self.amplitude * sin(2 * Double.pi * 440 * Double($0) / Double(rate))).rounded()) }
+        var packets: [AudioPacket] = []
+        for chunk in 0..<50 {
+            packets += try encoder.encode(Array(tone[(chunk * 960)..<((chunk + 1) * 960)]), presentationTime: Int64(chunk) * 20_000)
+        }
+        packets += try encoder.flush()
+        XCTAssertTrue(packets.dropLast().allSatisfy { $0.duration == 1024 }, "\(packets.map(\.duration))")
+        for (previous, next) in zip(packets, packets.dropFirst()) { XCTAssertEqual(next.pts, previous.pts + Int64(previous.duration)) }
+        let kbps = Double(packets.reduce(0) { $0 + $1.bytes.count }) * 8 / 1000
+        XCTAssertLessThan(kbps, 100, "about the default 64 kbit/s")
+
+        let file = folder.appendingPathComponent("tone.mp4")
+        let muxer = try MediaMuxer(url: file.path)
+        try muxer.addAudio(from: encoder)
+        try muxer.start()
+        for p in packets { try muxer.writeAudio(p.bytes, time: p.presentationTime, duration: p.durationMicroseconds) }
+        try muxer.finish()
+        let raw = folder.appendingPathComponent("tone.s16")
+        try ExternalTool.run(ffmpeg, ["-v", "error", "-y", "-i", file.path, "-f", "s16le", "-ac", "1", "-ar", "48000", raw.path])
+        let decoded = try Data(contentsOf: raw).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        XCTAssertEqual(Double(decoded.count), Double(rate), accuracy: 2048, "one second")
+        let middle = decoded[(rate / 10)..<min(decoded.count, rate * 9 / 10)].map(Double.init)
+        let rms = (middle.reduce(0) { $0 + $1 * $1 } / Double(middle.count)).squareRoot()
+        XCTAssertEqual(20 * log10(rms / (Self.amplitude / 2.squareRoot())), 0, accuracy: 1.5, "level within 1.5 dB")
     }
 }
