@@ -17,6 +17,13 @@ import Darwin
 /// Messages are `[topic][FrameMeta][image]` on `frames/<stream id>` and `[topic][Event]` on
 /// `events`. ZeroMQ subscriptions match prefixes, so the topic frame is compared exactly:
 /// watching `cam` does not count the frames of `cam2`.
+///
+/// With `latest`, it behaves as a live display should: a viewer that was busy (or paused) must
+/// not then show seconds-old frames that queued up meanwhile. The receive queue is small, and
+/// at each wake-up everything already received is drained: of JPEG, PNG or raw frames only the
+/// newest is handled (the others are counted as `stale`); H.264 frames depend on each other, so
+/// all of them are handled, but after a gap in `frame_sequence` frames are skipped until a
+/// keyframe, which is asked for with `request_keyframe`.
 final class FrameWatcher {
     /// What to do with the frames.
     struct Settings {
@@ -34,7 +41,15 @@ final class FrameWatcher {
         var frameLimit: Int?
         /// Stop after this many seconds.
         var secondsLimit: Double?
+        /// Behave as a live display: keep only the newest frame (see `FrameWatcher`).
+        var latest = false
+        /// Asks the daemon for an H.264 keyframe (`request_keyframe`), after frames were missed.
+        var requestKeyframe: (() -> Void)?
     }
+
+    /// A live display's receive queue: two messages (ZeroMQ drops the rest at the daemon's
+    /// end, which never holds more than its own four per viewer).
+    static let latestReceiveHighWaterMark = 2
 
     let settings: Settings
     private let socket: ZMQSocket
@@ -51,7 +66,8 @@ final class FrameWatcher {
         self.settings = settings
         topic = Array(Topic.frames(settings.stream).utf8)
         statistics = WatchStatistics(startTime: monotonicSeconds())
-        socket = try FramesSubscriber.connect(to: settings.endpoint, topics: [topic, eventsTopic], receiveHighWaterMark: 100)
+        socket = try FramesSubscriber.connect(to: settings.endpoint, topics: [topic, eventsTopic],
+                                              receiveHighWaterMark: settings.latest ? Self.latestReceiveHighWaterMark : 100)
         if let dir = settings.outDirectory { try prepare(dir) }
     }
 
@@ -108,8 +124,13 @@ final class FrameWatcher {
         return statistics
     }
 
+    /// The H.264 frames of a `latest` watcher wait for a keyframe (frames were missed).
+    private var awaitingKeyframe = false
+    private var lastSequenceSeen: UInt64?
+
     /// Handles every message already queued (stopping at the frame limit).
     private func drain() throws {
+        if settings.latest { return try drainKeepingTheNewest() }
         while true {
             if let limit = settings.frameLimit, statistics.frames >= limit { return }
             let message: [[UInt8]]
@@ -130,6 +151,47 @@ final class FrameWatcher {
                 handleEvent(message)
             }
             // Anything else matched a subscription only as a prefix (frames/cam2 for cam).
+        }
+    }
+
+    /// `latest`: receives everything queued, handles events in order and, of the frames, the
+    /// newest image frame or every decodable H.264 frame.
+    private func drainKeepingTheNewest() throws {
+        var frames: [[[UInt8]]] = []
+        while let message = try? socket.receiveMultipart(dontWait: true) {
+            guard let first = message.first else { continue }
+            if first == topic { frames.append(message) } else if first == eventsTopic { handleEvent(message) }
+        }
+        let receivedUs = wallClockMicroseconds(), time = monotonicSeconds()
+        var handled: [[[UInt8]]] = []
+        var newestImage: [[UInt8]]?
+        for message in frames {
+            guard message.count == 3, let meta = try? Splatd_V1_FrameMeta(serializedBytes: message[1]) else {
+                handled.append(message)  // handleFrame reports it
+                continue
+            }
+            let gap = lastSequenceSeen.map { meta.frameSequence != $0 &+ 1 } ?? false
+            lastSequenceSeen = meta.frameSequence
+            if meta.codec != .h264 {
+                if newestImage != nil { statistics.stale += 1 }
+                newestImage = message
+                continue
+            }
+            if gap && !awaitingKeyframe {
+                awaitingKeyframe = true
+                settings.requestKeyframe?()
+            }
+            if awaitingKeyframe && !meta.keyframe {
+                statistics.stale += 1
+                continue
+            }
+            awaitingKeyframe = false
+            handled.append(message)
+        }
+        if let newestImage { handled.append(newestImage) }
+        for message in handled {
+            if let limit = settings.frameLimit, statistics.frames >= limit { return }
+            try handleFrame(message, receivedUs: receivedUs, time: time)
         }
     }
 

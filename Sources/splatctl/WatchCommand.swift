@@ -38,6 +38,11 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .long, help: "Decode every image (PNG/JPEG) and check its size against the meta's width and height.")
     var verify = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Behave as a live display: a 2-message queue, and of what waited only the newest frame (H.264: resume at a keyframe, asked for).",
+        discussion: "Without it every frame is handled, as a recorder would."))
+    var latest = false
+
     @Flag(name: .long, help: "Print the report every second, not only at the end.")
     var progress = false
 
@@ -58,7 +63,11 @@ struct WatchCommand: ParsableCommand {
             endpoint: global.frames, stream: stream,
             outDirectory: out.map { URL(fileURLWithPath: LoadCommand.daemonPath($0)) },
             verify: verify, progress: progress, json: global.json,
-            frameLimit: count, secondsLimit: seconds)
+            frameLimit: count, secondsLimit: seconds, latest: latest,
+            requestKeyframe: { [global, stream] in
+                _ = try? ControlClient(endpoint: global.control, timeout: 1)
+                    .call(.requestKeyframe(.with { $0.streamID = stream }), what: "request a keyframe")
+            })
         let watcher = try FrameWatcher(settings)
         if !global.json {
             let limit = [count.map { "\($0) frames" }, seconds.map { Format.seconds($0) }].compactMap { $0 }

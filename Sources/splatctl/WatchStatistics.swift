@@ -47,6 +47,9 @@ struct WatchStatistics {
     var verified = 0
     /// Events received.
     var events = 0
+    /// Frames received but not handled because a newer one had arrived (`watch --latest`);
+    /// they show as gaps, so they are part of `lost`.
+    var stale = 0
 
     /// Drive sender time → frame received, ms, for frames showing a new drive frame.
     private(set) var latencyMs: [Double] = []
@@ -114,7 +117,8 @@ struct WatchStatistics {
         var lines: [String] = []
         let elapsed = now - startTime
         lines.append("stream \(stream): \(frames) frames in \(String(format: "%.1f", elapsed)) s, \(Format.rate(fps)) fps, "
-                     + "\(Format.bytes(bytes)), \(lost) lost (gaps in frame_sequence)"
+                     + "\(Format.bytes(bytes)), \(lost) lost (gaps in frame_sequence"
+                     + (stale > 0 ? "; \(stale) of them skipped here as stale, --latest)" : ")")
                      + (restarts > 0 ? ", \(restarts) sequence restarts" : "")
                      + (malformed > 0 ? ", \(malformed) malformed messages" : ""))
         lines.append("  latency (drive sent → frame received): "
@@ -141,7 +145,7 @@ struct WatchStatistics {
     func reportJSON(stream: String, now: Double) -> [String: Any] {
         var o: [String: Any] = [
             "stream": stream, "frames": frames, "seconds": now - startTime, "fps": fps, "bytes": bytes,
-            "lost": lost, "restarts": restarts, "malformed": malformed, "events": events,
+            "lost": lost, "stale": stale, "restarts": restarts, "malformed": malformed, "events": events,
         ]
         if let p = Percentiles(latencyMs) { o["latency_ms"] = p.json }
         if let p = Percentiles(renderMs) { o["render_ms"] = p.json }
