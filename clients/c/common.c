@@ -119,6 +119,16 @@ int parse_status(const char *text, Splatd__V1__Status *out)
 
 int multipart_recv(void *socket, multipart_t *message)
 {
+    return multipart_recv_flags(socket, message, 0);
+}
+
+int multipart_recv_nowait(void *socket, multipart_t *message)
+{
+    return multipart_recv_flags(socket, message, ZMQ_DONTWAIT);
+}
+
+int multipart_recv_flags(void *socket, multipart_t *message, int flags)
+{
     message->count = 0;
     message->total = 0;
     zmq_msg_t overflow;  /* receives the frames past MULTIPART_MAX, which are dropped */
@@ -128,7 +138,8 @@ int multipart_recv(void *socket, multipart_t *message)
         zmq_msg_t *part = keep ? &message->frames[message->count] : &overflow;
         if (zmq_msg_init(part) != 0)
             goto fail;
-        if (zmq_msg_recv(part, socket, 0) < 0) {
+        /* The parts of a message arrive together: only the first can find nothing yet. */
+        if (zmq_msg_recv(part, socket, message->total == 0 ? flags : 0) < 0) {
             int saved = errno;
             zmq_msg_close(part);
             errno = saved;

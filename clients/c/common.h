@@ -50,6 +50,12 @@ typedef struct {
  * On success the caller must call multipart_close(). */
 int multipart_recv(void *socket, multipart_t *message);
 
+/* multipart_recv without waiting: -1 with errno EAGAIN when no message is queued. */
+int multipart_recv_nowait(void *socket, multipart_t *message);
+
+/* multipart_recv with zmq_msg_recv flags (ZMQ_DONTWAIT) for the first frame. */
+int multipart_recv_flags(void *socket, multipart_t *message, int flags);
+
 /* Frame `index` of a received message: its bytes and size. */
 const uint8_t *multipart_data(const multipart_t *message, size_t index, size_t *size);
 

@@ -1,9 +1,18 @@
 /* splatd_watch: subscribes to one splatd stream and reports (optionally saves) its frames.
  *
- *   splatd_watch [-t TIMEOUT_S] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]
+ *   splatd_watch [-t TIMEOUT_S] [-l [-c CONTROL_ENDPOINT]] [-s PAUSE_S] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]
  *
  * Receives ["frames/<STREAM_ID>"][FrameMeta][image] messages, prints one line per frame and,
  * with OUT_DIR, writes each image as OUT_DIR/<STREAM_ID>-<sequence>.<jpeg|png|raw>.
+ *
+ * Every frame, or only the newest: by default every frame is taken in order (a recorder);
+ * ZeroMQ queues what the reader has not read yet, so a viewer that stalls then shows old
+ * frames. -l (live) keeps only the newest: a receive high-water mark of 2 messages, set before
+ * connecting, and on each receive every message already queued is taken (non-blocking) and all
+ * frames but the newest dropped. H.264 frames depend on the one before: after a gap in
+ * frame_sequence, -l skips frames up to the next keyframe and, with -c, sends request_keyframe
+ * to the daemon's control endpoint so that one comes at once. -s pauses after each frame, as
+ * a slow display would.
  * Exit status: 0 when COUNT frames arrived within the timeout (default 10 s), 1 when they did
  * not (or the stream was closed), 2 for a usage error, 3 for a ZeroMQ or file error. */
 #define _POSIX_C_SOURCE 200809L
@@ -15,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <zmq.h>
 
@@ -33,10 +43,12 @@ static void on_signal(int signal_number)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: splatd_watch [-t TIMEOUT_S] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]\n"
+            "usage: splatd_watch [-t TIMEOUT_S] [-l [-c CONTROL_ENDPOINT]] [-s PAUSE_S] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]\n"
             "  receives COUNT frames of stream STREAM_ID (topic \"frames/STREAM_ID\"), prints\n"
             "  sequence, size, codec, drive sequence and latency of each, and writes the images\n"
             "  to OUT_DIR if given. -t: give up after this many seconds (default 10).\n"
+            "  -l: live, newest frame only (frames queued meanwhile are dropped; H.264 resumes at\n"
+            "  a keyframe, requested on CONTROL_ENDPOINT with -c). -s: pause after each frame.\n"
             "exit status: 0 all COUNT frames arrived, 1 timeout or stream closed, 2 usage, 3 error\n"
             "example: splatd_watch tcp://127.0.0.1:5557 default 30 /tmp/frames\n");
 }
@@ -81,12 +93,82 @@ static const char *image_problem(const Splatd__V1__FrameMeta *meta, const uint8_
     }
 }
 
+/* Whether a received message is a frame of our stream (the topic compared exactly). */
+static int is_frame(const multipart_t *message, const char *topic, size_t topic_length)
+{
+    size_t size;
+    const uint8_t *data = multipart_data(message, 0, &size);
+    return message->total == 3 && size == topic_length && memcmp(data, topic, topic_length) == 0;
+}
+
+/* Handles an "events" message (returns 1 when it closes our stream); 0 for anything else. */
+static int handle_event(const multipart_t *message, const char *stream_id, int *is_event)
+{
+    size_t sizes[2];
+    const uint8_t *parts[2];
+    for (size_t i = 0; i < 2; i++)
+        parts[i] = multipart_data(message, i, &sizes[i]);
+    *is_event = message->total == 2 && sizes[0] == 6 && memcmp(parts[0], "events", 6) == 0;
+    if (!*is_event)
+        return 0;
+    Splatd__V1__Event *event = splatd__v1__event__unpack(NULL, sizes[1], parts[1]);
+    int closed = event != NULL && event->body_case == SPLATD__V1__EVENT__BODY_STREAM_CLOSED &&
+                 strcmp(event->stream_closed, stream_id) == 0;
+    if (event == NULL)
+        fprintf(stderr, "splatd_watch: an undecodable event (%zu bytes)\n", sizes[1]);
+    else if (event->body_case == SPLATD__V1__EVENT__BODY_ERROR)
+        fprintf(stderr, "splatd_watch: daemon error event: %s\n", event->error);
+    if (event != NULL)
+        splatd__v1__event__free_unpacked(event, NULL);
+    return closed;
+}
+
+/* Sends request_keyframe {stream_id} on a DEALER socket (the reply is read and dropped later). */
+static void request_keyframe(void *control, const char *stream_id, uint64_t request_id)
+{
+    Splatd__V1__RequestKeyframe body = SPLATD__V1__REQUEST_KEYFRAME__INIT;
+    body.stream_id = (char *)stream_id;
+    Splatd__V1__Request request = SPLATD__V1__REQUEST__INIT;
+    request.request_id = request_id;
+    request.version = 1;
+    request.body_case = SPLATD__V1__REQUEST__BODY_REQUEST_KEYFRAME;
+    request.request_keyframe = &body;
+    uint8_t packed[256];
+    size_t size = splatd__v1__request__get_packed_size(&request);
+    if (size > sizeof packed)
+        return;
+    splatd__v1__request__pack(&request, packed);
+    if (zmq_send(control, packed, size, ZMQ_DONTWAIT) < 0)
+        fprintf(stderr, "splatd_watch: cannot send request_keyframe: %s\n", zmq_strerror(errno));
+    char reply[512];
+    while (zmq_recv(control, reply, sizeof reply, ZMQ_DONTWAIT) >= 0) {
+    }
+}
+
+/* -l: a message that follows the previous one within this many milliseconds was queued (behind
+ * the receive queue: the daemon's send queue, the socket buffers), not just sent. */
+enum { DRAIN_SETTLE_MS = 5, DRAIN_LIMIT_MS = 500 };
+
 int main(int argc, char **argv)
 {
-    double timeout_s = 10;
+    double timeout_s = 10, pause_s = 0;
+    int latest = 0;
+    const char *control_endpoint = NULL;
     int option;
-    while ((option = getopt(argc, argv, "+t:h")) != -1) {
+    while ((option = getopt(argc, argv, "+t:lc:s:h")) != -1) {
         switch (option) {
+        case 'l':
+            latest = 1;
+            break;
+        case 'c':
+            control_endpoint = optarg;
+            break;
+        case 's':
+            if (parse_positive_double(optarg, &pause_s) != 0 || pause_s > 3600) {
+                fprintf(stderr, "splatd_watch: -s wants seconds, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 't':
             if (parse_positive_double(optarg, &timeout_s) != 0 || timeout_s > 86400) {
                 fprintf(stderr, "splatd_watch: -t wants seconds, not '%s'\n", optarg);
@@ -127,7 +209,10 @@ int main(int argc, char **argv)
 
     int result = EXIT_ERROR;
     const char *stop_reason = "timed out";
-    unsigned long received = 0, other_topics = 0;
+    unsigned long received = 0, other_topics = 0, skipped = 0, keyframes_requested = 0;
+    int awaiting_keyframe = 0, gap_seen = 0;
+    int64_t keyframe_requested_ms = -1;
+    void *control = NULL;
     uint64_t last_drive_sequence = 0, previous_frame_sequence = 0;
     void *context = zmq_ctx_new();
     void *socket = NULL;
@@ -140,7 +225,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "splatd_watch: zmq_socket: %s\n", zmq_strerror(errno));
         goto done;
     }
-    int linger = 0;
+    int linger = 0, live_hwm = 2;
+    /* -l: a small receive queue, set before connect (the high-water mark applies to the pipes
+     * connect makes), so frames this viewer cannot show are dropped rather than queued. */
+    if (latest && zmq_setsockopt(socket, ZMQ_RCVHWM, &live_hwm, sizeof live_hwm) != 0) {
+        fprintf(stderr, "splatd_watch: zmq_setsockopt: %s\n", zmq_strerror(errno));
+        goto done;
+    }
+    if (latest && control_endpoint != NULL) {
+        control = zmq_socket(context, ZMQ_DEALER);
+        if (control == NULL || zmq_setsockopt(control, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+            zmq_connect(control, control_endpoint) != 0) {
+            fprintf(stderr, "splatd_watch: cannot connect to '%s': %s\n", control_endpoint, zmq_strerror(errno));
+            goto done;
+        }
+    }
     if (zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(socket, ZMQ_SUBSCRIBE, topic, topic_length) != 0 ||
         zmq_setsockopt(socket, ZMQ_SUBSCRIBE, "events", 6) != 0) {
@@ -170,50 +269,103 @@ int main(int argc, char **argv)
         if (ready == 0)
             continue;
 
-        multipart_t message;
-        if (multipart_recv(socket, &message) != 0) {
+        multipart_t buffers[2];
+        int current = 0;
+        multipart_t *next = &buffers[1];
+        if (multipart_recv(socket, &buffers[0]) != 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;
             fprintf(stderr, "splatd_watch: receiving failed: %s\n", zmq_strerror(errno));
             result = EXIT_ERROR;
             break;
         }
+        int closed = 0, is_event = 0;
+        if (latest && is_frame(&buffers[0], topic, topic_length)) {
+            /* Drain: take every message already queued, without waiting; the newest frame
+             * wins. Queued messages flow in back to back as the queue makes room: go on while the
+             * next one comes within DRAIN_SETTLE_MS (at most DRAIN_LIMIT_MS in all). */
+            unsigned long drained = 0;
+            int64_t drain_until = mono_ms() + DRAIN_LIMIT_MS;
+            for (;;) {
+                next = &buffers[1 - current];
+                if (multipart_recv_nowait(socket, next) != 0) {
+                    if (errno != EAGAIN || mono_ms() >= drain_until)
+                        break;
+                    zmq_pollitem_t settle = { .socket = socket, .events = ZMQ_POLLIN };
+                    if (zmq_poll(&settle, 1, DRAIN_SETTLE_MS) <= 0)
+                        break;
+                    continue;
+                }
+                if (is_frame(next, topic, topic_length)) {
+                    multipart_close(&buffers[current]);
+                    current = 1 - current;
+                    drained++;
+                } else {
+                    closed |= handle_event(next, stream_id, &is_event);
+                    if (!is_event)
+                        other_topics++;
+                    multipart_close(next);
+                }
+            }
+            skipped += drained;
+            if (drained != 0)
+                gap_seen = 1;
+        }
+        multipart_t *message = &buffers[current];
+        if (closed) {
+            multipart_close(message);
+            stop_reason = "stream closed";
+            break;
+        }
         uint64_t received_us = wall_us();
         size_t sizes[3];
         const uint8_t *parts[3];
         for (size_t i = 0; i < 3; i++)
-            parts[i] = multipart_data(&message, i, &sizes[i]);
+            parts[i] = multipart_data(message, i, &sizes[i]);
 
         /* Subscriptions are prefixes ("frames/cam" also gets "frames/cam2"): compare exactly. */
-        if (message.total == 2 && sizes[0] == 6 && memcmp(parts[0], "events", 6) == 0) {
-            Splatd__V1__Event *event = splatd__v1__event__unpack(NULL, sizes[1], parts[1]);
-            int closed = event != NULL && event->body_case == SPLATD__V1__EVENT__BODY_STREAM_CLOSED &&
-                         strcmp(event->stream_closed, stream_id) == 0;
-            if (event == NULL)
-                fprintf(stderr, "splatd_watch: an undecodable event (%zu bytes)\n", sizes[1]);
-            else if (event->body_case == SPLATD__V1__EVENT__BODY_ERROR)
-                fprintf(stderr, "splatd_watch: daemon error event: %s\n", event->error);
-            if (event != NULL)
-                splatd__v1__event__free_unpacked(event, NULL);
-            multipart_close(&message);
-            if (closed) {
-                stop_reason = "stream closed";
-                break;
-            }
+        if (handle_event(message, stream_id, &is_event)) {
+            multipart_close(message);
+            stop_reason = "stream closed";
+            break;
+        }
+        if (is_event) {
+            multipart_close(message);
             continue;
         }
-        if (message.total != 3 || sizes[0] != topic_length || memcmp(parts[0], topic, topic_length) != 0) {
+        if (message->total != 3 || sizes[0] != topic_length || memcmp(parts[0], topic, topic_length) != 0) {
             other_topics++;
-            multipart_close(&message);
+            multipart_close(message);
             continue;
         }
         Splatd__V1__FrameMeta *meta = splatd__v1__frame_meta__unpack(NULL, sizes[1], parts[1]);
         if (meta == NULL) {
             fprintf(stderr, "splatd_watch: undecodable FrameMeta (%zu bytes)\n", sizes[1]);
-            multipart_close(&message);
+            multipart_close(message);
             result = EXIT_ERROR;
             break;
         }
+        if (latest && meta->codec == SPLATD__V1__CODEC__CODEC_H264) {
+            /* A decoder can only go on from the frame before: after a gap, wait for a keyframe. */
+            if (meta->keyframe) {
+                awaiting_keyframe = 0;
+                keyframe_requested_ms = -1;
+            } else if (gap_seen || previous_frame_sequence == 0 || meta->frame_sequence != previous_frame_sequence + 1) {
+                awaiting_keyframe = 1;
+            }
+            if (awaiting_keyframe) {
+                if (control != NULL && (keyframe_requested_ms < 0 || mono_ms() - keyframe_requested_ms >= 1000)) {
+                    request_keyframe(control, stream_id, ++keyframes_requested);
+                    keyframe_requested_ms = mono_ms();
+                }
+                skipped++;
+                gap_seen = 0;
+                splatd__v1__frame_meta__free_unpacked(meta, NULL);
+                multipart_close(message);
+                continue;
+            }
+        }
+        gap_seen = 0;
         received++;
 
         /* End-to-end latency is meaningful for the first frame showing a new drive frame;
@@ -255,16 +407,24 @@ int main(int argc, char **argv)
             }
         }
         splatd__v1__frame_meta__free_unpacked(meta, NULL);
-        multipart_close(&message);
+        multipart_close(message);
         if (failed) {
             result = EXIT_ERROR;
             break;
+        }
+        if (pause_s > 0) {
+            struct timespec pause = { (time_t)pause_s, (long)((pause_s - (double)(time_t)pause_s) * 1e9) };
+            while (nanosleep(&pause, &pause) != 0 && errno == EINTR && !interrupted) {
+            }
         }
     }
 
     if (received == count) {
         result = EXIT_DONE;
-        printf("received %lu frames of %s\n", received, stream_id);
+        printf("received %lu frames of %s", received, stream_id);
+        if (latest)
+            printf(" (newest only: %lu skipped, %lu keyframes requested)", skipped, keyframes_requested);
+        printf("\n");
     } else if (result == EXIT_INCOMPLETE) {
         fprintf(stderr, "splatd_watch: %s after %lu of %lu frames of %s (timeout %.1f s)%s\n",
                 interrupted ? "interrupted" : stop_reason, received, count, stream_id, timeout_s,
@@ -272,6 +432,8 @@ int main(int argc, char **argv)
     }
 
 done:
+    if (control != NULL)
+        zmq_close(control);
     if (socket != NULL && zmq_close(socket) != 0)
         fprintf(stderr, "splatd_watch: zmq_close: %s\n", zmq_strerror(errno));
     while (zmq_ctx_term(context) != 0 && errno == EINTR) {

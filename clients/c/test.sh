@@ -56,9 +56,9 @@ if [[ ! -x $SPLATD_BIN ]]; then
     fail "splatd binary '$SPLATD_BIN' is missing (build it: swift build --product splatd)"
     finish
 fi
-# `timeout` bounds the daemon's life too (SIGTERM after 28 s, which it handles like SIGINT) and
+# `timeout` bounds the daemon's life too (SIGTERM after 45 s, which it handles like SIGINT) and
 # forwards the SIGINT sent below.
-timeout -k 2 28 "$SPLATD_BIN" serve --control 'tcp://127.0.0.1:*' --drive 'tcp://127.0.0.1:*' \
+timeout -k 2 45 "$SPLATD_BIN" serve --control 'tcp://127.0.0.1:*' --drive 'tcp://127.0.0.1:*' \
     --frames 'tcp://127.0.0.1:*' --audio 'tcp://127.0.0.1:*' >"$work/daemon.out" 2>"$work/daemon.log" &
 daemon_pid=$!
 line=""
@@ -127,6 +127,36 @@ if ((rc == 0)) && grep -q '^sent 30 drive frames to demo' "$work/drive.out"; the
 else
     fail "drive: 1 s of jawOpen at 30 Hz (exit $rc)"
 fi
+
+# ─── live viewing: newest frame only ─────────────────────────────────────────
+# A viewer that pauses 1 s after each frame (-s 1): with -l every frame it shows is fresh
+# (frame_time_us to receipt, "age", under 300 ms) and frames were skipped; without -l the queue
+# hands it the frame after the one it showed, about 1 s old.
+# ages FILE: the age in ms of every frame line after the first, one a line.
+ages() { sed -n 's/^frame .* age=\([0-9.-]*\)ms.*/\1/p' "$1" | tail -n +2; }
+step "ctl open_stream clive 128x128 jpeg" 10 ./splatd_ctl "$control" open_stream clive demo 128x128 jpeg
+step "watch -l -s 1: 3 frames, newest only" 15 ./splatd_watch -l -s 1 -t 10 "$frames" clive 3 &&
+    check "watch -l: frames were skipped" '\(missed some\)' &&
+    if ages "$work/out" | awk '$1 >= 300 || $1 < -50 { bad = 1 } END { exit !(NR == 2 && !bad) }'; then
+        pass "watch -l: each frame after a pause is fresh (age < 300 ms)"
+    else
+        fail "watch -l: each frame after a pause is fresh (age < 300 ms; ages: $(ages "$work/out" | tr '\n' ' '))"
+    fi
+step "watch -s 1 (every frame): 3 frames" 15 ./splatd_watch -s 1 -t 10 "$frames" clive 3 &&
+    if ages "$work/out" | awk '$1 < 500 { bad = 1 } END { exit !(NR == 2 && !bad) }'; then
+        pass "watch without -l: queued frames come late (age > 500 ms), as -l avoids"
+    else
+        fail "watch without -l: queued frames come late (ages: $(ages "$work/out" | tr '\n' ' '))"
+    fi
+step "ctl open_stream ch264 128x128 h264" 10 ./splatd_ctl "$control" open_stream ch264 demo 128x128 h264
+step "watch -l -c -s 1 of H.264: 3 frames" 15 ./splatd_watch -l -c "$control" -s 1 -t 10 "$frames" ch264 3 &&
+    check "watch -l H.264: resumed at requested keyframes" 'keyframes requested' &&
+    if ages "$work/out" | awk '$1 >= 300 { bad = 1 } END { exit !(NR == 2 && !bad) }' &&
+       ! grep -q 'newest only: [0-9]* skipped, 0 keyframes' "$work/out"; then
+        pass "watch -l H.264: fresh keyframes after each pause, asked for"
+    else
+        fail "watch -l H.264: fresh keyframes after each pause, asked for (ages: $(ages "$work/out" | tr '\n' ' '))"
+    fi
 
 step "ctl get_status" 10 ./splatd_ctl "$control" get_status &&
     check "get_status: $STREAM shows frames sent" "stream $STREAM: avatar=demo ${SIZE}x${SIZE} CODEC_PNG .*sent=[1-9]" &&

@@ -6,7 +6,11 @@
         ctl.open_stream("demo", stream_id="cam", width=256, height=256, codec="png")
 
     with FrameSubscriber("tcp://127.0.0.1:5557", "cam") as frames:
-        for meta, image in frames:
+        for meta, image in frames:           # every frame, in order: for recording
+            ...
+
+    with FrameSubscriber("tcp://127.0.0.1:5557", "cam", latest_only=True) as frames:
+        for meta, image in frames:           # the newest frame each time: for showing live
             ...
 
     with DrivePublisher("tcp://127.0.0.1:5556") as drive:
@@ -31,8 +35,8 @@ from .proto import splatd_pb2 as pb
 
 __all__ = [
     "DEFAULT_CONTROL", "DEFAULT_DRIVE", "DEFAULT_FRAMES", "DEFAULT_AUDIO", "PROTOCOL_VERSION",
-    "SplatdError", "SplatdTimeout", "Control", "FrameSubscriber", "DrivePublisher", "Frame",
-    "wall_clock_us", "frames_topic",
+    "SplatdError", "SplatdTimeout", "Control", "FrameSubscriber", "DrivePublisher", "Frame", "AudioPacket",
+    "wall_clock_us", "frames_topic", "audio_topic", "LATEST_ONLY_HIGH_WATER_MARK",
 ]
 
 DEFAULT_CONTROL = "tcp://127.0.0.1:5555"
@@ -42,7 +46,12 @@ DEFAULT_AUDIO = "tcp://127.0.0.1:5558"
 PROTOCOL_VERSION = 1
 
 FRAMES_PREFIX = "frames/"
+AUDIO_PREFIX = "audio/"
 EVENTS_TOPIC = b"events"
+
+# A live viewer's receive queue (messages): small, so that frames a slow viewer cannot show are
+# dropped by ZeroMQ instead of piling up; `FrameSubscriber.receive_latest()` drains the rest.
+LATEST_ONLY_HIGH_WATER_MARK = 2
 
 
 def wall_clock_us() -> int:
@@ -53,6 +62,11 @@ def wall_clock_us() -> int:
 def frames_topic(stream_id: str) -> bytes:
     """The topic a stream's frames are published on: `frames/<stream id>`."""
     return (FRAMES_PREFIX + stream_id).encode("utf-8")
+
+
+def audio_topic(stream_id: str) -> bytes:
+    """The topic a stream's voice (Opus packets) is published on: `audio/<stream id>`."""
+    return (AUDIO_PREFIX + stream_id).encode("utf-8")
 
 
 class SplatdError(Exception):
@@ -317,6 +331,11 @@ class Control:
     def list_streams(self, timeout: Optional[float] = None) -> List[pb.StreamInfo]:
         return list(self._request("list_streams", pb.ListStreams(), timeout).streams.streams)
 
+    def request_keyframe(self, stream_id: str, timeout: Optional[float] = None) -> pb.StreamInfo:
+        """Makes the next frame of an H.264 stream a keyframe (a viewer that missed frames
+        sends it to decode again); other codecs' frames all are keyframes."""
+        return self._request("request_keyframe", pb.RequestKeyframe(stream_id=stream_id), timeout).stream
+
     def status(self, timeout: Optional[float] = None) -> pb.DaemonStatus:
         """Daemon status: avatars (drive counters), streams (fps, latency), process figures."""
         return self._request("get_status", pb.GetStatus(), timeout).daemon_status
@@ -353,48 +372,100 @@ class Frame(NamedTuple):
     image: bytes
 
 
+class AudioPacket(NamedTuple):
+    """One packet of a stream's voice: its `splatd_pb2.AudioMeta` and the Opus packet."""
+    meta: pb.AudioMeta
+    packet: bytes
+
+
 class FrameSubscriber:
-    """Subscribes to one stream's frames (and optionally to daemon events) on the frames
-    endpoint.
+    """Subscribes to one stream's frames (and optionally to its voice and to daemon events) on
+    the frames endpoint.
 
     ZeroMQ subscriptions are prefixes (a subscription to "frames/cam" also receives
     "frames/cam2"); this class drops every message whose topic is not exactly
-    "frames/<stream_id>". Iterating yields `(meta, image_bytes)` and blocks for at most
-    `timeout` seconds per frame (None: forever), raising `SplatdTimeout` when none came.
+    "frames/<stream_id>" (or "audio/<stream_id>", "events"). Iterating yields
+    `(meta, image_bytes)` and blocks for at most `timeout` seconds per frame (None: forever),
+    raising `SplatdTimeout` when none came.
     With `events=True`, `Event` messages met along the way are appended to `self.events` and
-    passed to `on_event`; `receive()` returns frames and events alike.
+    passed to `on_event`; with `audio=True` the stream's voice ("audio/<stream_id>", Opus) is
+    subscribed too and its packets are passed to `on_audio`; `receive()` returns frames,
+    audio packets and events alike.
+
+    Every frame, or only the newest: a recorder wants every frame, a live viewer the newest.
+    ZeroMQ queues what a reader has not read yet, so a viewer that stalls for 2 s would then
+    show frames 2 s old. With `latest_only=True` (a live viewer) the receive queue is small
+    (`LATEST_ONLY_HIGH_WATER_MARK` messages; set before connecting) and iteration and
+    `next_frame()` return `receive_latest()`: the newest frame received, everything queued
+    before it dropped. H.264 frames depend on the ones before them, so after a gap the
+    subscriber skips frames up to the next keyframe and, given a `control` (a `Control` or
+    its endpoint), asks the daemon for one at once (`request_keyframe`). With
+    `latest_only=False` (the default; for recording) nothing is skipped on purpose: frames are
+    returned in order and only a reader slower than the stream for longer than the queues last
+    (`receive_high_water_mark` here, 4 frames at the daemon) loses some.
 
     `stream_id=None` subscribes to events only."""
 
+    #: `receive_latest()`: a message that follows the previous one within this many
+    #: milliseconds was queued, not just sent; the drain goes on.
+    DRAIN_SETTLE_MS = 5
+    #: `receive_latest()` drains for at most this long before returning the newest frame.
+    DRAIN_LIMIT_SECONDS = 0.5
+
     def __init__(self, endpoint: str = DEFAULT_FRAMES, stream_id: Optional[str] = "default", events: bool = False,
                  timeout: Optional[float] = None, on_event: Optional[Callable[[pb.Event], None]] = None,
-                 context: Optional[zmq.Context] = None, receive_high_water_mark: int = 100):
+                 context: Optional[zmq.Context] = None, receive_high_water_mark: Optional[int] = None,
+                 latest_only: bool = False, control: Union["Control", str, None] = None, audio: bool = False,
+                 on_audio: Optional[Callable[[AudioPacket], None]] = None):
         if stream_id is None and not events:
             raise ValueError("subscribe to a stream, to events, or to both")
+        if audio and stream_id is None:
+            raise ValueError("audio=True needs a stream_id (the voice goes out per stream)")
         self.endpoint = endpoint
         self.stream_id = stream_id
         self.timeout = timeout
         self.on_event = on_event
+        self.on_audio = on_audio
+        self.latest_only = latest_only
         self.events: Deque[pb.Event] = deque(maxlen=1000)
         self.last_received_us = 0
         self._topic = frames_topic(stream_id) if stream_id is not None else None
+        self._audio_topic = audio_topic(stream_id) if audio else None
         self._want_events = events
         self._context = context or zmq.Context.instance()
         self._socket = self._context.socket(zmq.SUB)
         self._socket.setsockopt(zmq.LINGER, 0)
+        if receive_high_water_mark is None:
+            receive_high_water_mark = LATEST_ONLY_HIGH_WATER_MARK if latest_only else 100
+        # Before connect: ZeroMQ applies the high-water mark to the pipes connect() makes.
         self._socket.setsockopt(zmq.RCVHWM, receive_high_water_mark)
         if self._topic is not None:
             self._socket.setsockopt(zmq.SUBSCRIBE, self._topic)
+        if self._audio_topic is not None:
+            self._socket.setsockopt(zmq.SUBSCRIBE, self._audio_topic)
         if events:
             self._socket.setsockopt(zmq.SUBSCRIBE, EVENTS_TOPIC)
         self._socket.connect(endpoint)
+        self._control = control
+        self._own_control: Optional[Control] = None
         self.dropped_other_topics = 0
         self.dropped_malformed = 0
+        #: Frames `receive_latest()` received and dropped for a newer one (or, H.264, while
+        #: waiting for a keyframe).
+        self.frames_skipped = 0
+        #: `request_keyframe` requests sent after a gap in an H.264 stream.
+        self.keyframes_requested = 0
+        self._last_delivered_sequence: Optional[int] = None
+        self._awaiting_keyframe = False
+        self._keyframe_requested_at: Optional[float] = None
 
     def close(self) -> None:
         if self._socket is not None:
             self._socket.close(linger=0)
             self._socket = None
+        if self._own_control is not None:
+            self._own_control.close()
+            self._own_control = None
 
     def __enter__(self) -> "FrameSubscriber":
         return self
@@ -402,9 +473,53 @@ class FrameSubscriber:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def receive(self, timeout: Optional[float] = None) -> Union[Frame, pb.Event]:
-        """The next frame of the stream or (with events) the next event; `SplatdTimeout` after
-        `timeout` seconds (None: wait forever)."""
+    def _message(self, parts: List[bytes], received_us: int) -> Optional[Union[Frame, AudioPacket, pb.Event]]:
+        """Decodes one received message; None for one to drop (counted)."""
+        topic = parts[0]
+        if self._topic is not None and topic == self._topic:
+            if len(parts) != 3:
+                self.dropped_malformed += 1
+                return None
+            try:
+                meta = pb.FrameMeta.FromString(parts[1])
+            except Exception:
+                self.dropped_malformed += 1
+                return None
+            self.last_received_us = received_us
+            return Frame(meta, parts[2])
+        if self._audio_topic is not None and topic == self._audio_topic:
+            if len(parts) != 3:
+                self.dropped_malformed += 1
+                return None
+            try:
+                audio_meta = pb.AudioMeta.FromString(parts[1])
+            except Exception:
+                self.dropped_malformed += 1
+                return None
+            packet = AudioPacket(audio_meta, parts[2])
+            if self.on_audio is not None:
+                self.on_audio(packet)
+            return packet
+        if self._want_events and topic == EVENTS_TOPIC:
+            if len(parts) != 2:
+                self.dropped_malformed += 1
+                return None
+            try:
+                event = pb.Event.FromString(parts[1])
+            except Exception:
+                self.dropped_malformed += 1
+                return None
+            self.events.append(event)
+            if self.on_event is not None:
+                self.on_event(event)
+            return event
+        self.dropped_other_topics += 1  # a longer topic that shares our prefix
+        return None
+
+    def receive(self, timeout: Optional[float] = None) -> Union[Frame, AudioPacket, pb.Event]:
+        """The next message in order: a frame of the stream, or (with audio) a voice packet, or
+        (with events) an event; `SplatdTimeout` after `timeout` seconds (None: wait forever).
+        Never skips anything (see `receive_latest()` for a live viewer)."""
         if self._socket is None:
             raise RuntimeError("this FrameSubscriber is closed")
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -417,36 +532,103 @@ class FrameSubscriber:
                     what = f"frame of stream {self.stream_id!r}" if self._topic is not None else "event"
                     raise SplatdTimeout(f"no {what} from {self.endpoint} within {timeout:g} s")
             parts = self._socket.recv_multipart()
-            received_us = wall_clock_us()
-            topic = parts[0]
-            if self._topic is not None and topic == self._topic:
-                if len(parts) != 3:
-                    self.dropped_malformed += 1
-                    continue
+            item = self._message(parts, wall_clock_us())
+            if item is not None:
+                return item
+
+    def receive_latest(self, timeout: Optional[float] = None) -> Frame:
+        """The newest frame of the stream, for showing it live: waits (at most `timeout`
+        seconds, None: forever) until a frame is there, then takes every message already
+        queued (without waiting) and keeps only the newest frame; the older ones are dropped
+        (`frames_skipped`). Events and voice packets met on the way are recorded and passed to
+        `on_event` / `on_audio` as usual, none dropped.
+
+        H.264: a frame can only be decoded after the one before it, so after a gap in
+        `frame_sequence` (frames dropped here or on the way) this skips frames until the next
+        keyframe (`FrameMeta.keyframe`) and, with a `control`, sends `request_keyframe` so that
+        the daemon makes the next frame one (again every second while none comes). A viewer
+        persistently slower than the stream therefore costs a keyframe each time it falls
+        behind: lower the stream's fps, or use JPEG, for such a viewer."""
+        if self._socket is None:
+            raise RuntimeError("this FrameSubscriber is closed")
+        if self._topic is None:
+            raise RuntimeError("this subscriber watches events only; use receive() or next_event()")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                first = self.receive(remaining)
+            except SplatdTimeout:
+                raise SplatdTimeout(f"no frame of stream {self.stream_id!r} from {self.endpoint} within {timeout:g} s") from None
+            newest: Optional[Frame] = first if isinstance(first, Frame) else None
+            received = 1 if newest is not None else 0
+            # Drain: everything already queued, the newest frame wins. Messages queued behind
+            # the receive queue (the daemon's send queue, both kernels' socket buffers: a
+            # second or two of frames on a fast link) flow in as soon as the queue has room,
+            # back to back: keep taking them while the next one comes within DRAIN_SETTLE_MS,
+            # much less than any stream's frame period (at most DRAIN_LIMIT_SECONDS in all).
+            drain_until = time.monotonic() + self.DRAIN_LIMIT_SECONDS
+            while True:
                 try:
-                    meta = pb.FrameMeta.FromString(parts[1])
-                except Exception:
-                    self.dropped_malformed += 1
+                    parts = self._socket.recv_multipart(zmq.NOBLOCK)
+                except zmq.Again:
+                    if time.monotonic() >= drain_until or not self._socket.poll(self.DRAIN_SETTLE_MS, zmq.POLLIN):
+                        break
                     continue
-                self.last_received_us = received_us
-                return Frame(meta, parts[2])
-            if self._want_events and topic == EVENTS_TOPIC:
-                if len(parts) != 2:
-                    self.dropped_malformed += 1
-                    continue
-                try:
-                    event = pb.Event.FromString(parts[1])
-                except Exception:
-                    self.dropped_malformed += 1
-                    continue
-                self.events.append(event)
-                if self.on_event is not None:
-                    self.on_event(event)
-                return event
-            self.dropped_other_topics += 1  # a longer topic that shares our prefix
+                item = self._message(parts, wall_clock_us())
+                if isinstance(item, Frame):
+                    newest = item
+                    received += 1
+            if newest is None:
+                continue
+            self.frames_skipped += received - 1
+            frame = self._decodable(newest, skipped=received > 1)
+            if frame is not None:
+                return frame
+
+    def _decodable(self, frame: Frame, skipped: bool) -> Optional[Frame]:
+        """`frame` if a viewer can show it: always for JPEG, PNG and raw frames; for H.264 only
+        when no frame before it is missing since the last keyframe, else None (skipped, and a
+        keyframe requested)."""
+        meta = frame.meta
+        sequence = meta.frame_sequence
+        previous = self._last_delivered_sequence
+        if meta.codec != pb.CODEC_H264:
+            self._awaiting_keyframe = False
+        elif meta.keyframe:
+            self._awaiting_keyframe = False
+        else:
+            if skipped or previous is None or sequence != previous + 1:
+                self._awaiting_keyframe = True
+            if self._awaiting_keyframe:
+                self.frames_skipped += 1
+                self._ask_for_keyframe()
+                return None
+        self._last_delivered_sequence = sequence
+        self._keyframe_requested_at = None
+        return frame
+
+    def _ask_for_keyframe(self) -> None:
+        now = time.monotonic()
+        if self._keyframe_requested_at is not None and now - self._keyframe_requested_at < 1.0:
+            return
+        self._keyframe_requested_at = now
+        if self._control is None or self.stream_id is None:
+            return
+        if isinstance(self._control, str):
+            self._own_control = Control(self._control, timeout=1.0, context=self._context)
+            self._control = self._own_control
+        try:
+            self._control.request_keyframe(self.stream_id, timeout=1.0)
+            self.keyframes_requested += 1
+        except (SplatdError, SplatdTimeout):
+            pass  # the next periodic keyframe (gop_seconds) comes anyway
 
     def next_frame(self, timeout: Optional[float] = None) -> Frame:
-        """The next frame; events met on the way are only recorded (`events`, `on_event`)."""
+        """The next frame — with `latest_only`, the newest one (`receive_latest()`); events and
+        voice packets met on the way are only recorded (`events`, `on_event`, `on_audio`)."""
+        if self.latest_only:
+            return self.receive_latest(timeout)
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -469,6 +651,7 @@ class FrameSubscriber:
                 return item
 
     def __iter__(self) -> Iterator[Frame]:
+        """Frames in order, or with `latest_only` the newest each time."""
         if self._topic is None:
             raise RuntimeError("this subscriber watches events only; use receive() or next_event()")
         while True:

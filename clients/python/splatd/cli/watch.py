@@ -3,7 +3,8 @@ gaps and latency.
 
     splatd-watch default                           # report only
     splatd-watch cam --out frames/                 # frames/frame-000000.png, frame-000001.png, …
-    splatd-watch cam --mp4 take.mp4 --seconds 10   # encode with ffmpeg (must be installed), in real time
+    splatd-watch cam --mp4 take.mp4 --seconds 10   # encode with ffmpeg (must be installed), in real time, with the voice
+    splatd-watch cam --latest                      # live: the newest frame each time (what a viewer shows)
 
 Every second (unless --quiet) and at the end it prints the frame rate, gaps (frames missing in
 the stream's frame_sequence) and latency: drive sender time → frame received, measured on the
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
-from ..client import Control, FrameSubscriber, SplatdError, SplatdTimeout
+from ..client import AudioPacket, Control, FrameSubscriber, SplatdError, SplatdTimeout
 from ..images import frame_file_name, raw_to_ppm
 from ..proto import splatd_pb2 as pb
 from .common import add_endpoints, percentile, warn
@@ -38,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "(.png; raw frames as .ppm), as splatctl watch does")
     out.add_argument("--mp4", metavar="FILE", help="pipe the frames into ffmpeg to make FILE (any container ffmpeg "
                      "writes: .mp4, .mkv, …); every frame keeps its own time, so FILE lasts as long as the recording")
+    parser.add_argument("--no-audio", action="store_true", help="--mp4: record the picture only (by default the "
+                        "stream's voice, topic audio/STREAM, is recorded too, silent where nobody spoke)")
+    parser.add_argument("--latest", action="store_true", help="live viewing: keep only the newest frame, dropping "
+                        "what queued up while this watcher was busy (H.264: resume at a keyframe, asked for on the "
+                        "control endpoint); not with --out or --mp4, which record every frame")
     parser.add_argument("--fps", type=float, help="--mp4: how long the last frame is shown, 1/FPS s (default: the stream's "
                         "rate, asked on the control endpoint; else 30); the other frames last until the next one")
     parser.add_argument("--count", type=int, metavar="N", help="stop after N frames")
@@ -98,8 +104,9 @@ def _ebml_uint(element_id: int, value: int) -> bytes:
 
 
 class MatroskaPipe:
-    """A minimal Matroska stream of one video track, written to a pipe as frames arrive, with
-    each frame at its own time: what ffmpeg reads to keep real time.
+    """A minimal Matroska stream of one video track (and, with `audio`, a voice track), written
+    to a pipe as frames arrive, with each frame at its own time: what ffmpeg reads to keep real
+    time.
 
     The frames carry no timestamps of their own (JPEG, PNG, raw RGB, H.264 Annex B), and
     ffmpeg's image2pipe, rawvideo and h264 demuxers number them at a nominal frame rate, so a
@@ -113,12 +120,20 @@ class MatroskaPipe:
     Codecs: JPEG as V_MJPEG, H.264 as V_MPEG4/ISO/AVC in Annex B (ffmpeg finds SPS and PPS in
     the first keyframe; the mp4 muxer builds its avcC from them), PNG as V_MS/VFW/FOURCC 'MPNG',
     raw RGB as V_UNCOMPRESSED with colour space 'RGB' 24.
+
+    The voice (track 2, A_OPUS) is written as its packets arrive, each in a cluster of its own
+    at its presentation_time_us on the same time line (both are the daemon's wall clock), so
+    clusters of the two tracks interleave in arrival order, as ffmpeg's demuxer reads them. A
+    silent packet at 0 and one at the end make the track span the picture when nobody spoke.
     """
 
-    def __init__(self, stream, meta: pb.FrameMeta):
+    def __init__(self, stream, meta: pb.FrameMeta, audio: bool = False):
         self.stream = stream
         self.origin_us: Optional[int] = None
         self.held: Optional[tuple] = None
+        self.audio = audio
+        self.audio_end_us: Optional[int] = None  # where the audio written so far ends (µs from the origin)
+        self.audio_packets = 0  # voice packets written (the silent ones not counted)
         video = _ebml_uint(0xB0, meta.width) + _ebml_uint(0xBA, meta.height)
         private = b""
         if meta.codec == pb.CODEC_JPEG:
@@ -139,7 +154,47 @@ class MatroskaPipe:
         # Segment of unknown size; timestamps in milliseconds (TimestampScale 1 000 000 ns).
         segment = bytes.fromhex("18538067") + b"\x01" + b"\xff" * 7
         info = _ebml(0x1549A966, _ebml_uint(0x2AD7B1, 1_000_000) + _ebml(0x4D80, b"splatd-watch") + _ebml(0x5741, b"splatd-watch"))
-        self.stream.write(header + segment + info + _ebml(0x1654AE6B, _ebml(0xAE, track)))
+        tracks = _ebml(0xAE, track)
+        if audio:
+            tracks += _ebml(0xAE, self._audio_track())
+        self.stream.write(header + segment + info + _ebml(0x1654AE6B, tracks))
+
+    @staticmethod
+    def _audio_track() -> bytes:
+        """Track 2: the voice, A_OPUS at 48 kHz. The OpusHead says mono and no pre-skip: each
+        utterance is an Opus stream of its own whose first packet already starts pre_skip
+        samples before its first sound (AudioMeta.presentation_time_us of that packet), so its
+        priming samples are decoded at their own time instead of being cut from the track's
+        start; Opus decoders mix stereo packets down to the head's channel count."""
+        head = b"OpusHead" + struct.pack("<BBHIhB", 1, 1, 0, 48_000, 0, 0)
+        audio = _ebml(0xB5, struct.pack(">d", 48_000.0)) + _ebml_uint(0x9F, 1)
+        return (_ebml_uint(0xD7, 2) + _ebml_uint(0x73C5, 2) + _ebml_uint(0x83, 2) + _ebml_uint(0x9C, 0)
+                + _ebml(0x86, b"A_OPUS") + _ebml(0x63A2, head) + _ebml_uint(0x56BB, 80_000_000) + _ebml(0xE1, audio))
+
+    # A 20 ms Opus packet of silence (CELT, fullband, mono: TOC 0xF8 and a frame that decodes
+    # to zeros), written where the voice track must have a sample although nobody spoke.
+    SILENCE = b"\xf8\xff\xfe"
+    SILENCE_US = 20_000
+
+    def write_audio(self, meta: pb.AudioMeta, packet: bytes) -> None:
+        """A voice packet at its presentation_time_us (the clock of frame_time_us). Packets
+        before the first frame, or not after the audio already written, are left out."""
+        if not self.audio or self.origin_us is None:
+            return
+        time_us = meta.presentation_time_us - self.origin_us
+        if time_us < 0:
+            return
+        if self.audio_end_us is None and time_us >= self.SILENCE_US:
+            self._audio_block(0, self.SILENCE, self.SILENCE_US)  # the track starts with the video
+        if self.audio_end_us is not None and time_us < self.audio_end_us - 1000:
+            return
+        self._audio_block(time_us, packet, meta.duration_us or self.SILENCE_US)
+        self.audio_packets += 1
+
+    def _audio_block(self, time_us: int, packet: bytes, duration_us: int) -> None:
+        block = b"\x82" + struct.pack(">h", 0) + b"\x80" + packet  # track 2, relative time 0, keyframe
+        self.stream.write(_ebml(0x1F43B675, _ebml_uint(0xE7, time_us // 1000) + _ebml(0xA3, block)))
+        self.audio_end_us = time_us + duration_us
 
     def write(self, meta: pb.FrameMeta, image: bytes) -> None:
         time_us = meta.frame_time_us
@@ -154,8 +209,14 @@ class MatroskaPipe:
 
     def close(self, last_duration_us: int) -> None:
         if self.held is not None:
+            end_us = self.held[0] + last_duration_us - self.origin_us
             self._cluster(*self.held, duration_us=last_duration_us)
             self.held = None
+            # The voice track lasts as long as the video: a silent packet ends it.
+            if self.audio and (self.audio_end_us is None or self.audio_end_us < end_us - self.SILENCE_US):
+                if self.audio_end_us is None and end_us > 2 * self.SILENCE_US:
+                    self._audio_block(0, self.SILENCE, self.SILENCE_US)
+                self._audio_block(max(0, end_us - self.SILENCE_US), self.SILENCE, self.SILENCE_US)
 
     def _cluster(self, time_us: int, keyframe: bool, image: bytes, duration_us: int) -> None:
         # One cluster per frame: its timestamp is the frame's (relative block time 0).
@@ -173,11 +234,12 @@ class FfmpegSink:
     daemon reached: `ffmpeg -f matroska -i - -vsync vfr` keeps those times (variable frame rate
     in the mp4: a frame per frame received, none duplicated or dropped). JPEG, PNG and raw frames
     are encoded as H.264 (libx264, yuv420p, odd sizes padded); H.264 frames are copied from the
-    first keyframe. Started at the first frame, when codec and size are known; frames of another
-    codec or size are skipped."""
+    first keyframe. With `audio`, the voice packets (`write_audio`) go into the same pipe and
+    come out as an audio track (see `audio_options`). Started at the first frame, when codec and
+    size are known; frames of another codec or size are skipped."""
 
-    def __init__(self, path: str, fps: float, ffmpeg: str):
-        self.path, self.fps, self.ffmpeg = path, fps, ffmpeg
+    def __init__(self, path: str, fps: float, ffmpeg: str, audio: bool = True):
+        self.path, self.fps, self.ffmpeg, self.audio = path, fps, ffmpeg, audio
         self.process: Optional[subprocess.Popen] = None
         self.pipe: Optional[MatroskaPipe] = None
         self.format = None
@@ -187,12 +249,37 @@ class FfmpegSink:
         cmd = [self.ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "matroska", "-i", "-"]
         if meta.codec == pb.CODEC_H264:
             # Already H.264: copied into the container with its times, not encoded again.
-            return cmd + ["-c:v", "copy", self.path]
-        # -vsync vfr: each frame at its time, none duplicated; -enc_time_base -1: the encoder counts
-        # in the input's milliseconds (ffmpeg 5.1 otherwise uses 1/the guessed frame rate, in which
-        # frames closer than that collapse and vfr drops them).
-        return cmd + ["-vsync", "vfr", "-enc_time_base", "-1", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-                      "-pix_fmt", "yuv420p", self.path]
+            video = ["-c:v", "copy"]
+        else:
+            # -vsync vfr: each frame at its time, none duplicated; -enc_time_base -1: the encoder
+            # counts in the input's milliseconds (ffmpeg 5.1 otherwise uses 1/the guessed frame
+            # rate, in which frames closer than that collapse and vfr drops them).
+            video = ["-vsync", "vfr", "-enc_time_base", "-1", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+                     "-pix_fmt", "yuv420p"]
+        return cmd + video + (self.audio_options() if self.audio else []) + [self.path]
+
+    def audio_options(self) -> List[str]:
+        """The voice arrives as Opus packets in utterances, each a new Opus stream, with nothing
+        between them; it travels in the same Matroska pipe as the frames (one pipe: ffmpeg
+        reads frames and packets in the order they came, where two pipes or FIFOs could each
+        block ffmpeg while the other one fills up), then ffmpeg decodes it, fills the pauses with
+        silence where the packets' times say (aresample async, from 0) and encodes it once:
+        copying the packets would not do, as MP4 has no gaps in a track (a packet before a pause
+        would be stretched over it and the voice after it played early) and the utterances'
+        separate Opus streams do not make one stream. AAC for MP4 and the like (every player
+        has it); Opus for WebM, Ogg and Matroska."""
+        suffix = Path(self.path).suffix.lower()
+        codec = ["-c:a", "libopus", "-b:a", "64k"] if suffix in (".webm", ".mkv", ".mka", ".ogg", ".opus") else ["-c:a", "aac", "-b:a", "96k"]
+        return ["-af", "aresample=async=1:min_hard_comp=0.01:first_pts=0"] + codec
+
+    def write_audio(self, packet: AudioPacket) -> None:
+        """A voice packet (`FrameSubscriber(audio=True)`); before the first frame it is dropped."""
+        if self.pipe is None or not self.audio:
+            return
+        try:
+            self.pipe.write_audio(packet.meta, packet.packet)
+        except BrokenPipeError:
+            raise RuntimeError("ffmpeg stopped reading (see its messages above)") from None
 
     def write(self, meta: pb.FrameMeta, image: bytes) -> None:
         fmt = (meta.codec, meta.width, meta.height)
@@ -202,7 +289,7 @@ class FfmpegSink:
                     return  # an H.264 recording starts at a keyframe
                 self.format = fmt
                 self.process = subprocess.Popen(self.command(meta), stdin=subprocess.PIPE)
-                self.pipe = MatroskaPipe(self.process.stdin, meta)
+                self.pipe = MatroskaPipe(self.process.stdin, meta, audio=self.audio)
             if fmt != self.format:
                 self.skipped += 1
                 return
@@ -268,6 +355,10 @@ def _describe_event(event: pb.Event) -> str:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.latest and (args.out or args.mp4):
+        parser.error("--latest drops frames: it is for live viewing, not with --out or --mp4 (which record every frame)")
+    if args.no_audio and not args.mp4:
+        parser.error("--no-audio goes with --mp4")
     missing = _missing_stream(args)
     if missing:
         warn(PROG, missing)
@@ -279,7 +370,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             warn(PROG, "--mp4 needs ffmpeg, which is not on PATH: install it (Debian/Ubuntu: apt-get install ffmpeg) "
                        "or save frames with --out DIR")
             return 2
-        sink = FfmpegSink(args.mp4, _stream_fps(args), ffmpeg)
+        sink = FfmpegSink(args.mp4, _stream_fps(args), ffmpeg, audio=not args.no_audio)
     out_dir = None
     if args.out:
         out_dir = Path(args.out)
@@ -300,7 +391,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     h264_file = None
     status = 0
     reason = "stopped"
-    with FrameSubscriber(args.frames, args.stream, events=True, on_event=on_event) as sub:
+    recording_audio = sink is not None and sink.audio
+    with FrameSubscriber(args.frames, args.stream, events=True, on_event=on_event, latest_only=args.latest,
+                         control=args.control if args.latest else None, audio=recording_audio,
+                         on_audio=sink.write_audio if recording_audio else None) as sub:
         if not args.quiet:
             print(f"{PROG}: watching stream {args.stream!r} on {args.frames}", file=sys.stderr, flush=True)
         try:
@@ -373,6 +467,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             status = status or 1
         elif sink.process is not None:
             extra = f" ({sink.skipped} frames of another size or codec left out)" if sink.skipped else ""
+            if sink.audio and sink.pipe is not None:
+                extra += f", voice: {sink.pipe.audio_packets} packets"
             print(f"{PROG}: wrote {args.mp4}{extra}", file=sys.stderr, flush=True)
     print(f"{PROG}: {reason}: {total.line(elapsed)} in {elapsed:.1f} s", file=sys.stderr, flush=True)
     return status
