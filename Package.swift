@@ -32,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // The web gateway only (HTTP, WebSocket, Prometheus text): kept out of every other target.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         // Tests only: counts allocations (the renderer must allocate nothing after its first frame).
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
@@ -85,12 +89,27 @@ let package = Package(
             ]
         ),
 
+        // The browser's way in: HTTP + WebSocket in front of the public protocol (ZeroMQ +
+        // protobuf), never the daemon's internals, so that it can run in its own process.
+        .target(
+            name: "WebGateway",
+            dependencies: [
+                "SplatCore", "SplatIO", "SplatProtocol", "ZeroMQ",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            resources: [.copy("Assets")]
+        ),
+
         // Executables.
         .executableTarget(
             name: "splatd",
             dependencies: [
                 "SplatCore", "SplatIO", "Rasterizer", "FrameEncoder", "Animator", "Daemon", "SplatProtocol", "ZeroMQ",
-                "MediaCodecs",
+                "MediaCodecs", "WebGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

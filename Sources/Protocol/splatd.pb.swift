@@ -1754,6 +1754,12 @@ public nonisolated struct Splatd_V1_OutputStatus: @unchecked Sendable {
     set {_uniqueStorage()._targetBitrateKbps = newValue}
   }
 
+  /// CPU time of the output's thread (H.264 + audio encoding, muxing)
+  public var cpuSeconds: Double {
+    get {_storage._cpuSeconds}
+    set {_uniqueStorage()._cpuSeconds = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -4462,7 +4468,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Splatd_V1_OutputStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OutputStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}output_id\0\u{3}stream_id\0\u{1}url\0\u{1}format\0\u{3}audio_codec\0\u{1}state\0\u{3}bitrate_kbps\0\u{3}frames_written\0\u{3}frames_dropped\0\u{3}audio_packets_written\0\u{3}bytes_written\0\u{1}reconnects\0\u{1}errors\0\u{3}last_error\0\u{3}connected_seconds\0\u{3}retry_in_seconds\0\u{3}sdp_path\0\u{1}sdp\0\u{3}target_bitrate_kbps\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}output_id\0\u{3}stream_id\0\u{1}url\0\u{1}format\0\u{3}audio_codec\0\u{1}state\0\u{3}bitrate_kbps\0\u{3}frames_written\0\u{3}frames_dropped\0\u{3}audio_packets_written\0\u{3}bytes_written\0\u{1}reconnects\0\u{1}errors\0\u{3}last_error\0\u{3}connected_seconds\0\u{3}retry_in_seconds\0\u{3}sdp_path\0\u{1}sdp\0\u{3}target_bitrate_kbps\0\u{3}cpu_seconds\0")
 
   fileprivate class _StorageClass {
     var _outputID: String = String()
@@ -4484,6 +4490,7 @@ nonisolated extension Splatd_V1_OutputStatus: SwiftProtobuf.Message, SwiftProtob
     var _sdpPath: String = String()
     var _sdp: String = String()
     var _targetBitrateKbps: UInt32 = 0
+    var _cpuSeconds: Double = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -4513,6 +4520,7 @@ nonisolated extension Splatd_V1_OutputStatus: SwiftProtobuf.Message, SwiftProtob
       _sdpPath = source._sdpPath
       _sdp = source._sdp
       _targetBitrateKbps = source._targetBitrateKbps
+      _cpuSeconds = source._cpuSeconds
     }
   }
 
@@ -4550,6 +4558,7 @@ nonisolated extension Splatd_V1_OutputStatus: SwiftProtobuf.Message, SwiftProtob
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._sdpPath) }()
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._sdp) }()
         case 19: try { try decoder.decodeSingularUInt32Field(value: &_storage._targetBitrateKbps) }()
+        case 20: try { try decoder.decodeSingularDoubleField(value: &_storage._cpuSeconds) }()
         default: break
         }
       }
@@ -4615,6 +4624,9 @@ nonisolated extension Splatd_V1_OutputStatus: SwiftProtobuf.Message, SwiftProtob
       if _storage._targetBitrateKbps != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._targetBitrateKbps, fieldNumber: 19)
       }
+      if _storage._cpuSeconds.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._cpuSeconds, fieldNumber: 20)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4643,6 +4655,7 @@ nonisolated extension Splatd_V1_OutputStatus: SwiftProtobuf.Message, SwiftProtob
         if _storage._sdpPath != rhs_storage._sdpPath {return false}
         if _storage._sdp != rhs_storage._sdp {return false}
         if _storage._targetBitrateKbps != rhs_storage._targetBitrateKbps {return false}
+        if _storage._cpuSeconds != rhs_storage._cpuSeconds {return false}
         return true
       }
       if !storagesAreEqual {return false}

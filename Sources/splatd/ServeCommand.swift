@@ -3,6 +3,7 @@ import Daemon
 import Dispatch
 import Foundation
 import Logging
+import WebGateway
 import ZeroMQ
 
 /// `splatd serve` (the default): the long-running daemon.
@@ -71,6 +72,8 @@ struct ServeCommand: ParsableCommand {
                                valueName: "dir"))
     var outputFolder: String?
 
+    @OptionGroup(title: "Web gateway") var web: HTTPOptions
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -118,15 +121,27 @@ struct ServeCommand: ParsableCommand {
 
         lineBufferStandardOutput()
         let service: SplatService
+        let endpoints: DaemonEndpoints
         do {
             service = try SplatService(configuration: configuration, logger: logger)
-            let endpoints = try service.start()
+            endpoints = try service.start()
             print("splatd serving — \(endpoints)")
             if !endpoints.trackers.isEmpty { print("splatd trackers — \(endpoints.trackers)") }
             if !endpoints.outputs.isEmpty { print("splatd outputs — \(endpoints.outputs.joined(separator: ", "))") }
             print("watch the demo: .build/release/splatctl watch default --frames \(endpoints.frames) --out /tmp/splatd-frames")
         } catch {
             throw ServeError(underlying: error)
+        }
+        var gateway: WebGateway?
+        if let web = try self.web.configuration(control: endpoints.control, drive: endpoints.drive,
+                                                 frames: endpoints.frames, audio: endpoints.audio) {
+            do {
+                gateway = try WebGateway(configuration: web, logger: logger)
+                print("splatd web — \(try gateway!.start())/")
+            } catch {
+                service.stop()
+                throw ServeError(underlying: error)
+            }
         }
         // Graceful shutdown on SIGINT/SIGTERM: finish the frame in flight, close the sockets.
         signal(SIGINT, SIG_IGN)
@@ -138,6 +153,7 @@ struct ServeCommand: ParsableCommand {
             source.resume()
         }
         service.waitUntilStopped()
+        gateway?.stop()
         withExtendedLifetime(sources) {}
     }
 }

@@ -17,7 +17,7 @@ struct SplatdCommand: ParsableCommand {
             why; 64 for a mistake on the command line.
             """,
         version: WireLimits.release,
-        subcommands: [ServeCommand.self, RenderCommand.self, BenchCommand.self, StreamBenchCommand.self, SpeechBenchCommand.self, VideoBenchCommand.self],
+        subcommands: [ServeCommand.self, WebCommand.self, RenderCommand.self, BenchCommand.self, StreamBenchCommand.self, SpeechBenchCommand.self, VideoBenchCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -4444,7 +4444,7 @@ const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
   (ProtobufCMessageInit) splatd__v1__daemon_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__output_status__field_descriptors[19] =
+static const ProtobufCFieldDescriptor splatd__v1__output_status__field_descriptors[20] =
 {
   {
     "output_id",
@@ -4674,6 +4674,18 @@ static const ProtobufCFieldDescriptor splatd__v1__output_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "cpu_seconds",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OutputStatus, cpu_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__output_status__field_indices_by_name[] = {
   4,   /* field[4] = audio_codec */
@@ -4681,6 +4693,7 @@ static const unsigned splatd__v1__output_status__field_indices_by_name[] = {
   6,   /* field[6] = bitrate_kbps */
   10,   /* field[10] = bytes_written */
   14,   /* field[14] = connected_seconds */
+  19,   /* field[19] = cpu_seconds */
   12,   /* field[12] = errors */
   3,   /* field[3] = format */
   8,   /* field[8] = frames_dropped */
@@ -4699,7 +4712,7 @@ static const unsigned splatd__v1__output_status__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__output_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 19 }
+  { 0, 20 }
 };
 const ProtobufCMessageDescriptor splatd__v1__output_status__descriptor =
 {
@@ -4709,7 +4722,7 @@ const ProtobufCMessageDescriptor splatd__v1__output_status__descriptor =
   "Splatd__V1__OutputStatus",
   "splatd.v1",
   sizeof(Splatd__V1__OutputStatus),
-  19,
+  20,
   splatd__v1__output_status__field_descriptors,
   splatd__v1__output_status__field_indices_by_name,
   1,  splatd__v1__output_status__number_ranges,

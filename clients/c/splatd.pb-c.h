@@ -1003,10 +1003,14 @@ struct  Splatd__V1__OutputStatus
    * as asked in start_output; 0: the stream's or the default
    */
   uint32_t target_bitrate_kbps;
+  /*
+   * CPU time of the output's thread (H.264 + audio encoding, muxing)
+   */
+  double cpu_seconds;
 };
 #define SPLATD__V1__OUTPUT_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__output_status__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_STARTING, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, SPLATD__V1__OUTPUT_STATE__OUTPUT_STATE_STARTING, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /*

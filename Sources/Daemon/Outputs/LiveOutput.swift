@@ -65,6 +65,8 @@ final class LiveOutput: Sendable {
         var retryAt: Double?
         var sdp = ""
         var bitrate = ByteRate()
+        /// CPU time of the output's thread so far.
+        var cpuSeconds = 0.0
 
         var total: OutputCounts { finished + current }
     }
@@ -159,6 +161,7 @@ final class LiveOutput: Sendable {
                 $0.sdpPath = target.sdpPath ?? ""
                 $0.sdp = s.sdp
                 if let bitrateKbps { $0.targetBitrateKbps = UInt32(bitrateKbps) }
+                $0.cpuSeconds = s.cpuSeconds
             }
         }
     }
@@ -259,6 +262,15 @@ final class LiveOutput: Sendable {
             }
             s.bitrate.add(totalBytes: s.total.bytes, at: now)
         }
+        let cpu = Self.threadCPUSeconds()
+        stats.withLock { $0.cpuSeconds = cpu }
+    }
+
+    /// CPU time the calling thread has used (`CLOCK_THREAD_CPUTIME_ID`).
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func settings(for frame: Frame) -> H264Settings {

@@ -398,12 +398,13 @@ class OrbitCamera(_message.Message):
     def __init__(self, distance: _Optional[float] = ..., yaw_degrees: _Optional[float] = ..., pitch_degrees: _Optional[float] = ..., fov_y_degrees: _Optional[float] = ...) -> None: ...
 
 class OutputStatus(_message.Message):
-    __slots__ = ["audio_codec", "audio_packets_written", "bitrate_kbps", "bytes_written", "connected_seconds", "errors", "format", "frames_dropped", "frames_written", "last_error", "output_id", "reconnects", "retry_in_seconds", "sdp", "sdp_path", "state", "stream_id", "target_bitrate_kbps", "url"]
+    __slots__ = ["audio_codec", "audio_packets_written", "bitrate_kbps", "bytes_written", "connected_seconds", "cpu_seconds", "errors", "format", "frames_dropped", "frames_written", "last_error", "output_id", "reconnects", "retry_in_seconds", "sdp", "sdp_path", "state", "stream_id", "target_bitrate_kbps", "url"]
     AUDIO_CODEC_FIELD_NUMBER: _ClassVar[int]
     AUDIO_PACKETS_WRITTEN_FIELD_NUMBER: _ClassVar[int]
     BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
     BYTES_WRITTEN_FIELD_NUMBER: _ClassVar[int]
     CONNECTED_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    CPU_SECONDS_FIELD_NUMBER: _ClassVar[int]
     ERRORS_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     FRAMES_DROPPED_FIELD_NUMBER: _ClassVar[int]
@@ -423,6 +424,7 @@ class OutputStatus(_message.Message):
     bitrate_kbps: float
     bytes_written: int
     connected_seconds: float
+    cpu_seconds: float
     errors: int
     format: str
     frames_dropped: int
@@ -437,7 +439,7 @@ class OutputStatus(_message.Message):
     stream_id: str
     target_bitrate_kbps: int
     url: str
-    def __init__(self, output_id: _Optional[str] = ..., stream_id: _Optional[str] = ..., url: _Optional[str] = ..., format: _Optional[str] = ..., audio_codec: _Optional[str] = ..., state: _Optional[_Union[OutputState, str]] = ..., bitrate_kbps: _Optional[float] = ..., frames_written: _Optional[int] = ..., frames_dropped: _Optional[int] = ..., audio_packets_written: _Optional[int] = ..., bytes_written: _Optional[int] = ..., reconnects: _Optional[int] = ..., errors: _Optional[int] = ..., last_error: _Optional[str] = ..., connected_seconds: _Optional[float] = ..., retry_in_seconds: _Optional[float] = ..., sdp_path: _Optional[str] = ..., sdp: _Optional[str] = ..., target_bitrate_kbps: _Optional[int] = ...) -> None: ...
+    def __init__(self, output_id: _Optional[str] = ..., stream_id: _Optional[str] = ..., url: _Optional[str] = ..., format: _Optional[str] = ..., audio_codec: _Optional[str] = ..., state: _Optional[_Union[OutputState, str]] = ..., bitrate_kbps: _Optional[float] = ..., frames_written: _Optional[int] = ..., frames_dropped: _Optional[int] = ..., audio_packets_written: _Optional[int] = ..., bytes_written: _Optional[int] = ..., reconnects: _Optional[int] = ..., errors: _Optional[int] = ..., last_error: _Optional[str] = ..., connected_seconds: _Optional[float] = ..., retry_in_seconds: _Optional[float] = ..., sdp_path: _Optional[str] = ..., sdp: _Optional[str] = ..., target_bitrate_kbps: _Optional[int] = ..., cpu_seconds: _Optional[float] = ...) -> None: ...
 
 class Percentiles(_message.Message):
     __slots__ = ["max", "p50", "p90", "p99"]
