@@ -24,6 +24,7 @@ let package = Package(
     products: [
         .executable(name: "splatd", targets: ["splatd"]),
         .executable(name: "splatctl", targets: ["splatctl"]),
+        .executable(name: "splatd-web", targets: ["splatd-web"]),
         .library(name: "SplatIO", targets: ["SplatIO"]),
         .library(name: "Rasterizer", targets: ["Rasterizer"]),
         .library(name: "FrameEncoder", targets: ["FrameEncoder"]),
@@ -109,7 +110,18 @@ let package = Package(
             name: "splatd",
             dependencies: [
                 "SplatCore", "SplatIO", "Rasterizer", "FrameEncoder", "Animator", "Daemon", "SplatProtocol", "ZeroMQ",
-                "MediaCodecs", "WebGateway",
+                "MediaCodecs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The web gateway's process (`splatd web` and `splatd serve --http` start it): the only
+        // executable that links Hummingbird, so a gateway crash never takes the renderer down.
+        .executableTarget(
+            name: "splatd-web",
+            dependencies: [
+                "WebGateway", "SplatProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -3,7 +3,6 @@ import Daemon
 import Dispatch
 import Foundation
 import Logging
-import WebGateway
 import ZeroMQ
 
 /// `splatd serve` (the default): the long-running daemon.
@@ -72,7 +71,17 @@ struct ServeCommand: ParsableCommand {
                                valueName: "dir"))
     var outputFolder: String?
 
-    @OptionGroup(title: "Web gateway") var web: HTTPOptions
+    @Option(help: ArgumentHelp(
+        "Also serve browsers (app page, embed page, HTTP API, /metrics) on [ADDR:]PORT, from a splatd-web child process (loopback unless ADDR is given; another address needs --http-token-file).",
+        valueName: "addr:port"))
+    var http: String?
+
+    @Option(help: ArgumentHelp("With --http: a file whose first line is the token every HTTP request and WebSocket must carry.",
+                               valueName: "file"))
+    var httpTokenFile: String?
+
+    @Flag(help: "With --http: the gateway only shows (no loading, streams, outputs, driving or speech).")
+    var httpReadOnly = false
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -106,6 +115,9 @@ struct ServeCommand: ParsableCommand {
         if let vmc { configuration.vmc = vmc }
         if let vmcAvatar { configuration.vmcAvatar = vmcAvatar }
         if !output.isEmpty { configuration.outputs = output }
+        if http == nil && (httpTokenFile != nil || httpReadOnly) {
+            throw ValidationError("--http-token-file and --http-read-only go with --http")
+        }
         if let outputFolder { configuration.outputFolder = outputFolder }
         do { try configuration.validate() } catch { throw ValidationError("\(error)") }
         return configuration
@@ -132,11 +144,14 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ServeError(underlying: error)
         }
-        var gateway: WebGateway?
-        if let web = try self.web.configuration(control: endpoints.control, drive: endpoints.drive,
-                                                 frames: endpoints.frames, audio: endpoints.audio) {
+        var gateway: GatewayProcess?
+        if let http {
+            var arguments = ["--http", http, "--control", endpoints.control, "--drive", endpoints.drive,
+                             "--frames", endpoints.frames, "--audio", endpoints.audio]
+            if let httpTokenFile { arguments += ["--http-token-file", httpTokenFile] }
+            if httpReadOnly { arguments.append("--http-read-only") }
+            gateway = GatewayProcess(arguments: arguments, logger: logger)
             do {
-                gateway = try WebGateway(configuration: web, logger: logger)
                 print("splatd web — \(try gateway!.start())/")
             } catch {
                 service.stop()

@@ -1,58 +1,29 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-import Logging
-import WebGateway
 
-/// `splatd web`: the web gateway as a process of its own, in front of a daemon elsewhere.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `splatd web …`: runs the web gateway (`splatd-web`, beside this executable) with the same
+/// arguments, in place of this process.
 struct WebCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "web",
-        abstract: "Serve browsers (app page, embed page, HTTP API, /metrics) for a daemon running elsewhere.",
-        discussion: """
-            The same gateway as `splatd serve --http`, as a client of the daemon's public \
-            endpoints: a crash here cannot take the renderer down, and gateways can run at the \
-            edge. Stop with SIGINT or SIGTERM.
-            """
+        abstract: "Serve browsers for a daemon running elsewhere (runs splatd-web; see `splatd web --help`).",
+        discussion: "The options are splatd-web's: --http [ADDR:]PORT, --http-token-file, --http-read-only, --control, --drive, --frames, --audio."
     )
 
-    @OptionGroup var options: HTTPOptions
-    @Option(help: "The daemon's control endpoint.") var control = "tcp://127.0.0.1:5555"
-    @Option(help: "The daemon's drive endpoint.") var drive = "tcp://127.0.0.1:5556"
-    @Option(help: "The daemon's frames endpoint.") var frames = "tcp://127.0.0.1:5557"
-    @Option(help: "The daemon's audio endpoint.") var audio = "tcp://127.0.0.1:5558"
-
-    func validate() throws {
-        if options.http == nil { throw ValidationError("--http [ADDR:]PORT is required (e.g. --http 127.0.0.1:8080)") }
-    }
+    @Argument(parsing: .captureForPassthrough, help: "splatd-web's options.")
+    var arguments: [String] = []
 
     func run() throws {
-        guard let configuration = try options.configuration(control: control, drive: drive, frames: frames, audio: audio) else { return }
-        lineBufferStandardOutput()
-        let gateway: WebGateway
-        do {
-            gateway = try WebGateway(configuration: configuration, logger: Logger(label: "splatd-web"))
-            let address = try gateway.start()
-            print("splatd web — \(address)/ (daemon: control \(control))")
-        } catch {
-            throw ServeError(underlying: error)
+        let executable = GatewayProcess.executable.path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw GatewayProcessError("\(executable) is missing: build it with `swift build --product splatd-web`")
         }
-        WebCommand.waitForSignal()
-        gateway.stop()
-    }
-
-    /// Blocks until SIGINT or SIGTERM.
-    static func waitForSignal() {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let received = DispatchSemaphore(value: 0)
-        let queue = DispatchQueue(label: "splatd-signals")
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
-        for source in sources {
-            source.setEventHandler { received.signal() }
-            source.resume()
-        }
-        received.wait()
-        withExtendedLifetime(sources) {}
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        execv(executable, argv)
+        throw GatewayProcessError("cannot run \(executable): \(String(cString: strerror(errno)))")
     }
 }
