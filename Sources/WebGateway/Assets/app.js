@@ -207,6 +207,10 @@ function selectAvatar(avatarId) {
   if (drive) drive.close();
   drive = null;
   if (!avatarId) return;
+  if (readOnly) {
+    say('drive-state', 'driving refused (read-only gateway)', 'refused');
+    return;
+  }
   drive = new DriveSender(avatarId, {
     hold: $('hold').checked,
     onState(state, text) { say('drive-state', state === 'open' ? `driving ${avatarId}` : text, state === 'refused' ? 'refused' : 'info'); },
@@ -281,6 +285,7 @@ async function toggleMic() {
     return;
   }
   if (!selectedAvatar) { say('voice-message', 'Choose an avatar first.', 'error'); return; }
+  if (readOnly) { say('voice-message', `Microphone refused (read-only gateway): ${readOnly}`, 'refused'); return; }
   const sender = new MicrophoneSender(selectedAvatar, {
     onState(state, text) {
       say('voice-message', text, text.startsWith('refused') ? 'refused' : 'error');
@@ -345,6 +350,11 @@ function formSettings() {
   };
 }
 
+// Another codec: the quality scale changes (JPEG 1–100, PNG 0–9, H.264 CRF 1–51).
+$('s-codec').addEventListener('change', () => {
+  if (shownStream && $('s-quality').value === String(shownStream.quality || '')) $('s-quality').value = '';
+});
+
 let appliedOrbit = JSON.stringify({ yawDegrees: 0, pitchDegrees: 0, distance: 0 });
 
 $('stream-form').addEventListener('submit', async e => {
@@ -359,8 +369,10 @@ $('stream-form').addEventListener('submit', async e => {
   if (f.fps !== null && Math.abs(f.fps - Number(s.fps || 30)) > 1e-3) update.fps = f.fps;
   const codecChanged = f.codec !== (s.codec || 'CODEC_JPEG');
   if (codecChanged) update.codec = f.codec;
-  // A quality kept across a codec change must suit the new codec: send the form's, or 0 (default).
-  if (codecChanged || (f.quality ?? 0) !== (s.quality || 0)) update.quality = f.quality ?? 0;
+  // A quality kept across a codec change must suit the new codec: with a new codec, the old
+  // codec's quality (left in the form) becomes 0, the new codec's default.
+  if (codecChanged) update.quality = f.quality === null || f.quality === (s.quality || 0) ? 0 : f.quality;
+  else if (f.quality !== null && f.quality !== (s.quality || 0)) update.quality = f.quality;
   if (f.bitrateKbps !== null && f.bitrateKbps !== (s.bitrateKbps || 0)) update.bitrateKbps = f.bitrateKbps;
   if (JSON.stringify(f.orbit) !== appliedOrbit) update.orbit = f.orbit;
   if (Object.keys(update).length === 1) { say('stream-message', 'nothing changed'); return; }
@@ -511,6 +523,23 @@ function refreshPlayerStats() {
     Object.assign(document.createElement('dd'), { textContent: v }),
   ]));
 }
+
+// A read-only gateway refuses everything but ping and the lists (403 with its reason). Ask
+// once with a request that changes nothing anywhere (a keyframe for a stream that does not
+// exist: NOT_FOUND from a daemon that may be driven), so that the page can say so up front.
+let readOnly = '';
+try {
+  await control({ requestKeyframe: { streamId: '-' } });
+} catch (e) {
+  if (e instanceof ControlError && e.readOnly) readOnly = e.message.replace(/^refused \(read-only\):\s*/, '');
+}
+if (readOnly) {
+  document.body.classList.add('read-only');
+  const banner = $('read-only');
+  banner.textContent = `${readOnly.charAt(0).toUpperCase()}${readOnly.slice(1)}. You can watch; driving, speech, loading and stream settings are refused.`;
+  banner.hidden = false;
+}
+window.splatdReadOnly = () => readOnly;
 
 await refreshLists();
 refreshStatus();

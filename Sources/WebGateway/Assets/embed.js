@@ -47,5 +47,13 @@ const player = new StreamPlayer(canvas, streamId, {
 });
 player.start();
 
+// A stream that sends nothing (not open yet, or no such stream): say so after a while.
+setInterval(() => {
+  const s = player.stats();
+  if (s.state === 'connected' && s.framesReceived === 0 && performance.now() - player.connectedAt > 5000) {
+    show(`Waiting for stream ${streamId}: no frames yet (is it open?)`);
+  }
+}, 1000);
+
 window.splatdPlayer = player;
 window.splatdStats = () => player.stats();

@@ -315,8 +315,15 @@ export class StreamPlayer {
       try { message = JSON.parse(data); } catch { return; }
       if (message.event) {
         this.counters.events += 1;
-        if (message.event.streamClosed !== undefined) this.setState('closed', `stream ${message.event.streamClosed} was closed`);
-        if (message.event.error !== undefined) this.lastError = message.event.error;
+        // The gateway passes on every event of the daemon: only this stream's concern the player.
+        const event = message.event;
+        if (event.streamClosed === this.streamId) {
+          this.setState('closed', `stream ${this.streamId} was closed`);
+          this.restart();
+        } else if (event.streamOpened && event.streamOpened.streamId === this.streamId) {
+          this.restart();
+        }
+        if (event.error !== undefined) this.lastError = event.error;
         if (this.options.onEvent) this.options.onEvent(message.event);
       } else if (message.error) {
         this.lastError = String(message.error);
@@ -360,6 +367,7 @@ export class StreamPlayer {
     const c = this.counters;
     c.framesReceived += 1;
     const seq = num(meta.frameSequence);
+    if (seq < this.lastFrameSequence) this.restart();   // the stream was opened anew: it counts from 1
     if (this.lastFrameSequence && seq > this.lastFrameSequence + 1) c.framesMissed += seq - this.lastFrameSequence - 1;
     const gap = this.lastFrameSequence && seq !== this.lastFrameSequence + 1;
     this.lastFrameSequence = seq;
@@ -379,6 +387,16 @@ export class StreamPlayer {
       if (this.h264.decoder) this.closeH264();
       this.receiveImage(meta, payload);
     }
+  }
+
+  /** The stream starts over (closed and opened again under its id): sequences restart at 1
+   *  and H.264 needs a keyframe. */
+  restart() {
+    this.lastFrameSequence = 0;
+    this.lastShownSequence = 0;
+    this.h264.waitingForKeyframe = true;
+    for (const item of this.pending) close(item.image);
+    this.pending = [];
   }
 
   receiveImage(meta, payload) {
@@ -782,10 +800,21 @@ export class DriveSender {
         try { const msg = JSON.parse(m.data); if (msg.error) this.report('error', String(msg.error)); } catch { /* ignore */ }
       }
     };
+    let opened = false;
+    socket.addEventListener('open', () => { opened = true; this.failures = 0; });
     socket.onclose = close => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.closed) return;
+      if (!opened) this.failures = (this.failures || 0) + 1;
+      if (this.failures >= 2) {
+        // The browser does not say why a handshake failed: a read-only gateway, an unknown
+        // avatar, a wrong token or a gateway that is down all look the same from here.
+        this.report('refused', `the gateway refused the drive connection (read-only, or no such avatar?); retrying in ${(this.backoffMs / 1000).toFixed(0)} s`);
+        setTimeout(() => this.connect(), this.backoffMs);
+        this.backoffMs = Math.min(this.backoffMs * 2, 30000);
+        return;
+      }
       if (close.code === 1008) {
         this.report('refused', close.reason || 'the gateway is read-only: driving is refused');
         return;   // read-only: no point retrying
