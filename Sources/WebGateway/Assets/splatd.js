@@ -235,6 +235,8 @@ export class StreamPlayer {
     this.offsets = [];             // [local ms, arrival − daemon ms] samples for the clock offset
     this.lateness = [];            // [local ms, video lateness ms] for the jitter delay
     this.jitterMs = MIN_JITTER_MS;
+    this.base = undefined;
+    this.syncErrors = [];          // ms each frame shown with the voice was late for it (last 300)
     this.lastAudioAt = -1e9;
     this.lastAudioSequence = 0;
     this.latencyMs = 0;
@@ -533,8 +535,7 @@ export class StreamPlayer {
     const now = performance.now();
     let showAt = now;
     if (this.audioPresent(now) && num(meta.frameTimeUs)) {
-      this.updateJitter(now);
-      showAt = num(meta.frameTimeUs) / 1000 + this.offsetMs() + this.jitterMs;
+      showAt = num(meta.frameTimeUs) / 1000 + this.playbackBase(now);
     }
     this.pending.push({ image, seq, showAt, meta, synced: showAt !== now });
     this.showDue();
@@ -548,6 +549,19 @@ export class StreamPlayer {
     const p90 = values.length ? values[Math.floor(values.length * 0.9)] : 0;
     const want = Math.min(MAX_JITTER_MS, Math.max(MIN_JITTER_MS, p90 + 20));
     this.jitterMs = want > this.jitterMs ? want : this.jitterMs + (want - this.jitterMs) * 0.02;
+  }
+
+  /** local ms = daemon ms + base, for the voice and for the frames while the voice plays: the
+   *  clock offset plus the jitter buffer. While sound is scheduled the base only grows (a frame
+   *  or packet came later than the buffer allows), so that packets stay contiguous and frames
+   *  keep to them; between utterances it follows the offset and the jitter freely. */
+  playbackBase(now) {
+    this.updateJitter(now);
+    const candidate = this.offsetMs() + this.jitterMs;
+    const context = this.audioContext;
+    const playing = context && this.audio.nextStart > context.currentTime;
+    if (this.base === undefined || !playing || candidate > this.base + 1) this.base = candidate;
+    return this.base;
   }
 
   showDue() {
@@ -589,6 +603,10 @@ export class StreamPlayer {
     const now = performance.now();
     // With the voice: how late the frame is for its sound (what lip sync loses on this side).
     this.syncErrorMs = synced ? now - showAt : null;
+    if (synced) {
+      this.syncErrors.push(this.syncErrorMs);
+      if (this.syncErrors.length > 300) this.syncErrors.shift();
+    }
     this.counters.framesShown += 1;
     this.shownTimes.push(now);
     while (this.shownTimes.length && now - this.shownTimes[0] > 1000) this.shownTimes.shift();
@@ -677,13 +695,14 @@ export class StreamPlayer {
         buffer.copyToChannel(from ? plane.subarray(from) : plane, ch);
       }
       // Daemon time → local ms → the context's clock.
+      // Daemon time → local ms → the context's clock. The priming samples (pre-skip) of an
+      // utterance's first packet are dropped: its sound starts `from` samples after its time.
       const now = performance.now();
-      this.updateJitter(now);
-      const dueLocal = data.timestamp / 1000 + from / 48 + this.offsetMs() + this.jitterMs;
+      const dueLocal = data.timestamp / 1000 + from / 48 + this.playbackBase(now);
       const outputLatency = (context.outputLatency || context.baseLatency || 0);
       let when = context.currentTime + (dueLocal - now) / 1000 - outputLatency;
-      // Packets of one utterance follow each other without clicks when they are nearly contiguous.
-      if (Math.abs(when - a.nextStart) < 0.03) when = a.nextStart;
+      // Packets of one utterance follow each other without clicks (rounding of the clocks).
+      if (Math.abs(when - a.nextStart) < 0.004) when = a.nextStart;
       if (when < context.currentTime) {
         this.counters.audioPacketsLate += 1;
         if (context.currentTime - when > 0.2) return;   // far too late: drop it
@@ -747,6 +766,8 @@ export class StreamPlayer {
       audioActive: this.audioPresent(now),
       jitterMs: Math.round(this.jitterMs),
       syncErrorMs: this.syncErrorMs === null || this.syncErrorMs === undefined ? null : Math.round(this.syncErrorMs),
+      syncErrorP90Ms: percentile(this.syncErrors.map(Math.abs), 0.9),
+      syncedFrames: this.syncErrors.length,
       clockOffsetMs: this.offsets.length ? Math.round(this.offsetMs()) : null,
       audioContextState: this.audioContext ? this.audioContext.state : 'none',
       webCodecs: typeof window.VideoDecoder === 'function',
@@ -754,6 +775,12 @@ export class StreamPlayer {
       ...this.counters,
     };
   }
+}
+
+function percentile(values, q) {
+  if (!values.length) return null;
+  const sorted = values.slice().sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]);
 }
 
 function close(image) {

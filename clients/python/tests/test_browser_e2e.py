@@ -570,6 +570,40 @@ def test_fake_microphone_moves_the_mouth(gateway, browser, record_property):
     assert not console_errors(browser), console_errors(browser)
 
 
+# ─── a WAV upload speaks, and the page plays the voice in step with the lips ───────────────
+
+def test_wav_upload_plays_the_voice_in_sync(gateway, browser, speech_wav, record_property):
+    gateway.control({"loadAvatar": {"path": "demo", "avatarId": "e2e-wav", "replace": True}})
+    gateway.control({"openStream": {"streamId": "e2e-wav", "avatarId": "e2e-wav", "width": 512, "height": 512, "fps": 30}})
+    try:
+        browser.get(gateway.with_token("/?stream=e2e-wav&avatar=e2e-wav"))
+        wait_for_frames(browser, 3)
+        browser.find_element("id", "wav-file").send_keys(str(speech_wav))
+        browser.find_element("css selector", "#speak-form button[type=submit]").click()
+        assert wait_until(lambda: browser.find_element("id", "voice-message").get_attribute("data-kind") == "ok", 10), \
+            browser.find_element("id", "voice-message").text
+        message = browser.find_element("id", "voice-message").text
+        with wave.open(str(speech_wav)) as w:
+            seconds = w.getnframes() / w.getframerate()
+        time.sleep(seconds + 2.0)
+        s = stats(browser)
+    finally:
+        gateway.control({"unloadAvatar": {"avatarId": "e2e-wav"}})
+    figures = {"message": message, "packets received": s["audioPacketsReceived"], "played": s["audioPacketsPlayed"],
+               "late": s["audioPacketsLate"], "missed": s["audioPacketsMissed"], "jitter buffer ms": s["jitterMs"],
+               "frames shown with the voice": s["syncedFrames"], "frame lateness p90 ms": s["syncErrorP90Ms"],
+               "audio context": s["audioContextState"]}
+    _report(record_property, "WAV upload", figures)
+    expected = seconds / 0.020
+    assert s["audioPacketsPlayed"] >= 0.8 * expected, figures
+    # (the first packets may come late while the page's AudioContext starts its output)
+    assert s["audioPacketsLate"] <= 0.1 * s["audioPacketsPlayed"], figures
+    # Frames shown while the voice plays keep to the voice's clock: lips and sound within 40 ms.
+    assert s["syncedFrames"] >= 10, figures
+    assert s["syncErrorP90Ms"] is not None and s["syncErrorP90Ms"] <= 40, figures
+    assert not console_errors(browser), console_errors(browser)
+
+
 # ─── the stream settings form changes the stream (update_stream) ───────────────────────────
 
 def test_stream_settings_switch_the_codec(gateway, browser, record_property):
