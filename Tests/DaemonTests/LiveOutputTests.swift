@@ -139,6 +139,28 @@ final class LiveOutputTests: XCTestCase {
         XCTAssertEqual(contents.audioCodec, "opus")
     }
 
+    /// SRT (caller) into FFmpeg listening as an SRT server: MPEG-TS with H.264 and AAC. The
+    /// output starts before the listener exists, so it also shows the retry finding a server.
+    func testSRTOutputReachesAnFFmpegListener() throws {
+        try skipUnderThreadSanitizer()
+        let folder = try temporaryFolder()
+        let d = try DaemonHarness { $0.outputFolder = folder.path }
+        try d.ok { $0.openStream = .with { $0.streamID = "main"; $0.avatarID = "demo"; $0.width = 256; $0.height = 256 } }
+        let port = try RTMPServer.freePort()
+        let o = try d.ok { $0.startOutput = .with { $0.streamID = "main"; $0.url = "srt://127.0.0.1:\(port)?latency=120000" } }.output
+        XCTAssertEqual([o.format, o.audioCodec], ["mpegts", "aac"])
+        XCTAssertEqual(o.url, "srt://127.0.0.1:\(port)", "status hides the query (a passphrase goes there)")
+        try waitFor(d, o.outputID, seconds: 15, "retrying with no listener") { $0.errors >= 1 }
+        let file = folder.appendingPathComponent("srt.mkv")
+        let pull = try MediaProbe.startPull(["-i", "srt://127.0.0.1:\(port)?mode=listener"], seconds: 5, into: file)
+        try waitFor(d, o.outputID, seconds: 20, "live once FFmpeg listens") { $0.state == .live }
+        pull.waitUntilExit()
+        let contents = try MediaProbe.contents(of: file)
+        XCTAssertEqual(contents.videoCodec, "h264")
+        XCTAssertEqual(contents.audioCodec, "aac")
+        XCTAssertGreaterThan(contents.decodedFrames, 5)
+    }
+
     func testFileOutputsHoldVideoAndVoiceForTheirWholeLength() throws {
         let folder = try temporaryFolder()
         let speech = try DaemonHarness.speech("Recording to a file.")

@@ -49,20 +49,28 @@ public struct DriveChannel: Sendable {
     private var rate = RateMeter()
     private var idle = IdleMotion()
 
+    /// A sequence at least this far below the last applied one is a sender that started
+    /// again, not a late frame: it is applied. So one frame with an absurd sequence (2⁶⁴−1)
+    /// cannot make a tracker's frames count as out of order.
+    public static let restartGap: UInt64 = 1000
+
     /// Applies one drive frame (`sequence` and `senderTimeUs` as the sender stamped it)
-    /// received at `now` (monotonic) / `receivedUs` (wall clock). Frames with a sequence not
-    /// newer than the last applied one are dropped (counted), unless the sender restarted
-    /// (sequence back to ≤ 1). A refused frame changes nothing but the count.
+    /// received at `now` (monotonic) / `receivedUs` (wall clock). The frame is validated
+    /// first; then a valid frame whose sequence is not newer than the last applied one is
+    /// dropped (counted as out of order), unless the sender restarted: its sequence is back to
+    /// ≤ 1 or `restartGap` or more below the last. A refused frame changes nothing but the count.
     public mutating func receive(_ input: DriveInput, sequence: UInt64, senderTimeUs: UInt64, now: Double,
                                  receivedUs: UInt64) throws(DriveInputError) {
-        if sequence <= lastSequence && sequence > 1 && received > 0 {
-            outOfOrder += 1
-            return
-        }
-        do { try target.apply(input, expressionCount: expressionCount) } catch {
+        var next = target
+        do { try next.apply(input, expressionCount: expressionCount) } catch {
             rejected += 1
             throw error
         }
+        if received > 0 && sequence > 1 && sequence <= lastSequence && lastSequence - sequence < Self.restartGap {
+            outOfOrder += 1
+            return
+        }
+        target = next
         received += 1
         if let last = lastReceivedTime {
             // Smoothed inter-arrival interval, bounded to tracker-like rates.

@@ -34,6 +34,13 @@ public struct SpeechChannel {
     private var influence: Float = 0
     private var influenceTime: Double?
 
+    /// Seconds of audio a source may send ahead of real time (a burst); beyond, chunks are
+    /// dropped until real time catches up.
+    public static let burstSeconds = 3.0
+    /// The audio a source may still send now, seconds (refilled at one second per second).
+    private var credit = burstSeconds
+    private var creditTime: Double?
+
     /// Seconds after the last chunk before audio lets go of the mouth.
     public static let timeoutSeconds = 0.3
     /// Most audio queued ahead of real time, seconds (beyond: oldest frames are dropped).
@@ -84,10 +91,6 @@ public struct SpeechChannel {
     /// Feeds one chunk that arrived at `now` (monotonic) from `source`.
     public mutating func receive(_ chunk: Chunk, now: Double, source: String = "wire") throws {
         self.source = source
-        if chunk.sequence != 0 && chunk.sequence <= lastSequence && chunk.sequence > 1 {
-            dropped += 1
-            throw SpeechChunkError.outOfOrder(chunk.sequence, last: lastSequence)
-        }
         let channels = chunk.channels == 0 ? 1 : chunk.channels
         let rate = chunk.sampleRate
         guard (1...2).contains(channels) else { dropped += 1; throw SpeechChunkError.invalid("channels must be 1 or 2, got \(channels)") }
@@ -101,6 +104,22 @@ public struct SpeechChannel {
             throw SpeechChunkError.invalid("\(bytes.count) bytes of samples is not a whole number of \(channels)-channel s16le frames")
         }
         guard bytes.count / (2 * channels) <= rate else { dropped += 1; throw SpeechChunkError.invalid("a chunk may hold at most one second of audio") }
+        // Order is checked on valid chunks only, and a sequence far below the last is a sender
+        // that started again (DriveChannel.restartGap): one absurd sequence cannot silence a source.
+        if chunk.sequence > 1 && chunk.sequence <= lastSequence && lastSequence - chunk.sequence < DriveChannel.restartGap {
+            dropped += 1
+            throw SpeechChunkError.outOfOrder(chunk.sequence, last: lastSequence)
+        }
+        // Paced: a source may run ahead of real time by a burst of `burstSeconds`, no more, so
+        // audio sent far faster than it plays cannot take the I/O thread or memory from the rest.
+        let duration = Double(bytes.count / (2 * channels)) / Double(rate)
+        if let t = creditTime { credit = min(Self.burstSeconds, credit + max(0, now - t)) }
+        creditTime = now
+        guard duration <= credit else {
+            dropped += 1
+            throw SpeechChunkError.tooFast(seconds: duration, allowance: credit)
+        }
+        credit -= duration
         lastSequence = chunk.sequence
         chunks += 1
         if ended || lastChunkTime.map({ now - $0 > 1.0 }) ?? true {
@@ -215,11 +234,16 @@ public struct SpeechChannel {
 public enum SpeechChunkError: Error, CustomStringConvertible, Sendable {
     case invalid(String)
     case outOfOrder(UInt64, last: UInt64)
+    /// The source sends faster than real time beyond its burst allowance.
+    case tooFast(seconds: Double, allowance: Double)
 
     public var description: String {
         switch self {
         case let .invalid(m): return m
         case let .outOfOrder(s, last): return "chunk \(s) arrived after chunk \(last)"
+        case let .tooFast(seconds, allowance):
+            return String(format: "audio arrives faster than real time: a %.2f s chunk with %.2f s of allowance left "
+                          + "(send speech at the pace it plays; bursts up to %.0f s)", seconds, allowance, SpeechChannel.burstSeconds)
         }
     }
 }

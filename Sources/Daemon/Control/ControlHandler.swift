@@ -93,9 +93,8 @@ final class ControlHandler: Sendable {
             case .startOutput(let o)?:
                 response.output = try startOutput(o)
             case .stopOutput(let o)?:
-                do {
-                    response.output = try outputs.stop(o.outputID, stream: registry.stream).status(at: monotonicSeconds())
-                } catch { throw ControlError(error) }
+                try stopOutput(o.outputID, requestID: request.requestID, envelope: envelope)
+                return  // replied once the output has finished (a file's index written)
             case nil:
                 throw ControlError.invalid("the request has no body (ping, load_avatar, open_stream, …)")
             }
@@ -229,6 +228,20 @@ final class ControlHandler: Sendable {
             return output.status(at: monotonicSeconds())
         } catch let error as OutputError {
             throw ControlError(error)
+        }
+    }
+
+    /// Stops an output; the reply goes out when its thread has finished (a file's trailer
+    /// written, at most a few seconds), from another thread: the I/O thread never waits.
+    private func stopOutput(_ id: String, requestID: UInt64, envelope: [[UInt8]]) throws {
+        let output: LiveOutput
+        do { output = try outputs.stop(id, stream: registry.stream) } catch { throw ControlError(error) }
+        DispatchQueue.global().async { [self] in
+            output.waitUntilStopped(seconds: 5)
+            reply(envelope, Splatd_V1_Reply.with {
+                $0.requestID = requestID
+                $0.output = output.status(at: monotonicSeconds())
+            })
         }
     }
 

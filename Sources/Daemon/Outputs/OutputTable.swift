@@ -45,15 +45,14 @@ final class OutputTable: Sendable {
         return output
     }
 
-    /// Stops an output and removes it from the table.
+    /// Stops an output and removes it from the table (its thread finishes on its own:
+    /// `waitUntilStopped`).
     func stop(_ id: String, stream: (String) -> StreamSlot?) throws(OutputError) -> LiveOutput {
         guard let output = outputs.withLock({ list in list.firstIndex { $0.id == id }.map { list.remove(at: $0) } }) else {
             throw .unknownOutput(id)
         }
         stream(output.streamID)?.detach(output)
         output.stop()
-        // A file gets its trailer before the reply, so the caller can open it at once.
-        output.waitUntilStopped(seconds: 3)
         return output
     }
 

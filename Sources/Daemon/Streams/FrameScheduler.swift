@@ -107,7 +107,10 @@ final class FrameScheduler: Sendable {
             var resources = try prepare(&state, settings: settings, slot: slot)
             let renderStartUs = wallClockMicroseconds()
             let renderStart = monotonicSeconds()
-            let snapshot = slot.driveSnapshot(at: renderStart)
+            // The face as it is at the tick, the time the frame is stamped with: a render that
+            // starts late (a busy machine) still shows the mouth shape that goes with the voice
+            // heard at that time. (Drive frames that arrived since are in the target already.)
+            let snapshot = slot.driveSnapshot(at: min(tick, renderStart))
             try slot.avatar.pose(snapshot.values, into: &resources.cloud)
             let convention: Convention = switch settings.convention {
             case .gsplat: .gsplat
