@@ -61,10 +61,13 @@ def start_splatd(log_path: Path) -> Daemon:
         pytest.skip(f"no splatd binary at {binary}: build it (swift build --product splatd) or set SPLATD_BIN")
     ephemeral = "tcp://127.0.0.1:*"
     with open(log_path, "w") as stderr:
+        # Its working directory is the test's temporary folder: file outputs (the README's
+        # `splatctl output start … take-live.mkv`) land there, not in the repository.
         process = subprocess.Popen(
-            [str(binary), "serve", "--control", ephemeral, "--drive", ephemeral, "--frames", ephemeral,
+            [str(binary.resolve()), "serve", "--control", ephemeral, "--drive", ephemeral, "--frames", ephemeral,
              "--audio", ephemeral],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1)
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1,
+            cwd=str(log_path.parent))
     lines: List[str] = []
     found = {}
     ready = threading.Event()
