@@ -307,7 +307,7 @@ export class StreamPlayer {
       const why = close.reason ? `: ${close.reason}` : (opened ? '' : ' (could not connect)');
       this.setState('reconnecting', `stream ${this.streamId} closed (code ${close.code}${why}); retrying in ${(this.backoffMs / 1000).toFixed(1)} s`);
       this.reconnectTimer = setTimeout(() => this.connect(), this.backoffMs);
-      this.backoffMs = Math.min(this.backoffMs * 2, 10000);
+      this.backoffMs = Math.min(this.backoffMs * 1.5, 10000);
     };
   }
 
@@ -848,7 +848,7 @@ export class DriveSender {
       }
       this.report('closed', `drive connection closed (${close.code}${close.reason ? ': ' + close.reason : ''}); retrying`);
       setTimeout(() => this.connect(), this.backoffMs);
-      this.backoffMs = Math.min(this.backoffMs * 2, 10000);
+      this.backoffMs = Math.min(this.backoffMs * 1.5, 10000);
     };
   }
 
