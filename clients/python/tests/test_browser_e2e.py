@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import importlib.util
 import json
 import os
 import shutil
@@ -63,9 +64,7 @@ def _chromedriver() -> Optional[str]:
 
 
 def _browser_missing() -> Optional[str]:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("selenium") is None:
         return "the selenium package is not installed (pip install -e 'clients/python[test]')"
     if not _chromium():
         return "chromium is not installed (scripts/bootstrap installs Debian's chromium)"
@@ -778,7 +777,7 @@ def test_token_is_required(token_gateway):
     assert _websocket_handshake(g.port, "/ws/stream/default", {"Authorization": f"Bearer {g.token}"}) == 101
 
 
-def test_pages_carry_the_token(token_gateway, speech_wav):
+def test_pages_carry_the_token(token_gateway):
     """The pages copy ?token= onto their modules, stylesheet, API calls and WebSockets."""
     driver = make_driver()
     try:
