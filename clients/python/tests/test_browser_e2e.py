@@ -476,6 +476,24 @@ def test_embed_plays_the_stream_at_its_rate(gateway, browser, codec, size, recor
     assert not console_errors(browser), console_errors(browser)
 
 
+@pytest.mark.parametrize("codec", ["png", "raw"])
+def test_embed_plays_png_and_raw(gateway, browser, codec):
+    stream_id = f"e2e-{codec}"
+    gateway.control({"openStream": {"streamId": stream_id, "avatarId": "demo", "width": 160, "height": 120, "fps": 15,
+                                    "codec": "CODEC_" + codec.upper()}})
+    try:
+        browser.get(gateway.with_token(f"/embed/{stream_id}"))
+        s = wait_for_frames(browser, 5)
+        # The head is in the middle of the picture, on the avatar's grey background: not blank.
+        centre = canvas_gray(browser, (0.35, 0.3, 0.65, 0.7))
+        corner = canvas_gray(browser, (0.0, 0.0, 0.1, 0.1))
+    finally:
+        gateway.control({"closeStream": {"streamId": stream_id}})
+    assert (s["codec"], s["width"], s["height"], s["decodeErrors"]) == (codec, 160, 120, 0), s
+    assert abs(centre.mean() - corner.mean()) > 10 and corner.std() < 3, (centre.mean(), corner.mean(), corner.std())
+    assert not console_errors(browser), console_errors(browser)
+
+
 # ─── (c) the jawOpen slider opens the mouth, and nothing else ──────────────────────────────
 
 def test_jaw_slider_moves_the_mouth_only(gateway, browser, record_property):
