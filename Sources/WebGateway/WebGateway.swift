@@ -163,16 +163,21 @@ public final class WebGateway: Sendable {
             let stream = context.requestContext.parameters.get("stream") ?? ""
             try await StreamRelay(link: link, streamID: stream, logger: logger).run(inbound: inbound, outbound: outbound)
         }
+        // A read-only gateway accepts these and closes them at once with 1008 (policy
+        // violation) and the reason, which a browser can show; a refused upgrade would only
+        // give it 1006.
         router.ws("/ws/drive/:avatar") { _, context in
-            !policy.readOnly && Identifier.isValid(context.parameters.get("avatar") ?? "") ? .upgrade([:]) : .dontUpgrade
-        } onUpgrade: { inbound, _, context in
+            Identifier.isValid(context.parameters.get("avatar") ?? "") ? .upgrade([:]) : .dontUpgrade
+        } onUpgrade: { inbound, outbound, context in
+            guard !policy.readOnly else { return try await outbound.close(.policyViolation, reason: "this gateway is read-only: no driving") }
             try await DriveRelay(link: link, avatarID: context.requestContext.parameters.get("avatar") ?? "").run(inbound: inbound)
         }
         router.ws("/ws/audio/:avatar") { request, context in
-            guard !policy.readOnly, Identifier.isValid(context.parameters.get("avatar") ?? "") else { return .dontUpgrade }
+            guard Identifier.isValid(context.parameters.get("avatar") ?? "") else { return .dontUpgrade }
             let rate = Int(request.uri.queryParameters.get("rate") ?? "48000") ?? 0
             return (8_000...48_000).contains(rate) ? .upgrade([:]) : .dontUpgrade
-        } onUpgrade: { inbound, _, context in
+        } onUpgrade: { inbound, outbound, context in
+            guard !policy.readOnly else { return try await outbound.close(.policyViolation, reason: "this gateway is read-only: no speech") }
             let rate = Int(context.request.uri.queryParameters.get("rate") ?? "48000") ?? 48_000
             try await AudioRelay(link: link, avatarID: context.requestContext.parameters.get("avatar") ?? "", sampleRate: rate)
                 .run(inbound: inbound)
