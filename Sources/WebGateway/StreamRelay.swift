@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWebSocket
 import Logging
 import SplatProtocol
+import SplatCore
 import SwiftProtobuf
 
 /// `/ws/stream/<id>`: relays one stream's frames, voice and the events to a browser.
@@ -16,9 +17,14 @@ struct StreamRelay {
     let logger: Logger
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let link = self.link, streamID = self.streamID
         let subscription = try FrameSubscription(link: link, streamID: streamID)
         defer { subscription.cancel() }
-        let link = self.link, streamID = self.streamID
+        // A stream that is not open gets a message at once; the socket stays, for when it opens.
+        if let reply = try? await link.call(.with { $0.listStreams = .init() }, timeout: 2),
+           !reply.streams.streams.contains(where: { $0.streamID == streamID }) {
+            try await outbound.write(.text(GatewayReply.error("no stream \(streamID.quotedForMessage) is open: frames come once it is (open_stream)")))
+        }
         let requestKeyframe: @Sendable () -> Void = {
             Task { _ = try? await link.call(.with { $0.requestKeyframe = .with { $0.streamID = streamID } }) }
         }

@@ -87,7 +87,9 @@ public final class WebGateway: Sendable {
         let host = configuration.host
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: sockets, configuration: .init(maxFrameSize: 1 << 20)),
+            // Inbound frames up to an audio chunk's limit (the page's microphone sends 20 ms);
+            // what the gateway sends is split into frames of that size.
+            server: .http1WebSocketUpgrade(webSocketRouter: sockets, configuration: .init(maxFrameSize: WireLimits.maximumAudioChunkBytes)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "splatd"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -170,7 +172,8 @@ public final class WebGateway: Sendable {
             Identifier.isValid(context.parameters.get("avatar") ?? "") ? .upgrade([:]) : .dontUpgrade
         } onUpgrade: { inbound, outbound, context in
             guard !policy.readOnly else { return try await outbound.close(.policyViolation, reason: "this gateway is read-only: no driving") }
-            try await DriveRelay(link: link, avatarID: context.requestContext.parameters.get("avatar") ?? "").run(inbound: inbound)
+            try await DriveRelay(link: link, avatarID: context.requestContext.parameters.get("avatar") ?? "")
+                .run(inbound: inbound, outbound: outbound)
         }
         router.ws("/ws/audio/:avatar") { request, context in
             guard Identifier.isValid(context.parameters.get("avatar") ?? "") else { return .dontUpgrade }
@@ -180,7 +183,7 @@ public final class WebGateway: Sendable {
             guard !policy.readOnly else { return try await outbound.close(.policyViolation, reason: "this gateway is read-only: no speech") }
             let rate = Int(context.request.uri.queryParameters.get("rate") ?? "48000") ?? 48_000
             try await AudioRelay(link: link, avatarID: context.requestContext.parameters.get("avatar") ?? "", sampleRate: rate)
-                .run(inbound: inbound)
+                .run(inbound: inbound, outbound: outbound)
         }
     }
 
