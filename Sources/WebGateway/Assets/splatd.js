@@ -234,6 +234,8 @@ export class StreamPlayer {
     this.shownTimes = [];          // performance.now() of the frames shown in the last second
     this.offsets = [];             // [local ms, arrival − daemon ms] samples for the clock offset
     this.lateness = [];            // [local ms, video lateness ms] for the jitter delay
+    this.driveLatencies = [];      // drive frame sent → its picture shown, ms
+    this.lastDriveShown = 0;
     this.jitterMs = MIN_JITTER_MS;
     this.base = undefined;
     this.syncErrors = [];          // ms each frame shown with the voice was late for it (last 300)
@@ -607,6 +609,15 @@ export class StreamPlayer {
       this.syncErrors.push(this.syncErrorMs);
       if (this.syncErrors.length > 300) this.syncErrors.shift();
     }
+    // Drive → picture: for the first frame showing a new live drive frame, the time from its
+    // sender (the page's sliders, a tracker) to now, on the wall clocks (one host, or synced ones).
+    const driveSequence = num(meta.driveSequence);
+    if (driveSequence && driveSequence !== this.lastDriveShown && (meta.driveState || 'DRIVE_STATE_IDLE') === 'DRIVE_STATE_LIVE'
+        && num(meta.driveSenderTimeUs)) {
+      this.driveLatencies.push(Date.now() - num(meta.driveSenderTimeUs) / 1000);
+      if (this.driveLatencies.length > 1000) this.driveLatencies.shift();
+    }
+    this.lastDriveShown = driveSequence;
     this.counters.framesShown += 1;
     this.shownTimes.push(now);
     while (this.shownTimes.length && now - this.shownTimes[0] > 1000) this.shownTimes.shift();
@@ -768,6 +779,9 @@ export class StreamPlayer {
       syncErrorMs: this.syncErrorMs === null || this.syncErrorMs === undefined ? null : Math.round(this.syncErrorMs),
       syncErrorP90Ms: percentile(this.syncErrors.map(Math.abs), 0.9),
       syncedFrames: this.syncErrors.length,
+      driveLatencyP50Ms: percentile(this.driveLatencies, 0.5),
+      driveLatencyP99Ms: percentile(this.driveLatencies, 0.99),
+      driveLatencySamples: this.driveLatencies.length,
       clockOffsetMs: this.offsets.length ? Math.round(this.offsetMs()) : null,
       audioContextState: this.audioContext ? this.audioContext.state : 'none',
       webCodecs: typeof window.VideoDecoder === 'function',
