@@ -61,7 +61,13 @@ public final class BlendshapeRig: Sendable {
         else {
             throw AssetError.unreadable(path: "demo-head.npz", reason: "not found in the Animator resource bundle")
         }
-        return try BlendshapeRig(contentsOf: url)
+        // The module's own resource, read directly: it is not a client's file, so the
+        // confinement of reads to the avatar roots (SplatIO.ReadConfinement) does not apply.
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw AssetError.unreadable(path: url.path, reason: "\(error.localizedDescription)")
+        }
+        return try BlendshapeRig(file: ArrayFile(data: data, path: url.path))
     })
 
     /// The built-in CC0 demo head (`Resources/demo-head.npz`), loaded once and shared.

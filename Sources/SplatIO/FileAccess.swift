@@ -1,14 +1,47 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reading and writing whole files, with failures turned into ``SplatIOError``.
 enum FileAccess {
-    /// The file's bytes, memory-mapped where the platform allows it.
+    /// The file's bytes, memory-mapped.
+    ///
+    /// Every read goes through the same checks, whichever loader asks (a PLY, a rig, an NPZ next
+    /// to it): the path is resolved with symlinks followed and must lie inside
+    /// the roots of ``ReadConfinement`` when a load on this thread set any; the resolved file is opened without following
+    /// a symlink in its last component (a swap after the check fails instead of escaping) and
+    /// must be a regular file — a FIFO, a device or a folder is refused as such, never waited on.
     static func read(_ url: URL) throws -> Data {
-        do {
-            return try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw SplatIOError(path: url.path, reason: .unreadable(message(error)))
+        let path = url.path
+        guard let resolvedC = realpath(path, nil) else {
+            throw SplatIOError(path: path, reason: .unreadable(String(cString: strerror(errno))))
         }
+        let resolved = String(cString: resolvedC)
+        free(resolvedC)
+        let roots = ReadConfinement.roots
+        if !roots.isEmpty && !roots.contains(where: { resolved == $0 || resolved.hasPrefix($0 + "/") }) {
+            throw SplatIOError(path: path, reason: .outsideRoots)
+        }
+        let fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            throw SplatIOError(path: path, reason: .unreadable(String(cString: strerror(errno))))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw SplatIOError(path: path, reason: .unreadable(String(cString: strerror(errno))))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw SplatIOError(path: path, reason: .notRegularFile(kind(info.st_mode)))
+        }
+        let size = Int(info.st_size)
+        guard size > 0 else { return Data() }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw SplatIOError(path: path, reason: .unreadable(String(cString: strerror(errno))))
+        }
+        return Data(bytesNoCopy: mapped, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
     /// Writes `data` to `url` atomically (a temporary file renamed into place).
@@ -20,6 +53,17 @@ enum FileAccess {
         }
     }
 
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
+        }
+    }
+
     private static func message(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError {
@@ -27,4 +71,27 @@ enum FileAccess {
         }
         return ns.localizedDescription
     }
+}
+
+/// The folders files may be read from while a load runs on this thread (the daemon's
+/// `avatarRoots`): every file any loader opens is checked, not only the one a client named.
+/// Outside `confined(to:_:)`, reads are not confined.
+public enum ReadConfinement {
+    private static let key = "splatd.ReadConfinement.roots"
+
+    /// Runs `body` with reads on this thread confined to `roots` (resolved here; empty: none).
+    public static func confined<R>(to roots: [String], _ body: () throws -> R) rethrows -> R {
+        let dictionary = Thread.current.threadDictionary
+        let previous = dictionary[key]
+        dictionary[key] = roots.map { root -> String in
+            guard let r = realpath(root, nil) else { return root }
+            defer { free(r) }
+            return String(cString: r)
+        }
+        defer { dictionary[key] = previous }
+        return try body()
+    }
+
+    /// The roots reads on this thread are confined to (empty: none).
+    static var roots: [String] { Thread.current.threadDictionary[key] as? [String] ?? [] }
 }

@@ -126,6 +126,8 @@ public struct PLYHeader: Sendable, Equatable {
     /// Parses the header at the start of `bytes`.
     ///
     /// - Parameter path: the file name used in errors.
+    /// Errors name the line number and what was expected, never the file's text (a file that
+    /// is not the client's must not be quoted back to it).
     /// - Throws: ``SplatIOError`` with reason `.notPLY`, `.headerTooLong`, `.truncated` (the data
     ///   ends inside the header) or `.malformedHeader`.
     public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> PLYHeader {
@@ -182,17 +184,17 @@ public struct PLYHeader: Sendable, Equatable {
                 guard format == nil else { throw fail(.malformedHeader("line \(number): second format line")) }
                 guard words.count == 3 else { throw fail(.malformedHeader("line \(number): expected 'format <type> <version>'")) }
                 guard ["ascii", "binary_little_endian", "binary_big_endian"].contains(words[1]) else {
-                    throw fail(.malformedHeader("line \(number): unknown format '\(words[1])'"))
+                    throw fail(.malformedHeader("line \(number): unknown format (expected ascii, binary_little_endian or binary_big_endian)"))
                 }
                 format = words[1]
                 version = words[2]
             case "element":
                 guard words.count == 3 else { throw fail(.malformedHeader("line \(number): expected 'element <name> <count>'")) }
                 guard let count = Int(words[2]), count >= 0 else {
-                    throw fail(.malformedHeader("line \(number): element count '\(words[2])' is not a non-negative integer"))
+                    throw fail(.malformedHeader("line \(number): the element count is not a non-negative integer"))
                 }
                 guard !elements.contains(where: { $0.name == words[1] }) else {
-                    throw fail(.malformedHeader("line \(number): element '\(words[1])' declared twice"))
+                    throw fail(.malformedHeader("line \(number): an element is declared twice"))
                 }
                 elements.append(Element(name: words[1], count: count, properties: []))
             case "property":
@@ -205,7 +207,7 @@ public struct PLYHeader: Sendable, Equatable {
                         throw fail(.malformedHeader("line \(number): expected 'property list <count type> <item type> <name>'"))
                     }
                     guard let c = PLYScalarType(plyName: words[2]), let t = PLYScalarType(plyName: words[3]) else {
-                        throw fail(.malformedHeader("line \(number): unknown type in '\(text)'"))
+                        throw fail(.malformedHeader("line \(number): unknown type in a 'property list' line"))
                     }
                     guard !c.isFloatingPoint else {
                         throw fail(.malformedHeader("line \(number): list count type must be an integer type"))
@@ -216,18 +218,18 @@ public struct PLYHeader: Sendable, Equatable {
                         throw fail(.malformedHeader("line \(number): expected 'property <type> <name>'"))
                     }
                     guard let t = PLYScalarType(plyName: words[1]) else {
-                        throw fail(.malformedHeader("line \(number): unknown property type '\(words[1])'"))
+                        throw fail(.malformedHeader("line \(number): unknown property type (expected char, uchar, short, ushort, int, uint, float, double or their sized names)"))
                     }
                     property = Property(name: words[2], type: t)
                 }
                 guard !elements[elements.count - 1].properties.contains(where: { $0.name == property.name }) else {
-                    throw fail(.malformedHeader("line \(number): property '\(property.name)' declared twice"))
+                    throw fail(.malformedHeader("line \(number): a property is declared twice"))
                 }
                 elements[elements.count - 1].properties.append(property)
             case "end_header":
                 break
             default:
-                throw fail(.malformedHeader("line \(number): unexpected '\(text.prefix(80))'"))
+                throw fail(.malformedHeader("line \(number): unexpected line (expected format, element, property, comment, obj_info or end_header)"))
             }
         }
         guard let format else { throw fail(.malformedHeader("no format line")) }

@@ -24,6 +24,10 @@ public struct SplatIOError: Error, CustomStringConvertible, Equatable, Sendable 
         case unreadable(String)
         /// The file could not be written (the underlying system message).
         case unwritable(String)
+        /// The file (symlinks followed) lies outside the folders reads are confined to.
+        case outsideRoots
+        /// Not a regular file (what it is instead).
+        case notRegularFile(String)
         /// The file's extension names no supported scene format.
         case unsupportedFileType(String)
         /// The file ends before the data its header promises.
@@ -61,6 +65,9 @@ public struct SplatIOError: Error, CustomStringConvertible, Equatable, Sendable 
         case unsupportedArchiveFeature(String)
         /// Inflating a deflated zip entry failed.
         case decompressionFailed(entry: String, detail: String)
+        /// The archive's entries would inflate to more than `ArchiveLimits` allows (counted up to
+        /// and including `entry`).
+        case archiveTooLarge(entry: String, bytes: Int, limit: Int)
         /// A zip entry's CRC-32 does not match its contents.
         case checksumMismatch(entry: String)
         /// No entry with this key in an NPZ archive.
@@ -82,6 +89,9 @@ public struct SplatIOError: Error, CustomStringConvertible, Equatable, Sendable 
             switch self {
             case .unreadable(let m): return "cannot read file: \(m)"
             case .unwritable(let m): return "cannot write file: \(m)"
+            case .outsideRoots:
+                return "resolves (symlinks followed) to a file outside the folders this process may read from (avatarRoots)"
+            case .notRegularFile(let kind): return "is \(kind), not a regular file"
             case .unsupportedFileType(let ext):
                 return "unsupported file type '\(ext)' (expected .ply or .splat)"
             case .truncated(let m): return "truncated: \(m)"
@@ -103,6 +113,9 @@ public struct SplatIOError: Error, CustomStringConvertible, Equatable, Sendable 
             case .entryOutOfBounds(let e, let d): return "zip entry '\(e)' out of bounds: \(d)"
             case .unsupportedArchiveFeature(let m): return "unsupported zip feature: \(m)"
             case .decompressionFailed(let e, let d): return "cannot inflate zip entry '\(e)': \(d)"
+            case .archiveTooLarge(let e, let bytes, let limit):
+                return "the archive would inflate to \(bytes) bytes or more (at entry '\(e)'), beyond the "
+                    + "\(limit) bytes allowed (maximumArchiveBytes): refused before inflating"
             case .checksumMismatch(let e): return "zip entry '\(e)' fails its CRC-32 check"
             case .missingEntry(let k): return "no array named '\(k)'"
             case .malformedNPY(let m): return "malformed NPY: \(m)"

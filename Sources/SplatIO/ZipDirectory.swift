@@ -86,6 +86,7 @@ struct ZipDirectory: Sendable {
             throw fail(.malformedArchive("\(entryCount) entries cannot fit in a \(cdSize)-byte central directory"))
         }
 
+        var declaredTotal = 0
         var entries: [Entry] = []
         entries.reserveCapacity(entryCount)
         var p = cdOffset
@@ -167,6 +168,10 @@ struct ZipDirectory: Sendable {
             if method == 8 && uncompressed / Self.maximumDeflateRatio > compressed + 1 {
                 throw fail(.decompressionFailed(entry: name, detail: "declared size \(uncompressed) is impossible "
                     + "for \(compressed) deflated bytes"))
+            }
+            declaredTotal += uncompressed
+            guard declaredTotal <= ArchiveLimits.maximumUncompressedBytes else {
+                throw fail(.archiveTooLarge(entry: name, bytes: declaredTotal, limit: ArchiveLimits.maximumUncompressedBytes))
             }
             entries.append(Entry(name: name, method: UInt16(method), crc32: crc, compressedSize: compressed,
                                  uncompressedSize: uncompressed, dataOffset: dataOffset))

@@ -149,6 +149,12 @@ final class BadInputTests: XCTestCase {
         try expect(d, .loadFailed, mentioning: "truncated") { $0.loadAvatar = .with { $0.avatarID = "t"; $0.path = truncated.path } }
         try expect(d, .invalidRequest, mentioning: "avatar id") { $0.loadAvatar = .with { $0.avatarID = "a b"; $0.path = truncated.path } }
         try expect(d, .alreadyExists, mentioning: "demo") { $0.loadAvatar = .with { $0.avatarID = "demo"; $0.path = "demo" } }
+        // (Every file a load opens is checked against the roots too: SplatIOTests.FileAccessTests.)
+        // A FIFO is refused as one, never waited on.
+        let fifo = dir.appendingPathComponent("pipe.ply")
+        try? FileManager.default.removeItem(at: fifo)
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        try expect(d, .loadFailed, mentioning: "FIFO") { $0.loadAvatar = .with { $0.path = fifo.path } }
         // A failed load leaves no trace; the id can be used by a good load.
         let ok = dir.appendingPathComponent("ok.ply")
         try good.write(to: ok)

@@ -54,6 +54,31 @@ final class NPZArchiveTests: XCTestCase {
         XCTAssertEqual(try npz.array("b").ints(), [1, 2, 3, 4])
     }
 
+    /// A small archive of zeros that would inflate past `ArchiveLimits` is refused before a
+    /// byte is inflated; under the limit it opens.
+    func testADecompressionBombIsRefusedBeforeInflating() throws {
+        let dir = try makeTemporaryDirectory(self)
+        var writer = NPZWriter(compressed: true)
+        writer.add("zeros", NPYArray(shape: [4 << 20], floats: [Float](repeating: 0, count: 4 << 20)))  // 16 MiB
+        let url = dir.appendingPathComponent("bomb.npz")
+        try writer.write(to: url)
+        XCTAssertLessThan(try Data(contentsOf: url).count, 100_000, "16 MiB of zeros deflates to little")
+        let saved = ArchiveLimits.maximumUncompressedBytes
+        defer { ArchiveLimits.maximumUncompressedBytes = saved }
+        ArchiveLimits.maximumUncompressedBytes = 8 << 20
+        XCTAssertThrowsError(try NPZArchive(contentsOf: url)) { error in
+            guard case .archiveTooLarge(let entry, let bytes, let limit)? = (error as? SplatIOError)?.reason else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(entry, "zeros.npy")
+            XCTAssertGreaterThan(bytes, 16 << 20)
+            XCTAssertEqual(limit, 8 << 20)
+            XCTAssertTrue("\(error)".contains("maximumArchiveBytes"), "\(error)")
+        }
+        ArchiveLimits.maximumUncompressedBytes = 32 << 20
+        XCTAssertEqual(try NPZArchive(contentsOf: url).array("zeros").shape, [4 << 20])
+    }
+
     func testWriterRoundTripStoredAndCompressed() throws {
         let dir = try makeTemporaryDirectory(self)
         let arrays: [(String, NPYArray)] = [

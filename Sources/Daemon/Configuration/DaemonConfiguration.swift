@@ -30,6 +30,9 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     public var framesHighWaterMark = 4
     /// Largest avatar file or folder (and rig file) a client may load, bytes.
     public var maximumAvatarBytes = 2 << 30
+    /// Most bytes the entries of one NPZ (zip) archive an avatar or rig holds may inflate to
+    /// together: refused before inflating, so a small "decompression bomb" costs nothing.
+    public var maximumArchiveBytes = 512 << 20
     /// When not empty, avatars and rigs may only be loaded from below these folders.
     public var avatarRoots: [String] = []
     /// Seconds the last pose is held after drive frames stop, then seconds to ease to neutral.
@@ -137,6 +140,7 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
         guard (1...1024).contains(maximumStreams) else { throw ConfigurationError("maximumStreams must be 1…1024") }
         guard (256...(1 << 30)).contains(maximumTotalPixels) else { throw ConfigurationError("maximumTotalPixels must be 256…2³⁰") }
         guard maximumAvatarBytes >= 1 << 20 else { throw ConfigurationError("maximumAvatarBytes must be at least 1 MiB") }
+        guard maximumArchiveBytes >= 1 << 20 else { throw ConfigurationError("maximumArchiveBytes must be at least 1 MiB") }
         guard (0...256).contains(renderThreads) else { throw ConfigurationError("renderThreads must be 0…256") }
         guard (1...10_000).contains(framesHighWaterMark) else { throw ConfigurationError("framesHighWaterMark must be 1…10000") }
         if !liveLink.isEmpty { _ = try UDPAddress(parsing: liveLink) }

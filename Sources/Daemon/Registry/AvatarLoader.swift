@@ -1,6 +1,7 @@
 import Animator
 import Foundation
 import SplatCore
+import SplatIO
 
 /// Checks avatar paths sent by clients and loads avatars from them.
 struct AvatarLoader: Sendable {
@@ -68,6 +69,17 @@ struct AvatarLoader: Sendable {
 extension AvatarLoader {
     /// Loads the avatar at a path already checked by `checkPath`.
     func load(path: String, rigPath: String?) throws -> AnimatedAvatar {
+        do {
+            // Every file the loaders open — not only `path` — must resolve inside the roots.
+            return try ReadConfinement.confined(to: roots) { try loadConfined(path: path, rigPath: rigPath) }
+        } catch let error as ControlError {
+            throw error
+        } catch {
+            throw ControlError.loadFailed("\(error)")
+        }
+    }
+
+    private func loadConfined(path: String, rigPath: String?) throws -> AnimatedAvatar {
         do {
             let avatar = try Avatar.load(path, rig: rigPath, threads: threads)
             // A FLAME avatar's folder may hold a viseme table for speech (docs/formats.md).

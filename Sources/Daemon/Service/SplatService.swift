@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Rasterizer
 import SplatCore
+import SplatIO
 import SplatProtocol
 import Trackers
 import ZeroMQ
@@ -41,6 +42,7 @@ public final class SplatService: Sendable {
     public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "splatd")) throws {
         try configuration.validate()
         self.configuration = configuration
+        ArchiveLimits.maximumUncompressedBytes = configuration.maximumArchiveBytes
         self.logger = logger
         context = try ZMQContext()
         outbox = try Outbox()
