@@ -1,4 +1,7 @@
 import Animator
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Logging
 import Rasterizer
@@ -162,7 +165,21 @@ final class ControlHandler: Sendable {
         }
         event { $0.avatarUnloaded = id }
         logger.info("unloaded avatar \(id)\(closed.isEmpty ? "" : " and closed streams \(closed.map(\.id).joined(separator: ", "))")")
-        return slot.info
+        let info = slot.info
+        Self.returnMemoryLater()
+        return info
+    }
+
+    /// Gives freed memory back to the system a moment after an unload (once the render thread
+    /// has let go of the avatar's buffers): glibc keeps freed heap for reuse, so without this the
+    /// daemon's resident size never shrinks after large avatars go.
+    private static func returnMemoryLater() {
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 1) {
+            // malloc_trim is glibc's (malloc.h, which the Glibc module does not export).
+            guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "malloc_trim") else { return }
+            typealias MallocTrim = @convention(c) (Int) -> Int32
+            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        }
     }
 
     // MARK: Streams
