@@ -162,6 +162,23 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try d.ok { $0.listAvatars = .init() }.avatars.avatars.map(\.avatarID).sorted(), ["demo", "t"])
     }
 
+    /// A load still running when the daemon is told to stop gets its reply before the sockets
+    /// close.
+    func testALoadPendingAtShutdownIsAnswered() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-pending-\(getpid()).ply")
+        try PLYWriter.data(for: SyntheticScene.headShell(count: 300_000)).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let d = try DaemonHarness()
+        let request = Splatd_V1_Request.with { $0.requestID = 77; $0.loadAvatar = .with { $0.avatarID = "late"; $0.path = file.path } }
+        _ = try d.control.send(request.wireBytes())
+        Thread.sleep(forTimeInterval: 0.05)  // the load has started
+        d.service.stop()
+        guard let bytes = try d.control.receive() else { return XCTFail("no reply to the load pending at shutdown") }
+        let reply = try Splatd_V1_Reply(serializedBytes: bytes)
+        XCTAssertEqual(reply.requestID, 77)
+        XCTAssertEqual(reply.status, .ok, reply.error)
+    }
+
     func testBadDriveFramesAreCountedAndDropped() throws {
         let d = try DaemonHarness()
         let publisher = try d.drivePublisher()

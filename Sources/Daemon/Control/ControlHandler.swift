@@ -270,6 +270,14 @@ final class ControlHandler: Sendable {
         }
     }
 
+    /// Waits (up to `seconds`) for the loads in progress to finish, so that their clients get
+    /// their replies before the daemon stops.
+    func finishPendingLoads(seconds: Double) {
+        let done = DispatchSemaphore(value: 0)
+        loaderQueue.async { done.signal() }
+        _ = done.wait(timeout: .now() + seconds)
+    }
+
     /// Called by the I/O loop when subscriptions changed or a drive frame arrived.
     func wakeScheduler() { scheduler.kick() }
 

@@ -103,6 +103,8 @@ public final class SplatService: Sendable {
         logger.info("stopping")
         capture?.stop()
         for tracker in trackers { tracker.stop() }
+        // A load in progress is answered before the sockets close (a client waits for it).
+        handler.finishPendingLoads(seconds: 10)
         scheduler.stop()
         outputs.stopEverything()
         io.stop()
