@@ -58,7 +58,7 @@ final class LiveOutputTests: XCTestCase {
         let file = try temporaryFolder().appendingPathComponent("pulled.mkv")
         let pull = try MediaProbe.startPull(["-i", server.url("secret-key")], seconds: 7, into: file)
         Thread.sleep(forTimeInterval: 1.5)
-        d.speak(speech, to: "demo")
+        _ = d.speak(speech, to: "demo")
         pull.waitUntilExit()
 
         let contents = try MediaProbe.contents(of: file)
