@@ -236,6 +236,43 @@ final class LiveOutputTests: XCTestCase {
     }
 }
 
+extension LiveOutputTests {
+    /// Seeded random and mutated URLs in `start_output`: every one gets a reply (an output, or
+    /// a refusal naming the problem), and the daemon serves on.
+    func testFuzzedOutputURLsAlwaysGetAReply() throws {
+        let folder = try temporaryFolder()
+        let d = try DaemonHarness { $0.outputFolder = folder.path; $0.maximumOutputs = 64 }
+        try d.ok { $0.openStream = .with { $0.streamID = "main"; $0.avatarID = "demo"; $0.width = 32; $0.height = 32; $0.codec = .raw } }
+        var rng = SplitMix64(seed: 20_261_203)
+        let seeds = ["rtmp://127.0.0.1:1/live/key", "srt://127.0.0.1:9?latency=1", "rtp://127.0.0.1:5004", "udp://[::1]:7",
+                     "take.mkv", "a/b.mp4", "rtmps://h/app/k", "file:///etc/passwd", "../x.mkv"]
+        let alphabet = Array("/:.?&=%@[]ab01-_\u{0}\u{7f}é😀 ".unicodeScalars)
+        var started = 0, refused = 0
+        for _ in 0..<400 {
+            var url = Array(seeds[Int(rng.next() % UInt64(seeds.count))].unicodeScalars)
+            for _ in 0..<Int(rng.next() % 5) {
+                let i = Int(rng.next() % UInt64(url.count + 1))
+                let c = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                if i < url.count && rng.next() % 2 == 0 { url[i] = c } else { url.insert(c, at: min(i, url.count)) }
+            }
+            if rng.next() % 20 == 0 { url += Array(repeating: "a", count: 3000) }
+            let text = String(String.UnicodeScalarView(url))
+            let reply = try d.request { $0.startOutput = .with { $0.streamID = "main"; $0.url = text } }
+            if reply.status == .ok {
+                started += 1
+                try d.ok { $0.stopOutput = .with { $0.outputID = reply.output.outputID } }
+            } else {
+                refused += 1
+                XCTAssertFalse(reply.error.isEmpty, "a refusal says why: \(text.debugDescription)")
+            }
+        }
+        XCTAssertGreaterThan(started, 0)
+        XCTAssertGreaterThan(refused, 0)
+        XCTAssertEqual(try d.ok { $0.ping = .init() }.status, .ok)
+        XCTAssertTrue(try d.ok { $0.getStatus = .init() }.daemonStatus.outputs.isEmpty)
+    }
+}
+
 extension Thread {
     /// Waits (polling) until the thread finished or `seconds` passed.
     func join(within seconds: Double) {

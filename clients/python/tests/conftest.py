@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import pytest
 
@@ -51,9 +51,10 @@ def find_splatd():
     return DEFAULT_SPLATD, "default"
 
 
-def start_splatd(log_path: Path) -> Daemon:
-    """Starts `splatd serve` on ephemeral loopback ports and waits for its endpoints; skips the
-    test when there is no binary to start (fails when $SPLATD_BIN names a missing file)."""
+def start_splatd(log_path: Path, extra_args: Sequence[str] = ()) -> Daemon:
+    """Starts `splatd serve` on ephemeral loopback ports (plus `extra_args`, e.g. `--http …`)
+    and waits for its endpoints; skips the test when there is no binary to start (fails when
+    $SPLATD_BIN names a missing file)."""
     binary, how = find_splatd()
     if not binary.is_file():
         if how == "SPLATD_BIN":
@@ -65,7 +66,7 @@ def start_splatd(log_path: Path) -> Daemon:
         # `splatctl output start … take-live.mkv`) land there, not in the repository.
         process = subprocess.Popen(
             [str(binary.resolve()), "serve", "--control", ephemeral, "--drive", ephemeral, "--frames", ephemeral,
-             "--audio", ephemeral],
+             "--audio", ephemeral, *extra_args],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1,
             cwd=str(log_path.parent))
     lines: List[str] = []

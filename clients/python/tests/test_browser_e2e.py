@@ -23,7 +23,6 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -36,7 +35,7 @@ from typing import List, Optional
 import numpy as np
 import pytest
 
-from conftest import SERVING, Daemon, find_splatd, python_env, stop_splatd, wait_until
+from conftest import Daemon, find_splatd, python_env, start_splatd, stop_splatd, wait_until
 
 START_SECONDS = 90          # the demo avatar is built at start-up; a debug build is slow
 MEASURE_SECONDS = 10.0
@@ -129,45 +128,22 @@ def start_gateway(tmp_dir: Path, *, bind: str = "127.0.0.1", token_file: Optiona
     if not os.access(web, os.X_OK):
         pytest.skip(f"no {web} (serve --http runs the gateway from it): swift build --product splatd-web")
     port = _free_port()
-    ephemeral = "tcp://127.0.0.1:*"
-    args = [str(binary), "serve", "--http", f"{bind}:{port}", "--control", ephemeral, "--drive", ephemeral,
-            "--frames", ephemeral, "--audio", ephemeral]
+    args = ["--http", f"{bind}:{port}"]
     if token_file:
         args += ["--http-token-file", str(token_file)]
     if read_only:
         args += ["--http-read-only"]
     log_path = tmp_dir / f"splatd-{port}.stderr.log"
-    with open(log_path, "w") as stderr:
-        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True,
-                                   bufsize=1)
-    lines: List[str] = []
-    found = {}
-    ready = threading.Event()
-
-    def read_stdout():
-        for line in process.stdout:
-            lines.append(line)
-            m = SERVING.search(line)
-            if m and not found:
-                found["endpoints"] = m.groups()
-                ready.set()
-        ready.set()
-
-    reader = threading.Thread(target=read_stdout, name="splatd-stdout", daemon=True)
-    reader.start()
-    ready.wait(START_SECONDS)
+    daemon = start_splatd(log_path, args)
+    process = daemon.process
+    gateway = Gateway(daemon, f"http://127.0.0.1:{port}", port, token)
 
     def fail(what):
         if process.poll() is None:
             process.kill()
             process.wait()
-        pytest.fail(f"{' '.join(args)}: {what}\nstdout:\n{''.join(lines)}\nstderr:\n"
+        pytest.fail(f"splatd serve {' '.join(args)}: {what}\nstdout:\n{''.join(daemon.stdout)}\nstderr:\n"
                     f"{log_path.read_text(errors='replace')[-4000:]}")
-
-    if "endpoints" not in found:
-        fail(f"no endpoints printed within {START_SECONDS} s (exit status {process.poll()})")
-    daemon = Daemon(binary, process, *found["endpoints"], log_path, lines, reader)
-    gateway = Gateway(daemon, f"http://127.0.0.1:{port}", port, token)
 
     def healthy():
         if process.poll() is not None:

@@ -3,8 +3,6 @@
 an error while the gateway and the daemon go on serving."""
 
 import json
-import math
-import os
 import struct
 import subprocess
 import time
@@ -134,3 +132,59 @@ def test_bad_websocket_input_gets_an_error_and_everything_keeps_serving(gateway)
             got += 1
     viewer.close()
     assert got == 3
+
+
+def test_fuzzed_input_never_stops_the_gateway(gateway):
+    """Seeded random and mutated input on every way in: /api/control bodies, drive and
+    microphone messages. Each gets an answer (an HTTP status, or an error message), and the
+    gateway and the daemon serve on."""
+    import random
+    import urllib.error
+    import urllib.request
+    rng = random.Random(20261203)
+    good = [json.dumps({"getStatus": {}}), json.dumps({"openStream": {"avatarId": "demo", "width": 64}}),
+            json.dumps({"arkit": {"weights": [0.2] * 52, "headRotation": {"x": 0.1}}})]
+
+    def mutate():
+        choice = rng.random()
+        if choice < 0.3:
+            return bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 300)))
+        text = bytearray(rng.choice(good).encode())
+        for _ in range(rng.randint(1, 6)):
+            i = rng.randrange(len(text))
+            text[i] = rng.choice(b'{}[]":,0123456789.-eNaInfxyz\\\x00\xff')
+        if choice > 0.9:
+            text += b"9" * rng.randint(1, 50_000)
+        return bytes(text)
+
+    statuses = set()
+    for _ in range(300):
+        request = urllib.request.Request(gateway.url + "/api/control", data=mutate(), method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                statuses.add(response.status)
+        except urllib.error.HTTPError as refused:
+            statuses.add(refused.code)
+    assert statuses <= {200, 400, 413}, statuses
+    drive = _ws(gateway, "/ws/drive/demo")
+    audio = _ws(gateway, "/ws/audio/demo?rate=16000")
+    for _ in range(500):
+        body = mutate()
+        try:
+            drive.send(body.decode("utf-8", "replace"))
+            audio.send_binary(body)
+        except (websocket.WebSocketConnectionClosedException, ConnectionError):
+            drive = _ws(gateway, "/ws/drive/demo")
+            audio = _ws(gateway, "/ws/audio/demo?rate=16000")
+    drive.close()
+    audio.close()
+    with urllib.request.urlopen(gateway.url + "/healthz", timeout=10) as response:
+        assert response.status == 200
+    viewer = _ws(gateway, "/ws/stream/default")
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        if isinstance(viewer.recv(), bytes):
+            break
+    else:
+        pytest.fail("no frame after the fuzzing")
+    viewer.close()
