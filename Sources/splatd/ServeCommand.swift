@@ -3,6 +3,7 @@ import Daemon
 import Dispatch
 import Foundation
 import Logging
+import SplatCore
 import ZeroMQ
 
 /// `splatd serve` (the default): the long-running daemon.
@@ -136,6 +137,25 @@ struct ServeCommand: ParsableCommand {
         let endpoints: DaemonEndpoints
         do {
             service = try SplatService(configuration: configuration, logger: logger)
+        } catch {
+            throw ServeError(underlying: error)
+        }
+        // Graceful shutdown on SIGINT/SIGTERM (finish the frame in flight, close the sockets),
+        // handled from before the first line is printed: a supervisor that signals as soon as it
+        // reads "splatd serving" must not find the signal ignored or fatal.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let interrupted = Locked(false)
+        let queue = DispatchQueue(label: "splatd-signals")
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
+        for source in sources {
+            source.setEventHandler {
+                interrupted.withLock { $0 = true }
+                service.stop()
+            }
+            source.resume()
+        }
+        do {
             endpoints = try service.start()
             print("splatd serving — \(endpoints)")
             if !endpoints.trackers.isEmpty { print("splatd trackers — \(endpoints.trackers)") }
@@ -158,15 +178,8 @@ struct ServeCommand: ParsableCommand {
                 throw ServeError(underlying: error)
             }
         }
-        // Graceful shutdown on SIGINT/SIGTERM: finish the frame in flight, close the sockets.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let queue = DispatchQueue(label: "splatd-signals")
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
-        for source in sources {
-            source.setEventHandler { service.stop() }
-            source.resume()
-        }
+        // A signal that came while starting stops the daemon now that it runs.
+        if interrupted.withLock({ $0 }) { service.stop() }
         service.waitUntilStopped()
         gateway?.stop()
         withExtendedLifetime(sources) {}
