@@ -187,6 +187,9 @@ public nonisolated enum Splatd_V1_Status: SwiftProtobuf.Enum, Swift.CaseIterable
   /// too many avatars/streams or too much memory
   case limitReached // = 6
   case `internal` // = 7
+
+  /// the client's key (its role) does not allow this request
+  case permissionDenied // = 8
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -203,6 +206,7 @@ public nonisolated enum Splatd_V1_Status: SwiftProtobuf.Enum, Swift.CaseIterable
     case 5: self = .busy
     case 6: self = .limitReached
     case 7: self = .internal
+    case 8: self = .permissionDenied
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -217,6 +221,7 @@ public nonisolated enum Splatd_V1_Status: SwiftProtobuf.Enum, Swift.CaseIterable
     case .busy: return 5
     case .limitReached: return 6
     case .internal: return 7
+    case .permissionDenied: return 8
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -231,6 +236,7 @@ public nonisolated enum Splatd_V1_Status: SwiftProtobuf.Enum, Swift.CaseIterable
     .busy,
     .limitReached,
     .internal,
+    .permissionDenied,
   ]
 
 }
@@ -1257,6 +1263,7 @@ public nonisolated struct Splatd_V1_AvatarInfo: Sendable {
 
   public var kind: Splatd_V1_AvatarKind = .unknown
 
+  /// empty for every role but admin, and in events
   public var path: String = String()
 
   public var gaussians: UInt32 = 0
@@ -1599,45 +1606,134 @@ public nonisolated struct Splatd_V1_StreamStatus: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
-public nonisolated struct Splatd_V1_DaemonStatus: Sendable {
+public nonisolated struct Splatd_V1_DaemonStatus: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var version: String = String()
+  public var version: String {
+    get {_storage._version}
+    set {_uniqueStorage()._version = newValue}
+  }
 
-  public var uptimeSeconds: Double = 0
+  public var uptimeSeconds: Double {
+    get {_storage._uptimeSeconds}
+    set {_uniqueStorage()._uptimeSeconds = newValue}
+  }
 
-  public var avatars: [Splatd_V1_AvatarStatus] = []
+  public var avatars: [Splatd_V1_AvatarStatus] {
+    get {_storage._avatars}
+    set {_uniqueStorage()._avatars = newValue}
+  }
 
-  public var streams: [Splatd_V1_StreamStatus] = []
+  public var streams: [Splatd_V1_StreamStatus] {
+    get {_storage._streams}
+    set {_uniqueStorage()._streams = newValue}
+  }
 
-  public var requests: UInt64 = 0
+  public var requests: UInt64 {
+    get {_storage._requests}
+    set {_uniqueStorage()._requests = newValue}
+  }
 
-  public var malformedRequests: UInt64 = 0
+  public var malformedRequests: UInt64 {
+    get {_storage._malformedRequests}
+    set {_uniqueStorage()._malformedRequests = newValue}
+  }
 
   /// could not even be attributed to an avatar
-  public var driveFramesMalformed: UInt64 = 0
+  public var driveFramesMalformed: UInt64 {
+    get {_storage._driveFramesMalformed}
+    set {_uniqueStorage()._driveFramesMalformed = newValue}
+  }
 
   /// process user+system CPU
-  public var cpuSeconds: Double = 0
+  public var cpuSeconds: Double {
+    get {_storage._cpuSeconds}
+    set {_uniqueStorage()._cpuSeconds = newValue}
+  }
 
-  public var rssBytes: UInt64 = 0
+  public var rssBytes: UInt64 {
+    get {_storage._rssBytes}
+    set {_uniqueStorage()._rssBytes = newValue}
+  }
 
-  public var renderThreads: UInt32 = 0
+  public var renderThreads: UInt32 {
+    get {_storage._renderThreads}
+    set {_uniqueStorage()._renderThreads = newValue}
+  }
 
   /// undecodable, or for an unknown avatar
-  public var audioChunksMalformed: UInt64 = 0
+  public var audioChunksMalformed: UInt64 {
+    get {_storage._audioChunksMalformed}
+    set {_uniqueStorage()._audioChunksMalformed = newValue}
+  }
 
   /// the UDP tracker listeners (Live Link Face, VMC)
-  public var trackers: [Splatd_V1_TrackerStatus] = []
+  public var trackers: [Splatd_V1_TrackerStatus] {
+    get {_storage._trackers}
+    set {_uniqueStorage()._trackers = newValue}
+  }
 
   /// live outputs (serve --output, start_output)
-  public var outputs: [Splatd_V1_OutputStatus] = []
+  public var outputs: [Splatd_V1_OutputStatus] {
+    get {_storage._outputs}
+    set {_uniqueStorage()._outputs = newValue}
+  }
+
+  /// Security (CURVE): handshakes refused (unknown key) plus messages from a key revoked since.
+  public var authDenied: UInt64 {
+    get {_storage._authDenied}
+    set {_uniqueStorage()._authDenied = newValue}
+  }
+
+  /// requests refused with STATUS_PERMISSION_DENIED
+  public var requestsDenied: UInt64 {
+    get {_storage._requestsDenied}
+    set {_uniqueStorage()._requestsDenied = newValue}
+  }
+
+  /// frames-endpoint subscriptions the client's role does not allow
+  public var subscriptionsRefused: UInt64 {
+    get {_storage._subscriptionsRefused}
+    set {_uniqueStorage()._subscriptionsRefused = newValue}
+  }
+
+  /// drive frames and audio chunks the sender may not send
+  public var driveDenied: UInt64 {
+    get {_storage._driveDenied}
+    set {_uniqueStorage()._driveDenied = newValue}
+  }
+
+  /// frames-endpoint connections closed (stalled viewers included)
+  public var viewerDisconnects: UInt64 {
+    get {_storage._viewerDisconnects}
+    set {_uniqueStorage()._viewerDisconnects = newValue}
+  }
+
+  /// memory held by the loaded avatars
+  public var avatarBytes: UInt64 {
+    get {_storage._avatarBytes}
+    set {_uniqueStorage()._avatarBytes = newValue}
+  }
+
+  /// the daemon-wide limit on it (maximumAvatarMemory)
+  public var avatarBudgetBytes: UInt64 {
+    get {_storage._avatarBudgetBytes}
+    set {_uniqueStorage()._avatarBudgetBytes = newValue}
+  }
+
+  /// every endpoint requires CURVE keys
+  public var curve: Bool {
+    get {_storage._curve}
+    set {_uniqueStorage()._curve = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// A live output: where it goes, how it is doing.
@@ -2280,7 +2376,7 @@ nonisolated extension Splatd_V1_Source: SwiftProtobuf._ProtoNameProviding {
 }
 
 nonisolated extension Splatd_V1_Status: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0STATUS_OK\0\u{1}STATUS_INVALID_REQUEST\0\u{1}STATUS_NOT_FOUND\0\u{1}STATUS_ALREADY_EXISTS\0\u{1}STATUS_LOAD_FAILED\0\u{1}STATUS_BUSY\0\u{1}STATUS_LIMIT_REACHED\0\u{1}STATUS_INTERNAL\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0STATUS_OK\0\u{1}STATUS_INVALID_REQUEST\0\u{1}STATUS_NOT_FOUND\0\u{1}STATUS_ALREADY_EXISTS\0\u{1}STATUS_LOAD_FAILED\0\u{1}STATUS_BUSY\0\u{1}STATUS_LIMIT_REACHED\0\u{1}STATUS_INTERNAL\0\u{1}STATUS_PERMISSION_DENIED\0")
 }
 
 nonisolated extension Splatd_V1_AvatarKind: SwiftProtobuf._ProtoNameProviding {
@@ -4378,89 +4474,205 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DaemonStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0\u{1}outputs\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0\u{1}outputs\0\u{3}auth_denied\0\u{3}requests_denied\0\u{3}subscriptions_refused\0\u{3}drive_denied\0\u{3}viewer_disconnects\0\u{3}avatar_bytes\0\u{3}avatar_budget_bytes\0\u{1}curve\0")
+
+  fileprivate class _StorageClass {
+    var _version: String = String()
+    var _uptimeSeconds: Double = 0
+    var _avatars: [Splatd_V1_AvatarStatus] = []
+    var _streams: [Splatd_V1_StreamStatus] = []
+    var _requests: UInt64 = 0
+    var _malformedRequests: UInt64 = 0
+    var _driveFramesMalformed: UInt64 = 0
+    var _cpuSeconds: Double = 0
+    var _rssBytes: UInt64 = 0
+    var _renderThreads: UInt32 = 0
+    var _audioChunksMalformed: UInt64 = 0
+    var _trackers: [Splatd_V1_TrackerStatus] = []
+    var _outputs: [Splatd_V1_OutputStatus] = []
+    var _authDenied: UInt64 = 0
+    var _requestsDenied: UInt64 = 0
+    var _subscriptionsRefused: UInt64 = 0
+    var _driveDenied: UInt64 = 0
+    var _viewerDisconnects: UInt64 = 0
+    var _avatarBytes: UInt64 = 0
+    var _avatarBudgetBytes: UInt64 = 0
+    var _curve: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _version = source._version
+      _uptimeSeconds = source._uptimeSeconds
+      _avatars = source._avatars
+      _streams = source._streams
+      _requests = source._requests
+      _malformedRequests = source._malformedRequests
+      _driveFramesMalformed = source._driveFramesMalformed
+      _cpuSeconds = source._cpuSeconds
+      _rssBytes = source._rssBytes
+      _renderThreads = source._renderThreads
+      _audioChunksMalformed = source._audioChunksMalformed
+      _trackers = source._trackers
+      _outputs = source._outputs
+      _authDenied = source._authDenied
+      _requestsDenied = source._requestsDenied
+      _subscriptionsRefused = source._subscriptionsRefused
+      _driveDenied = source._driveDenied
+      _viewerDisconnects = source._viewerDisconnects
+      _avatarBytes = source._avatarBytes
+      _avatarBudgetBytes = source._avatarBudgetBytes
+      _curve = source._curve
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.version) }()
-      case 2: try { try decoder.decodeSingularDoubleField(value: &self.uptimeSeconds) }()
-      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.avatars) }()
-      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.streams) }()
-      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.requests) }()
-      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.malformedRequests) }()
-      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.driveFramesMalformed) }()
-      case 8: try { try decoder.decodeSingularDoubleField(value: &self.cpuSeconds) }()
-      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.rssBytes) }()
-      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.renderThreads) }()
-      case 11: try { try decoder.decodeSingularUInt64Field(value: &self.audioChunksMalformed) }()
-      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.trackers) }()
-      case 13: try { try decoder.decodeRepeatedMessageField(value: &self.outputs) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._version) }()
+        case 2: try { try decoder.decodeSingularDoubleField(value: &_storage._uptimeSeconds) }()
+        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._avatars) }()
+        case 4: try { try decoder.decodeRepeatedMessageField(value: &_storage._streams) }()
+        case 5: try { try decoder.decodeSingularUInt64Field(value: &_storage._requests) }()
+        case 6: try { try decoder.decodeSingularUInt64Field(value: &_storage._malformedRequests) }()
+        case 7: try { try decoder.decodeSingularUInt64Field(value: &_storage._driveFramesMalformed) }()
+        case 8: try { try decoder.decodeSingularDoubleField(value: &_storage._cpuSeconds) }()
+        case 9: try { try decoder.decodeSingularUInt64Field(value: &_storage._rssBytes) }()
+        case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._renderThreads) }()
+        case 11: try { try decoder.decodeSingularUInt64Field(value: &_storage._audioChunksMalformed) }()
+        case 12: try { try decoder.decodeRepeatedMessageField(value: &_storage._trackers) }()
+        case 13: try { try decoder.decodeRepeatedMessageField(value: &_storage._outputs) }()
+        case 14: try { try decoder.decodeSingularUInt64Field(value: &_storage._authDenied) }()
+        case 15: try { try decoder.decodeSingularUInt64Field(value: &_storage._requestsDenied) }()
+        case 16: try { try decoder.decodeSingularUInt64Field(value: &_storage._subscriptionsRefused) }()
+        case 17: try { try decoder.decodeSingularUInt64Field(value: &_storage._driveDenied) }()
+        case 18: try { try decoder.decodeSingularUInt64Field(value: &_storage._viewerDisconnects) }()
+        case 19: try { try decoder.decodeSingularUInt64Field(value: &_storage._avatarBytes) }()
+        case 20: try { try decoder.decodeSingularUInt64Field(value: &_storage._avatarBudgetBytes) }()
+        case 21: try { try decoder.decodeSingularBoolField(value: &_storage._curve) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.version.isEmpty {
-      try visitor.visitSingularStringField(value: self.version, fieldNumber: 1)
-    }
-    if self.uptimeSeconds.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.uptimeSeconds, fieldNumber: 2)
-    }
-    if !self.avatars.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.avatars, fieldNumber: 3)
-    }
-    if !self.streams.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.streams, fieldNumber: 4)
-    }
-    if self.requests != 0 {
-      try visitor.visitSingularUInt64Field(value: self.requests, fieldNumber: 5)
-    }
-    if self.malformedRequests != 0 {
-      try visitor.visitSingularUInt64Field(value: self.malformedRequests, fieldNumber: 6)
-    }
-    if self.driveFramesMalformed != 0 {
-      try visitor.visitSingularUInt64Field(value: self.driveFramesMalformed, fieldNumber: 7)
-    }
-    if self.cpuSeconds.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.cpuSeconds, fieldNumber: 8)
-    }
-    if self.rssBytes != 0 {
-      try visitor.visitSingularUInt64Field(value: self.rssBytes, fieldNumber: 9)
-    }
-    if self.renderThreads != 0 {
-      try visitor.visitSingularUInt32Field(value: self.renderThreads, fieldNumber: 10)
-    }
-    if self.audioChunksMalformed != 0 {
-      try visitor.visitSingularUInt64Field(value: self.audioChunksMalformed, fieldNumber: 11)
-    }
-    if !self.trackers.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.trackers, fieldNumber: 12)
-    }
-    if !self.outputs.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.outputs, fieldNumber: 13)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._version.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._version, fieldNumber: 1)
+      }
+      if _storage._uptimeSeconds.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._uptimeSeconds, fieldNumber: 2)
+      }
+      if !_storage._avatars.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._avatars, fieldNumber: 3)
+      }
+      if !_storage._streams.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._streams, fieldNumber: 4)
+      }
+      if _storage._requests != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._requests, fieldNumber: 5)
+      }
+      if _storage._malformedRequests != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._malformedRequests, fieldNumber: 6)
+      }
+      if _storage._driveFramesMalformed != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._driveFramesMalformed, fieldNumber: 7)
+      }
+      if _storage._cpuSeconds.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._cpuSeconds, fieldNumber: 8)
+      }
+      if _storage._rssBytes != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._rssBytes, fieldNumber: 9)
+      }
+      if _storage._renderThreads != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._renderThreads, fieldNumber: 10)
+      }
+      if _storage._audioChunksMalformed != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._audioChunksMalformed, fieldNumber: 11)
+      }
+      if !_storage._trackers.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._trackers, fieldNumber: 12)
+      }
+      if !_storage._outputs.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._outputs, fieldNumber: 13)
+      }
+      if _storage._authDenied != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._authDenied, fieldNumber: 14)
+      }
+      if _storage._requestsDenied != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._requestsDenied, fieldNumber: 15)
+      }
+      if _storage._subscriptionsRefused != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._subscriptionsRefused, fieldNumber: 16)
+      }
+      if _storage._driveDenied != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._driveDenied, fieldNumber: 17)
+      }
+      if _storage._viewerDisconnects != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._viewerDisconnects, fieldNumber: 18)
+      }
+      if _storage._avatarBytes != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._avatarBytes, fieldNumber: 19)
+      }
+      if _storage._avatarBudgetBytes != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._avatarBudgetBytes, fieldNumber: 20)
+      }
+      if _storage._curve != false {
+        try visitor.visitSingularBoolField(value: _storage._curve, fieldNumber: 21)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Splatd_V1_DaemonStatus, rhs: Splatd_V1_DaemonStatus) -> Bool {
-    if lhs.version != rhs.version {return false}
-    if lhs.uptimeSeconds != rhs.uptimeSeconds {return false}
-    if lhs.avatars != rhs.avatars {return false}
-    if lhs.streams != rhs.streams {return false}
-    if lhs.requests != rhs.requests {return false}
-    if lhs.malformedRequests != rhs.malformedRequests {return false}
-    if lhs.driveFramesMalformed != rhs.driveFramesMalformed {return false}
-    if lhs.cpuSeconds != rhs.cpuSeconds {return false}
-    if lhs.rssBytes != rhs.rssBytes {return false}
-    if lhs.renderThreads != rhs.renderThreads {return false}
-    if lhs.audioChunksMalformed != rhs.audioChunksMalformed {return false}
-    if lhs.trackers != rhs.trackers {return false}
-    if lhs.outputs != rhs.outputs {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._version != rhs_storage._version {return false}
+        if _storage._uptimeSeconds != rhs_storage._uptimeSeconds {return false}
+        if _storage._avatars != rhs_storage._avatars {return false}
+        if _storage._streams != rhs_storage._streams {return false}
+        if _storage._requests != rhs_storage._requests {return false}
+        if _storage._malformedRequests != rhs_storage._malformedRequests {return false}
+        if _storage._driveFramesMalformed != rhs_storage._driveFramesMalformed {return false}
+        if _storage._cpuSeconds != rhs_storage._cpuSeconds {return false}
+        if _storage._rssBytes != rhs_storage._rssBytes {return false}
+        if _storage._renderThreads != rhs_storage._renderThreads {return false}
+        if _storage._audioChunksMalformed != rhs_storage._audioChunksMalformed {return false}
+        if _storage._trackers != rhs_storage._trackers {return false}
+        if _storage._outputs != rhs_storage._outputs {return false}
+        if _storage._authDenied != rhs_storage._authDenied {return false}
+        if _storage._requestsDenied != rhs_storage._requestsDenied {return false}
+        if _storage._subscriptionsRefused != rhs_storage._subscriptionsRefused {return false}
+        if _storage._driveDenied != rhs_storage._driveDenied {return false}
+        if _storage._viewerDisconnects != rhs_storage._viewerDisconnects {return false}
+        if _storage._avatarBytes != rhs_storage._avatarBytes {return false}
+        if _storage._avatarBudgetBytes != rhs_storage._avatarBudgetBytes {return false}
+        if _storage._curve != rhs_storage._curve {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

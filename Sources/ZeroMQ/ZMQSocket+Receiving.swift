@@ -44,11 +44,24 @@ extension ZMQSocket {
     ///   ``maxReceiveFrames`` frames or more than ``maxReceiveBytes`` bytes in total; the
     ///   message is then discarded, and the next call receives the next message.
     public func receiveMultipart(dontWait: Bool = false) throws -> [[UInt8]]? {
+        try receiveMessage(dontWait: dontWait)?.frames
+    }
+
+    /// Receives all frames of one message, like ``receiveMultipart(dontWait:)``, with where it
+    /// came from: the `User-Id` a ZAP handler gave its sender and the sender's address.
+    public func receiveMessage(dontWait: Bool = false) throws -> ZMQReceivedMessage? {
         let handle = try liveHandle("receive multipart")
         var frames: [[UInt8]] = []
         var total = 0
+        var userID: String?
+        var peerAddress: String?
         while true {
-            guard let frame = try receiveFrame(handle, dontWait: dontWait, budget: maxReceiveBytes - total) else {
+            // A ROUTER's first frame (the routing id it adds) has no properties: take them
+            // from the first frame that has.
+            guard let frame = try receiveFrame(handle, dontWait: dontWait, budget: maxReceiveBytes - total, properties: { message in
+                if userID == nil { userID = Self.property(message, "User-Id") }
+                if peerAddress == nil { peerAddress = Self.property(message, "Peer-Address") }
+            }) else {
                 if frames.isEmpty { return nil }
                 throw ZMQError(errno: EAGAIN, operation: "receive multipart", message: "message ended after \(frames.count) frames")
             }
@@ -58,7 +71,7 @@ extension ZMQSocket {
             }
             total += bytes.count
             frames.append(bytes)
-            if !frame.more { return frames }
+            if !frame.more { return ZMQReceivedMessage(frames: frames, userID: userID, peerAddress: peerAddress) }
             if frames.count >= maxReceiveFrames {
                 discardRemainingFrames(handle)
                 throw ZMQError(errno: EMSGSIZE, operation: "receive multipart", message: "message exceeds the limit of \(maxReceiveFrames) frames")
@@ -68,7 +81,8 @@ extension ZMQSocket {
 
     /// Receives one frame into ``scratchMessage``; copies it out when it fits in `budget`
     /// bytes (`bytes` is `nil` otherwise). Returns `nil` on `EAGAIN`; retries on `EINTR`.
-    private func receiveFrame(_ handle: UnsafeMutableRawPointer, dontWait: Bool, budget: Int) throws -> (bytes: [UInt8]?, more: Bool)? {
+    private func receiveFrame(_ handle: UnsafeMutableRawPointer, dontWait: Bool, budget: Int,
+                              properties: (UnsafeMutablePointer<zmq_msg_t>) -> Void = { _ in }) throws -> (bytes: [UInt8]?, more: Bool)? {
         let message = scratchMessage
         zmq_msg_init(message)
         defer { zmq_msg_close(message) }
@@ -79,10 +93,17 @@ extension ZMQSocket {
             if code == EAGAIN { return nil }
             throw ZMQError(errno: code, operation: "receive")
         }
+        properties(message)
         let size = zmq_msg_size(message)
         let more = zmq_msg_more(message) != 0
         guard size <= budget else { return (nil, more) }
         return (Array(UnsafeRawBufferPointer(start: zmq_msg_data(message), count: size)), more)
+    }
+
+    /// A message property (`zmq_msg_gets`), nil when the message has none of that name.
+    private static func property(_ message: UnsafeMutablePointer<zmq_msg_t>, _ name: String) -> String? {
+        guard let value = zmq_msg_gets(message, name) else { return nil }
+        return String(cString: value)
     }
 
     /// Drops the frames left of the current message (they are already in memory).

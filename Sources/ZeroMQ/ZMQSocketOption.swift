@@ -169,6 +169,8 @@ extension ZMQSocketOption where Value == Int {
     public static var sendHighWaterMark: Self { .int(ZMQ_SNDHWM, name: "ZMQ_SNDHWM") }
     /// Inbound high-water mark in messages (`ZMQ_RCVHWM`, default 1000; 0 = none).
     public static var receiveHighWaterMark: Self { .int(ZMQ_RCVHWM, name: "ZMQ_RCVHWM") }
+    /// The kernel's receive buffer for TCP connections, bytes (`ZMQ_RCVBUF`; -1 = the OS default).
+    public static var receiveBufferSize: Self { .int(ZMQ_RCVBUF, name: "ZMQ_RCVBUF") }
     /// ZMQ_EVENTS as raw bits (read-only); see ``ZMQSocket/events``.
     static var events: Self { .int(ZMQ_EVENTS, name: "ZMQ_EVENTS") }
 }
@@ -201,6 +203,10 @@ extension ZMQSocketOption where Value == Duration {
     /// Upper bound of the exponential reconnect back-off (`ZMQ_RECONNECT_IVL_MAX`; `.zero`,
     /// the default, keeps ``reconnectInterval`` constant).
     public static var reconnectIntervalMax: Self { .milliseconds(ZMQ_RECONNECT_IVL_MAX, name: "ZMQ_RECONNECT_IVL_MAX") }
+    /// TCP: how long sent data may stay unacknowledged, or queued behind a peer's closed
+    /// receive window, before the kernel drops the connection (`ZMQ_TCP_MAXRT`, Linux
+    /// `TCP_USER_TIMEOUT`; zero = the system default). Cuts off peers that stopped reading.
+    public static var tcpMaximumRetransmit: Self { .milliseconds(ZMQ_TCP_MAXRT, name: "ZMQ_TCP_MAXRT") }
     /// Interval between ZMTP heartbeat PINGs (`ZMQ_HEARTBEAT_IVL`; `.zero`, the default, = off).
     public static var heartbeatInterval: Self { .milliseconds(ZMQ_HEARTBEAT_IVL, name: "ZMQ_HEARTBEAT_IVL") }
     /// How long to wait for traffic after a PING before closing the connection
@@ -229,6 +235,10 @@ extension ZMQSocketOption where Value == Bool {
     /// XPUB: at the high-water mark, fail with `EAGAIN` instead of dropping
     /// (`ZMQ_XPUB_NODROP`; set-only). One stalled subscriber then throttles all of them.
     public static var xpubNoDrop: Self { .bool(ZMQ_XPUB_NODROP, name: "ZMQ_XPUB_NODROP") }
+    /// XPUB: subscriptions are not applied by libzmq but passed up, and the application
+    /// applies the ones it accepts with ``subscribe`` / ``unsubscribe``, which then act on the
+    /// subscriber whose message was received last (`ZMQ_XPUB_MANUAL`; set-only).
+    public static var xpubManual: Self { .bool(ZMQ_XPUB_MANUAL, name: "ZMQ_XPUB_MANUAL") }
     /// More frames of the current message follow (`ZMQ_RCVMORE`; read-only); see
     /// ``ZMQSocket/hasMoreFrames``.
     public static var receiveMore: Self { .bool(ZMQ_RCVMORE, name: "ZMQ_RCVMORE") }

@@ -25,6 +25,7 @@ final class ControlClient {
         do {
             let context = try context ?? ZMQContext()
             socket = try context.socket(.dealer)
+            try ClientSecurity.secure(socket)
             // Replies hold at most a status listing; 64 MiB keeps a confused peer in check.
             try socket.limitInboundMessages(maxBytes: 64 << 20, maxFrames: 4)
             try socket.set(.sendTimeout, .milliseconds(Int(timeout * 1000)))

@@ -106,6 +106,7 @@ struct DriveCommand: ParsableCommand {
         let socket: ZMQSocket
         do {
             socket = try ZMQContext().socket(.pub)
+            try ClientSecurity.secure(socket)
             try socket.set(.linger, .milliseconds(500))  // let the last frames out on exit
         } catch {
             throw SplatctlError.transport("cannot create a ZeroMQ socket: \(error)")

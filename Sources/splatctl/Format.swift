@@ -80,6 +80,7 @@ enum Format {
         case .busy: return "BUSY"
         case .limitReached: return "LIMIT_REACHED"
         case .internal: return "INTERNAL"
+        case .permissionDenied: return "PERMISSION_DENIED"
         case .UNRECOGNIZED(let raw): return "STATUS_\(raw)"
         }
     }

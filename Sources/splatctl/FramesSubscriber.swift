@@ -8,6 +8,7 @@ enum FramesSubscriber {
         let socket: ZMQSocket
         do {
             socket = try ZMQContext().socket(.sub)
+            try ClientSecurity.secure(socket)
             try socket.set(.receiveHighWaterMark, receiveHighWaterMark)
         } catch {
             throw SplatctlError.transport("cannot create a ZeroMQ socket: \(error)")

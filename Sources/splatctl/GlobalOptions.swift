@@ -51,6 +51,16 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print replies as JSON (protobuf JSON mapping) instead of text.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Your secret certificate, when the daemon requires CURVE (from `splatctl keygen`). (default: $SPLATD_CURVE_SECRET)",
+        valueName: "file.key_secret"))
+    var curveSecret: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The daemon's public key (40 characters of Z85) or its .key file, with --curve-secret. (default: $SPLATD_SERVER_KEY)",
+        valueName: "key"))
+    var serverKey: String?
+
     /// The control endpoint (flag, else `SPLATD_CONTROL`, else the default).
     var control: String { endpoint(.control) }
     /// The drive endpoint (flag, else `SPLATD_DRIVE`, else the default).
@@ -86,6 +96,10 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         try validate(environment: ProcessInfo.processInfo.environment)
+        // The keys reach every socket any command opens through the environment (ClientSecurity).
+        if let curveSecret { setenv(ClientSecurity.secretVariable, curveSecret, 1) }
+        if let serverKey { setenv(ClientSecurity.serverKeyVariable, serverKey, 1) }
+        _ = try ClientSecurity.keys()
     }
 
     /// Checks the timeout and every endpoint, naming the flag or variable a bad value came from.

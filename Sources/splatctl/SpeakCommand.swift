@@ -46,6 +46,7 @@ struct SpeakCommand: ParsableCommand {
         try ControlClient.requireAvatar(avatar, control: global.control, timeout: global.timeout, for: "speak")
         let context = try ZMQContext()
         let push = try context.socket(.push)
+        try ClientSecurity.secure(push)
         try push.set(.linger, .milliseconds(2000))
         try push.set(.sendTimeout, .seconds(5))
         try push.connect(global.audio)

@@ -29,7 +29,7 @@ struct SplatctlCommand: ParsableCommand {
             PingCommand.self, LoadCommand.self, UnloadCommand.self, ListCommand.self,
             StreamsCommand.self, OpenCommand.self, UpdateCommand.self, CloseCommand.self,
             StatusCommand.self, WatchCommand.self, RecordCommand.self, OutputCommand.self, DriveCommand.self, SpeakCommand.self,
-            MixCommand.self,
+            MixCommand.self, KeygenCommand.self,
         ]
     )
 

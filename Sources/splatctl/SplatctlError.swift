@@ -1,3 +1,4 @@
+import Foundation
 import SplatProtocol
 
 /// Why a `splatctl` command failed. Each message says what went wrong and, where there is
@@ -19,12 +20,15 @@ enum SplatctlError: Error, CustomStringConvertible, Equatable {
     case transport(String)
     /// An environment variable (`SPLATD_CONTROL`, …) holds something that is not an endpoint.
     case badVariable(name: String, value: String, example: String)
+    /// CURVE keys that cannot be used.
+    case keys(String)
 
     var description: String {
         switch self {
         case let .noReply(endpoint, timeout):
             return "no reply from \(endpoint) within \(Format.seconds(timeout)) — is splatd running? "
                 + "(start it with `splatd serve`, or point --control or SPLATD_CONTROL at its control endpoint; a slow load may need a longer --timeout)"
+                + (ProcessInfo.processInfo.environment[ClientSecurity.secretVariable].map { $0.isEmpty ? "" : " — with CURVE, a key the daemon does not know (not in its --clients folder, or revoked) gets no reply at all, and so does a wrong --server-key" } ?? " — if the daemon requires CURVE keys, give --curve-secret and --server-key")
         case let .daemon(request, status, message):
             let text = message.isEmpty ? "(no explanation given)" : message
             return "\(request) failed: \(Format.status(status)): \(text)\(Self.hint(for: status, request: request, message: message))"
@@ -40,6 +44,8 @@ enum SplatctlError: Error, CustomStringConvertible, Equatable {
             return message
         case let .badVariable(name, value, example):
             return "\(name)=\(value) is not an endpoint; set it to transport://address, e.g. \(example), or unset it"
+        case let .keys(message):
+            return message
         }
     }
 
@@ -57,6 +63,8 @@ enum SplatctlError: Error, CustomStringConvertible, Equatable {
             return " (see `splatctl status`)"
         case .busy:
             return " (retry in a moment)"
+        case .permissionDenied:
+            return " (the role in your certificate's metadata decides; ask the daemon's operator)"
         default:
             return ""
         }

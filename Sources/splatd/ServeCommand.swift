@@ -84,6 +84,19 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "With --http: the gateway only shows (no loading, streams, outputs, driving or speech).")
     var httpReadOnly = false
 
+    @Option(help: ArgumentHelp(
+        "Require CURVE on every endpoint: the server's secret certificate (zcert format, e.g. from `splatctl keygen server`).",
+        valueName: "file.key_secret"))
+    var curveSecret: String?
+
+    @Option(help: ArgumentHelp(
+        "With --curve-secret: the folder of the clients' public certificates (*.key), each naming its role; read again on SIGHUP.",
+        valueName: "dir"))
+    var clients: String?
+
+    @Flag(help: "Without --curve-secret, bind endpoints other machines can reach anyway (only on a network you trust).")
+    var insecure = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -120,6 +133,9 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--http-token-file and --http-read-only go with --http")
         }
         if let outputFolder { configuration.outputFolder = outputFolder }
+        if let curveSecret { configuration.curveSecret = curveSecret }
+        if let clients { configuration.clientsFolder = clients }
+        if insecure { configuration.insecure = true }
         do { try configuration.validate() } catch { throw ValidationError("\(error)") }
         return configuration
     }
@@ -145,6 +161,7 @@ struct ServeCommand: ParsableCommand {
         // reads "splatd serving" must not find the signal ignored or fatal.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
         let interrupted = Locked(false)
         let queue = DispatchQueue(label: "splatd-signals")
         let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
@@ -155,9 +172,14 @@ struct ServeCommand: ParsableCommand {
             }
             source.resume()
         }
+        // SIGHUP reads the clients folder again (keys added, changed or revoked).
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
+        hangup.setEventHandler { service.reloadClients() }
+        hangup.resume()
         do {
             endpoints = try service.start()
             print("splatd serving — \(endpoints)")
+            if let key = service.serverPublicKey { print("splatd CURVE — server key \(key)") }
             if !endpoints.trackers.isEmpty { print("splatd trackers — \(endpoints.trackers)") }
             if !endpoints.outputs.isEmpty { print("splatd outputs — \(endpoints.outputs.joined(separator: ", "))") }
             print("watch the demo: .build/release/splatctl watch default --frames \(endpoints.frames) --out /tmp/splatd-frames")
@@ -182,7 +204,7 @@ struct ServeCommand: ParsableCommand {
         if interrupted.withLock({ $0 }) { service.stop() }
         service.waitUntilStopped()
         gateway?.stop()
-        withExtendedLifetime(sources) {}
+        withExtendedLifetime((sources, hangup)) {}
     }
 }
 

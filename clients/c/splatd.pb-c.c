@@ -4250,7 +4250,7 @@ const ProtobufCMessageDescriptor splatd__v1__stream_status__descriptor =
   (ProtobufCMessageInit) splatd__v1__stream_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[13] =
+static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[21] =
 {
   {
     "version",
@@ -4408,26 +4408,130 @@ static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "auth_denied",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, auth_denied),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requests_denied",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, requests_denied),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "subscriptions_refused",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, subscriptions_refused),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "drive_denied",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, drive_denied),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "viewer_disconnects",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, viewer_disconnects),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "avatar_bytes",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, avatar_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "avatar_budget_bytes",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, avatar_budget_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "curve",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, curve),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   10,   /* field[10] = audio_chunks_malformed */
+  13,   /* field[13] = auth_denied */
+  19,   /* field[19] = avatar_budget_bytes */
+  18,   /* field[18] = avatar_bytes */
   2,   /* field[2] = avatars */
   7,   /* field[7] = cpu_seconds */
+  20,   /* field[20] = curve */
+  16,   /* field[16] = drive_denied */
   6,   /* field[6] = drive_frames_malformed */
   5,   /* field[5] = malformed_requests */
   12,   /* field[12] = outputs */
   9,   /* field[9] = render_threads */
   4,   /* field[4] = requests */
+  14,   /* field[14] = requests_denied */
   8,   /* field[8] = rss_bytes */
   3,   /* field[3] = streams */
+  15,   /* field[15] = subscriptions_refused */
   11,   /* field[11] = trackers */
   1,   /* field[1] = uptime_seconds */
   0,   /* field[0] = version */
+  17,   /* field[17] = viewer_disconnects */
 };
 static const ProtobufCIntRange splatd__v1__daemon_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 21 }
 };
 const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
 {
@@ -4437,7 +4541,7 @@ const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
   "Splatd__V1__DaemonStatus",
   "splatd.v1",
   sizeof(Splatd__V1__DaemonStatus),
-  13,
+  21,
   splatd__v1__daemon_status__field_descriptors,
   splatd__v1__daemon_status__field_indices_by_name,
   1,  splatd__v1__daemon_status__number_ranges,
@@ -6021,7 +6125,7 @@ const ProtobufCEnumDescriptor splatd__v1__source__descriptor =
   splatd__v1__source__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue splatd__v1__status__enum_values_by_number[8] =
+static const ProtobufCEnumValue splatd__v1__status__enum_values_by_number[9] =
 {
   { "STATUS_OK", "SPLATD__V1__STATUS__STATUS_OK", 0 },
   { "STATUS_INVALID_REQUEST", "SPLATD__V1__STATUS__STATUS_INVALID_REQUEST", 1 },
@@ -6031,11 +6135,12 @@ static const ProtobufCEnumValue splatd__v1__status__enum_values_by_number[8] =
   { "STATUS_BUSY", "SPLATD__V1__STATUS__STATUS_BUSY", 5 },
   { "STATUS_LIMIT_REACHED", "SPLATD__V1__STATUS__STATUS_LIMIT_REACHED", 6 },
   { "STATUS_INTERNAL", "SPLATD__V1__STATUS__STATUS_INTERNAL", 7 },
+  { "STATUS_PERMISSION_DENIED", "SPLATD__V1__STATUS__STATUS_PERMISSION_DENIED", 8 },
 };
 static const ProtobufCIntRange splatd__v1__status__value_ranges[] = {
-{0, 0},{0, 8}
+{0, 0},{0, 9}
 };
-static const ProtobufCEnumValueIndex splatd__v1__status__enum_values_by_name[8] =
+static const ProtobufCEnumValueIndex splatd__v1__status__enum_values_by_name[9] =
 {
   { "STATUS_ALREADY_EXISTS", 3 },
   { "STATUS_BUSY", 5 },
@@ -6045,6 +6150,7 @@ static const ProtobufCEnumValueIndex splatd__v1__status__enum_values_by_name[8] 
   { "STATUS_LOAD_FAILED", 4 },
   { "STATUS_NOT_FOUND", 2 },
   { "STATUS_OK", 0 },
+  { "STATUS_PERMISSION_DENIED", 8 },
 };
 const ProtobufCEnumDescriptor splatd__v1__status__descriptor =
 {
@@ -6053,9 +6159,9 @@ const ProtobufCEnumDescriptor splatd__v1__status__descriptor =
   "Status",
   "Splatd__V1__Status",
   "splatd.v1",
-  8,
+  9,
   splatd__v1__status__enum_values_by_number,
-  8,
+  9,
   splatd__v1__status__enum_values_by_name,
   1,
   splatd__v1__status__value_ranges,

@@ -122,7 +122,11 @@ typedef enum _Splatd__V1__Status {
    * too many avatars/streams or too much memory
    */
   SPLATD__V1__STATUS__STATUS_LIMIT_REACHED = 6,
-  SPLATD__V1__STATUS__STATUS_INTERNAL = 7
+  SPLATD__V1__STATUS__STATUS_INTERNAL = 7,
+  /*
+   * the client's key (its role) does not allow this request
+   */
+  SPLATD__V1__STATUS__STATUS_PERMISSION_DENIED = 8
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__STATUS)
 } Splatd__V1__Status;
 typedef enum _Splatd__V1__AvatarKind {
@@ -725,6 +729,9 @@ struct  Splatd__V1__AvatarInfo
   ProtobufCMessage base;
   char *avatar_id;
   Splatd__V1__AvatarKind kind;
+  /*
+   * empty for every role but admin, and in events
+   */
   char *path;
   uint32_t gaussians;
   uint32_t vertices;
@@ -933,10 +940,42 @@ struct  Splatd__V1__DaemonStatus
    */
   size_t n_outputs;
   Splatd__V1__OutputStatus **outputs;
+  /*
+   * Security (CURVE): handshakes refused (unknown key) plus messages from a key revoked since.
+   */
+  uint64_t auth_denied;
+  /*
+   * requests refused with STATUS_PERMISSION_DENIED
+   */
+  uint64_t requests_denied;
+  /*
+   * frames-endpoint subscriptions the client's role does not allow
+   */
+  uint64_t subscriptions_refused;
+  /*
+   * drive frames and audio chunks the sender may not send
+   */
+  uint64_t drive_denied;
+  /*
+   * frames-endpoint connections closed (stalled viewers included)
+   */
+  uint64_t viewer_disconnects;
+  /*
+   * memory held by the loaded avatars
+   */
+  uint64_t avatar_bytes;
+  /*
+   * the daemon-wide limit on it (maximumAvatarMemory)
+   */
+  uint64_t avatar_budget_bytes;
+  /*
+   * every endpoint requires CURVE keys
+   */
+  protobuf_c_boolean curve;
 };
 #define SPLATD__V1__DAEMON_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__daemon_status__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*

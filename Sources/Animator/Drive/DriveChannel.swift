@@ -48,6 +48,7 @@ public struct DriveChannel: Sendable {
     public private(set) var outOfOrder: UInt64 = 0
     private var rate = RateMeter()
     private var idle = IdleMotion()
+    private var senders = SenderSequences()
 
     /// A sequence at least this far below the last applied one is a sender that started
     /// again, not a late frame: it is applied. So one frame with an absurd sequence (2⁶⁴−1)
@@ -55,21 +56,23 @@ public struct DriveChannel: Sendable {
     public static let restartGap: UInt64 = 1000
 
     /// Applies one drive frame (`sequence` and `senderTimeUs` as the sender stamped it)
-    /// received at `now` (monotonic) / `receivedUs` (wall clock). The frame is validated
-    /// first; then a valid frame whose sequence is not newer than the last applied one is
-    /// dropped (counted as out of order), unless the sender restarted: its sequence is back to
-    /// ≤ 1 or `restartGap` or more below the last. A refused frame changes nothing but the count.
+    /// received at `now` (monotonic) / `receivedUs` (wall clock) from `sender`. The frame is
+    /// validated first; then a valid frame whose sequence is not newer than the last one
+    /// applied from the same sender is dropped (counted as out of order), unless the sender
+    /// restarted: its sequence is back to ≤ 1 or `restartGap` or more below its last (see
+    /// ``SenderSequences``). A refused frame changes nothing but the count.
     public mutating func receive(_ input: DriveInput, sequence: UInt64, senderTimeUs: UInt64, now: Double,
-                                 receivedUs: UInt64) throws(DriveInputError) {
+                                 receivedUs: UInt64, sender: String = "") throws(DriveInputError) {
         var next = target
         do { try next.apply(input, expressionCount: expressionCount) } catch {
             rejected += 1
             throw error
         }
-        if received > 0 && sequence > 1 && sequence <= lastSequence && lastSequence - sequence < Self.restartGap {
+        if senders.isLate(sequence, from: sender) {
             outOfOrder += 1
             return
         }
+        senders.record(sequence, from: sender)
         target = next
         received += 1
         if let last = lastReceivedTime {

@@ -29,16 +29,16 @@ public struct FaceDriver {
 
     /// Applies a tracker's drive frame; throws (and counts) when it is invalid.
     public mutating func receive(_ input: DriveInput, sequence: UInt64, senderTimeUs: UInt64, now: Double,
-                                 receivedUs: UInt64) throws(DriveInputError) {
-        try drive.receive(input, sequence: sequence, senderTimeUs: senderTimeUs, now: now, receivedUs: receivedUs)
+                                 receivedUs: UInt64, sender: String = "") throws(DriveInputError) {
+        try drive.receive(input, sequence: sequence, senderTimeUs: senderTimeUs, now: now, receivedUs: receivedUs, sender: sender)
     }
 
     /// Counts a drive frame refused before it could be read (e.g. one with no values).
     public mutating func countRefused() { drive.countRefused() }
 
     /// Feeds a chunk of speech audio; throws (and counts) when it is invalid.
-    public mutating func receive(_ chunk: SpeechChannel.Chunk, now: Double, source: String = "wire") throws {
-        try speech.receive(chunk, now: now, source: source)
+    public mutating func receive(_ chunk: SpeechChannel.Chunk, now: Double, source: String = "wire", sender: String = "") throws {
+        try speech.receive(chunk, now: now, source: source, sender: sender)
     }
 
     /// The speech received since the last call, timed for playout (``SpeechChannel/takeAudio()``).

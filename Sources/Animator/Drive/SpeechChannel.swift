@@ -21,6 +21,7 @@ public struct SpeechChannel {
     private var lastChunkEnd: Double = 0
     private var ended = false
     private var lastSequence: UInt64 = 0
+    private var senders = SenderSequences()
     private var chunks: UInt64 = 0
     private var dropped: UInt64 = 0
     private var latency = RollingWindow(capacity: 256)
@@ -88,8 +89,9 @@ public struct SpeechChannel {
         }
     }
 
-    /// Feeds one chunk that arrived at `now` (monotonic) from `source`.
-    public mutating func receive(_ chunk: Chunk, now: Double, source: String = "wire") throws {
+    /// Feeds one chunk that arrived at `now` (monotonic) from `source`, sent by `sender` (its
+    /// sequence is checked against that sender's last, see ``SenderSequences``).
+    public mutating func receive(_ chunk: Chunk, now: Double, source: String = "wire", sender: String = "") throws {
         self.source = source
         let channels = chunk.channels == 0 ? 1 : chunk.channels
         let rate = chunk.sampleRate
@@ -104,9 +106,9 @@ public struct SpeechChannel {
             throw SpeechChunkError.invalid("\(bytes.count) bytes of samples is not a whole number of \(channels)-channel s16le frames")
         }
         guard bytes.count / (2 * channels) <= rate else { dropped += 1; throw SpeechChunkError.invalid("a chunk may hold at most one second of audio") }
-        // Order is checked on valid chunks only, and a sequence far below the last is a sender
-        // that started again (DriveChannel.restartGap): one absurd sequence cannot silence a source.
-        if chunk.sequence > 1 && chunk.sequence <= lastSequence && lastSequence - chunk.sequence < DriveChannel.restartGap {
+        // Order is checked on valid chunks only, per sender, and a sequence far below the
+        // sender's last is a sender that started again: one absurd sequence cannot silence a source.
+        if senders.isLate(chunk.sequence, from: sender) {
             dropped += 1
             throw SpeechChunkError.outOfOrder(chunk.sequence, last: lastSequence)
         }
@@ -120,6 +122,7 @@ public struct SpeechChannel {
             throw SpeechChunkError.tooFast(seconds: duration, allowance: credit)
         }
         credit -= duration
+        senders.record(chunk.sequence, from: sender)
         lastSequence = chunk.sequence
         chunks += 1
         if ended || lastChunkTime.map({ now - $0 > 1.0 }) ?? true {

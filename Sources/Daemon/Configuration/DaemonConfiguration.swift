@@ -33,6 +33,9 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     /// Most bytes the entries of one NPZ (zip) archive an avatar or rig holds may inflate to
     /// together: refused before inflating, so a small "decompression bomb" costs nothing.
     public var maximumArchiveBytes = 512 << 20
+    /// Most memory the loaded avatars may hold together, bytes (rigs, Gaussians and a posed
+    /// copy); a load past it is refused with `STATUS_LIMIT_REACHED`. 0: half the machine's memory.
+    public var maximumAvatarMemory = 0
     /// When not empty, avatars and rigs may only be loaded from below these folders.
     public var avatarRoots: [String] = []
     /// Seconds the last pose is held after drive frames stop, then seconds to ease to neutral.
@@ -64,6 +67,17 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
     public var outputFolder = "."
     /// Most live outputs at once.
     public var maximumOutputs = 8
+    /// Seconds a viewer may stop reading (its queue full) before its connection is closed,
+    /// freeing the frames held for it; it reconnects when it reads again.
+    public var stalledViewerSeconds = 10.0
+    /// The server's CURVE secret certificate (`server.key_secret`, zcert format). With
+    /// `clientsFolder`, every endpoint requires CURVE and a known client key.
+    public var curveSecret = ""
+    /// The folder of the clients' public certificates (`*.key`), each naming its role; read
+    /// again on SIGHUP.
+    public var clientsFolder = ""
+    /// Without CURVE, bind endpoints other machines can reach anyway.
+    public var insecure = false
     /// Which source owns which part of the face when a tracker and audio drive one avatar, for
     /// every avatar at load ("audio" or "tracker"); `set_mixing` changes it per avatar.
     public var mixing = Mixing()
@@ -150,6 +164,11 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
         }
         guard (1...64).contains(maximumOutputs) else { throw ConfigurationError("maximumOutputs must be 1…64") }
         for output in outputs { _ = try Self.splitOutput(output) }
+        guard maximumAvatarMemory == 0 || maximumAvatarMemory >= 1 << 20 else { throw ConfigurationError("maximumAvatarMemory must be 0 (half the memory) or at least 1 MiB") }
+        guard stalledViewerSeconds >= 1, stalledViewerSeconds <= 3600 else { throw ConfigurationError("stalledViewerSeconds must be 1…3600") }
+        guard curveSecret.isEmpty == clientsFolder.isEmpty else {
+            throw ConfigurationError("curveSecret (--curve-secret) and clientsFolder (--clients) go together: give both for CURVE, or neither")
+        }
         guard holdSeconds >= 0, holdSeconds <= 60, easeSeconds > 0, easeSeconds <= 60 else {
             throw ConfigurationError("holdSeconds must be 0…60 and easeSeconds 0…60 (exclusive of 0)")
         }
@@ -157,6 +176,24 @@ public struct DaemonConfiguration: Codable, Sendable, Equatable {
 }
 
 extension DaemonConfiguration {
+    /// The avatar memory budget in bytes (`maximumAvatarMemory`, or half the machine's memory).
+    var avatarMemoryBudget: Int {
+        maximumAvatarMemory > 0 ? maximumAvatarMemory : Int(ProcessInfo.processInfo.physicalMemory / 2)
+    }
+
+    /// The ZeroMQ endpoints another machine could reach: not loopback, `ipc://` or `inproc://`.
+    var exposedEndpoints: [String] {
+        [control, drive, frames, audio].filter { !Self.isLocal($0) }
+    }
+
+    private static func isLocal(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        let address = endpoint.dropFirst(6)
+        let host = address.hasPrefix("[") ? String(address.dropFirst().prefix { $0 != "]" }) : String(address.prefix { $0 != ":" })
+        return host == "localhost" || host == "lo" || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// `STREAM=URL` split at its first `=`.
     static func splitOutput(_ text: String) throws -> (stream: String, url: String) {
         guard let equals = text.firstIndex(of: "="), Identifier.isValid(String(text[..<equals])),

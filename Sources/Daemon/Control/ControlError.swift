@@ -7,6 +7,7 @@ enum ControlError: Error, CustomStringConvertible {
     case alreadyExists(String)
     case loadFailed(String)
     case limitReached(String)
+    case permissionDenied(String)
 
     var status: Splatd_V1_Status {
         switch self {
@@ -15,12 +16,14 @@ enum ControlError: Error, CustomStringConvertible {
         case .alreadyExists: return .alreadyExists
         case .loadFailed: return .loadFailed
         case .limitReached: return .limitReached
+        case .permissionDenied: return .permissionDenied
         }
     }
 
     var description: String {
         switch self {
-        case let .invalid(m), let .notFound(m), let .alreadyExists(m), let .loadFailed(m), let .limitReached(m):
+        case let .invalid(m), let .notFound(m), let .alreadyExists(m), let .loadFailed(m), let .limitReached(m),
+             let .permissionDenied(m):
             return m
         }
     }

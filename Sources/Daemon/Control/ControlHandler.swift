@@ -19,6 +19,7 @@ final class ControlHandler: Sendable {
     private let configuration: DaemonConfiguration
     private let loader: AvatarLoader
     private let outputs: OutputTable
+    private let access: AccessControl
     private let logger: Logger
     private let loaderQueue = DispatchQueue(label: "splatd-loader")
     private let started = monotonicSeconds()
@@ -27,7 +28,8 @@ final class ControlHandler: Sendable {
     private let trackers = Locked<[any TrackerListening]>([])
 
     init(registry: Registry, outbox: Outbox, scheduler: FrameScheduler, counters: DaemonCounters,
-         configuration: DaemonConfiguration, loader: AvatarLoader, outputs: OutputTable, logger: Logger) {
+         configuration: DaemonConfiguration, loader: AvatarLoader, outputs: OutputTable, access: AccessControl, logger: Logger) {
+        self.access = access
         self.registry = registry
         self.outbox = outbox
         self.scheduler = scheduler
@@ -48,9 +50,11 @@ final class ControlHandler: Sendable {
         captureXruns.withLock { $0 = xruns }
     }
 
-    /// Handles one request body that arrived with `envelope` (ROUTER identity frames), on the
-    /// I/O thread; `subscribers` counts a topic's subscribers (the I/O thread's table).
-    func handle(body: [UInt8], envelope: [[UInt8]], subscribers: (String) -> Int = { _ in 0 }) {
+    /// Handles one request body that arrived with `envelope` (ROUTER identity frames) from a
+    /// client with `access`, on the I/O thread; `subscribers` counts a topic's subscribers (the
+    /// I/O thread's table).
+    func handle(body: [UInt8], envelope: [[UInt8]], access client: ClientAccess = .unauthenticated,
+                subscribers: (String) -> Int = { _ in 0 }) {
         counters.requests.add(1, ordering: .relaxed)
         let request: Splatd_V1_Request
         do {
@@ -64,6 +68,10 @@ final class ControlHandler: Sendable {
         response.requestID = request.requestID
         do {
             guard request.version <= WireLimits.version else { throw ControlError.invalid(WireError.unsupportedVersion(request.version).description) }
+            if let body = request.body, let refusal = client.refusal(of: body, streamAvatar: { self.registry.stream($0)?.settings.avatarID }) {
+                counters.requestsDenied.add(1, ordering: .relaxed)
+                throw ControlError.permissionDenied(refusal)
+            }
             switch request.body {
             case .ping(let p)?:
                 response.pong = .with { $0.payload = p.payload.prefix(1024); $0.version = SplatService.version; $0.timeUs = wallClockMicroseconds() }
@@ -71,9 +79,9 @@ final class ControlHandler: Sendable {
                 try load(l, requestID: request.requestID, envelope: envelope)
                 return  // replied when the load finishes
             case .unloadAvatar(let u)?:
-                response.avatar = try unload(u.avatarID)
+                response.avatar = try unload(u.avatarID)   // admins only: paths shown
             case .listAvatars?:
-                response.avatars = .with { $0.avatars = registry.allAvatars.map(\.info) }
+                response.avatars = .with { $0.avatars = visibleAvatars(to: client).map { shown($0.info, to: client) } }
             case .openStream(let o)?:
                 response.stream = try open(o, subscribers: subscribers)
             case .updateStream(let u)?:
@@ -81,13 +89,13 @@ final class ControlHandler: Sendable {
             case .closeStream(let c)?:
                 response.stream = try close(c.streamID)
             case .listStreams?:
-                response.streams = .with { $0.streams = registry.allStreams.map { info($0) } }
+                response.streams = .with { $0.streams = visibleStreams(to: client).map { info($0) } }
             case .getStatus?:
-                response.daemonStatus = status()
+                response.daemonStatus = status(for: client)
             case .setMixing(let m)?:
                 guard let slot = registry.avatar(m.avatarID) else { throw ControlError.notFound("no avatar \(Identifier.quoted(m.avatarID))") }
                 slot.setMixing(try DriveMixing(m.mixing))
-                response.avatar = slot.info
+                response.avatar = shown(slot.info, to: client)
             case .requestKeyframe(let k)?:
                 guard let stream = registry.stream(k.streamID) else { throw ControlError.notFound("no stream \(Identifier.quoted(k.streamID))") }
                 stream.keyframeWanted()
@@ -122,6 +130,28 @@ final class ControlHandler: Sendable {
         outbox.post(.event(e.wireBytes()))
     }
 
+    // MARK: What a client sees
+
+    /// The avatars `client` may see.
+    private func visibleAvatars(to client: ClientAccess) -> [AvatarSlot] {
+        let shows = registry.allStreams.map { (id: $0.id, avatarID: $0.settings.avatarID) }
+        return registry.allAvatars.filter { client.sees(avatar: $0.id, shownBy: shows) }
+    }
+
+    /// The streams `client` may see.
+    private func visibleStreams(to client: ClientAccess) -> [StreamSlot] {
+        registry.allStreams.filter { client.sees(stream: $0.id, avatarID: $0.settings.avatarID) }
+    }
+
+    /// An avatar's info as `client` may see it: host paths only for admins (events, sent to
+    /// every subscriber, pass nil: never).
+    private func shown(_ info: Splatd_V1_AvatarInfo, to client: ClientAccess?) -> Splatd_V1_AvatarInfo {
+        guard client?.isAdmin != true else { return info }
+        var info = info
+        info.path = ""
+        return info
+    }
+
     // MARK: Avatars
 
     private func load(_ l: Splatd_V1_LoadAvatar, requestID: UInt64, envelope: [[UInt8]]) throws {
@@ -142,17 +172,32 @@ final class ControlHandler: Sendable {
             response.requestID = requestID
             do {
                 let slot = try makeSlot(id: id, path: path, rigPath: rig)
+                try checkMemoryBudget(adding: slot)
                 registry.endLoad(id, slot)
                 response.avatar = slot.info
-                event { $0.avatarLoaded = slot.info }
+                event { $0.avatarLoaded = shown(slot.info, to: nil) }
                 scheduler.kick()
             } catch {
                 registry.endLoad(id, nil)
-                response.status = .loadFailed
+                response.status = (error as? ControlError)?.status ?? .loadFailed
                 response.error = "\(error)"
                 logger.warning("load of avatar \(id) from \(path) failed: \(error)")
+                Self.returnMemoryLater()
             }
             reply(envelope, response)
+        }
+    }
+
+    /// The memory the loaded avatars hold together, bytes.
+    var avatarBytes: Int { registry.allAvatars.reduce(0) { $0 + $1.memoryBytes } }
+
+    /// Refuses an avatar that would take the loaded ones (without the one it replaces) past
+    /// the daemon-wide budget, `maximumAvatarMemory`.
+    private func checkMemoryBudget(adding slot: AvatarSlot) throws {
+        let others = registry.allAvatars.filter { $0.id != slot.id }.reduce(0) { $0 + $1.memoryBytes }
+        let budget = configuration.avatarMemoryBudget
+        guard others + slot.memoryBytes <= budget else {
+            throw ControlError.limitReached("avatar \(Identifier.quoted(slot.id)) needs \(slot.memoryBytes >> 20) MiB and the loaded avatars hold \(others >> 20) MiB of the \(budget >> 20) MiB this daemon allows them (maximumAvatarMemory); unload one first")
         }
     }
 
@@ -198,6 +243,9 @@ final class ControlHandler: Sendable {
         }
         guard registry.avatar(o.avatarID) != nil else { throw ControlError.notFound("no avatar \(Identifier.quoted(o.avatarID))") }
         guard registry.stream(id) == nil else { throw ControlError.alreadyExists("stream \(Identifier.quoted(id)) is already open") }
+        if let grant = access.limitedStreamGrants.first(where: { id != $0 && id.hasPrefix($0) }) {
+            throw ControlError.invalid("stream id \(Identifier.quoted(id)) starts with \(Identifier.quoted(grant)), a stream some viewers are limited to: ZeroMQ topics match by prefix, so they would receive it too; choose an id that does not start with \(Identifier.quoted(grant))")
+        }
         guard registry.streamCount < configuration.maximumStreams else {
             throw ControlError.limitReached("the daemon runs its maximum of \(configuration.maximumStreams) streams; close one first")
         }
@@ -283,12 +331,18 @@ final class ControlHandler: Sendable {
 
     // MARK: Status
 
-    func status() -> Splatd_V1_DaemonStatus {
+    /// The daemon's status as `client` may see it: only its avatars and streams, host paths,
+    /// trackers and live outputs only for admins.
+    func status(for client: ClientAccess = .unauthenticated) -> Splatd_V1_DaemonStatus {
         let now = monotonicSeconds()
         var s = Splatd_V1_DaemonStatus()
         s.version = SplatService.version
         s.uptimeSeconds = now - started
-        s.avatars = registry.allAvatars.map { $0.status(at: now) }
+        s.avatars = visibleAvatars(to: client).map { avatar in
+            var status = avatar.status(at: now)
+            status.info = shown(status.info, to: client)
+            return status
+        }
         if let xruns = captureXruns.withLock({ $0 })?() {
             for i in s.avatars.indices {
                 for j in s.avatars[i].audio.indices where s.avatars[i].audio[j].source.hasPrefix("alsa:") {
@@ -296,9 +350,11 @@ final class ControlHandler: Sendable {
                 }
             }
         }
-        s.trackers = trackers.withLock { $0 }.map { $0.status(at: now) }
-        s.outputs = outputs.all.map { $0.status(at: now) }
-        s.streams = registry.allStreams.map { stream in
+        if client.isAdmin {
+            s.trackers = trackers.withLock { $0 }.map { $0.status(at: now) }
+            s.outputs = outputs.all.map { $0.status(at: now) }
+        }
+        s.streams = visibleStreams(to: client).map { stream in
             let settings = stream.settings
             let avatar = registry.avatar(settings.avatarID)?.avatar
             let camera = avatar.flatMap { try? $0.camera(for: settings) }
@@ -308,6 +364,14 @@ final class ControlHandler: Sendable {
         s.malformedRequests = counters.malformedRequests.load(ordering: .relaxed)
         s.driveFramesMalformed = counters.malformedDriveFrames.load(ordering: .relaxed)
         s.audioChunksMalformed = counters.malformedAudioChunks.load(ordering: .relaxed)
+        s.authDenied = counters.authDenied.load(ordering: .relaxed)
+        s.requestsDenied = counters.requestsDenied.load(ordering: .relaxed)
+        s.subscriptionsRefused = counters.subscriptionsRefused.load(ordering: .relaxed)
+        s.driveDenied = counters.driveDenied.load(ordering: .relaxed)
+        s.viewerDisconnects = counters.viewerDisconnects.load(ordering: .relaxed)
+        s.curve = access.isEnabled
+        s.avatarBytes = UInt64(avatarBytes)
+        s.avatarBudgetBytes = UInt64(configuration.avatarMemoryBudget)
         s.cpuSeconds = ProcessStats.cpuSeconds()
         s.rssBytes = ProcessStats.residentBytes()
         s.renderThreads = UInt32(scheduler.renderThreads)

@@ -27,6 +27,9 @@ final class AvatarSlot: Sendable {
     }
 
     /// What `status`, `list` and events report about the avatar.
+    /// The memory the avatar holds, bytes (``Avatar/memoryBytes``).
+    var memoryBytes: Int { avatar.model.memoryBytes }
+
     var info: Splatd_V1_AvatarInfo {
         .with {
             $0.avatarID = id
@@ -42,28 +45,29 @@ final class AvatarSlot: Sendable {
     }
 
     /// Applies a drive frame; throws (and counts) when it is invalid.
-    func receive(_ frame: Splatd_V1_DriveFrame, now: Double, receivedUs: UInt64) throws {
+    func receive(_ frame: Splatd_V1_DriveFrame, now: Double, receivedUs: UInt64, sender: String = "") throws {
         guard let input = DriveInput(frame) else {
             face.withLock { $0.countRefused() }
             throw DriveInputError.noValues
         }
-        try receive(input, sequence: frame.sequence, senderTimeUs: frame.senderTimeUs, now: now, receivedUs: receivedUs)
+        try receive(input, sequence: frame.sequence, senderTimeUs: frame.senderTimeUs, now: now, receivedUs: receivedUs, sender: sender)
     }
 
     /// Applies a drive frame in the animator's terms (tracker listeners; the wire's frames
     /// above); throws (and counts) when it is invalid.
-    func receive(_ input: DriveInput, sequence: UInt64, senderTimeUs: UInt64, now: Double, receivedUs: UInt64) throws {
+    func receive(_ input: DriveInput, sequence: UInt64, senderTimeUs: UInt64, now: Double, receivedUs: UInt64,
+                 sender: String = "") throws {
         try face.withLock { face throws(DriveInputError) in
-            try face.receive(input, sequence: sequence, senderTimeUs: senderTimeUs, now: now, receivedUs: receivedUs)
+            try face.receive(input, sequence: sequence, senderTimeUs: senderTimeUs, now: now, receivedUs: receivedUs, sender: sender)
         }
     }
 
     /// Feeds an audio chunk (wire or ALSA); throws (and counts) when it is invalid.
-    func receiveAudio(_ chunk: Splatd_V1_AudioChunk, now: Double, source: String = "wire") throws {
+    func receiveAudio(_ chunk: Splatd_V1_AudioChunk, now: Double, source: String = "wire", sender: String = "") throws {
         let speech = SpeechChannel.Chunk(samples: chunk.samplesS16Le, sampleRate: Int(chunk.sampleRate),
                                          channels: Int(chunk.channels), sequence: chunk.sequence,
                                          senderTimeUs: chunk.senderTimeUs, endOfStream: chunk.endOfStream)
-        try face.withLock { try $0.receive(speech, now: now, source: source) }
+        try face.withLock { try $0.receive(speech, now: now, source: source, sender: sender) }
     }
 
     /// The voice packets due at `now` (I/O thread): the speech received since the last call is

@@ -29,6 +29,7 @@ public final class SplatService: Sendable {
     private let scheduler: FrameScheduler
     private let counters: DaemonCounters
     private let outputs: OutputTable
+    private let access: AccessControl
     private let stopped = DispatchSemaphore(value: 0)
     private let state = Locked(State())
 
@@ -41,6 +42,16 @@ public final class SplatService: Sendable {
     /// Creates the service and its sockets (nothing is bound yet).
     public init(configuration: DaemonConfiguration, logger: Logger = Logger(label: "splatd")) throws {
         try configuration.validate()
+        if configuration.curveSecret.isEmpty {
+            if !configuration.insecure, let exposed = configuration.exposedEndpoints.first {
+                throw SecurityError.exposedWithoutCurve(exposed)
+            }
+            access = AccessControl()
+        } else {
+            access = try AccessControl(serverSecret: configuration.curveSecret, clientsFolder: configuration.clientsFolder)
+            for problem in access.problems { logger.warning("\(problem)") }
+            logger.info("CURVE on every endpoint: \(access.clientCount) client keys from \(configuration.clientsFolder), server key \(access.serverKeys!.publicKey)")
+        }
         self.configuration = configuration
         ArchiveLimits.maximumUncompressedBytes = configuration.maximumArchiveBytes
         self.logger = logger
@@ -53,8 +64,8 @@ public final class SplatService: Sendable {
         scheduler = FrameScheduler(registry: registry, outbox: outbox, renderThreads: threads, logger: logger)
         outputs = OutputTable(folder: configuration.outputFolder, maximum: configuration.maximumOutputs, logger: logger)
         handler = ControlHandler(registry: registry, outbox: outbox, scheduler: scheduler, counters: counters,
-                                 configuration: configuration, loader: loader, outputs: outputs, logger: logger)
-        io = try IOLoop(context: context, configuration: configuration, registry: registry, outbox: outbox,
+                                 configuration: configuration, loader: loader, outputs: outputs, access: access, logger: logger)
+        io = try IOLoop(context: context, configuration: configuration, access: access, registry: registry, outbox: outbox,
                         handler: handler, counters: counters, logger: logger)
     }
 
@@ -112,6 +123,27 @@ public final class SplatService: Sendable {
         logger.info("stopped")
         stopped.signal()
     }
+
+    /// Reads the clients folder again (SIGHUP). When a key lost rights, every viewer
+    /// authenticates again; control, drive and audio messages are checked one by one anyway.
+    /// A folder that cannot be read keeps the keys as they were.
+    public func reloadClients() {
+        guard access.isEnabled else {
+            logger.notice("SIGHUP: no clients folder to read (the daemon runs without CURVE)")
+            return
+        }
+        do {
+            let (narrowed, keyring) = try access.reload()
+            for problem in keyring.problems { logger.warning("\(problem)") }
+            logger.notice("SIGHUP: \(access.clientCount) client keys from \(configuration.clientsFolder)\(narrowed ? "; rights were taken away, so viewers authenticate again" : "")")
+            if narrowed { io.reauthenticateViewers() }
+        } catch {
+            logger.error("SIGHUP: \(error); the keys stay as they were")
+        }
+    }
+
+    /// The server's CURVE public key, nil without CURVE.
+    public var serverPublicKey: String? { access.serverKeys?.publicKey }
 
     /// The UDP tracker listeners the configuration asks for, bound (not started).
     private func makeTrackers() throws -> [any TrackerListening] {

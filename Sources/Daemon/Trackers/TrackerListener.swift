@@ -130,7 +130,8 @@ final class TrackerListener<Decoder: TrackerDecoder>: Sendable {
         if reason == nil {
             for (avatar, frame, sequence) in targets {
                 do {
-                    try avatar.receive(frame.input, sequence: sequence, senderTimeUs: receivedUs, now: now, receivedUs: receivedUs)
+                    try avatar.receive(frame.input, sequence: sequence, senderTimeUs: receivedUs, now: now, receivedUs: receivedUs,
+                                       sender: Decoder.protocolName)
                     state.withLock { $0.applied += 1; $0.lastAvatar = avatar.id }
                     wake(avatar.id)
                 } catch {

@@ -37,6 +37,7 @@ STATUS_LIMIT_REACHED: Status
 STATUS_LOAD_FAILED: Status
 STATUS_NOT_FOUND: Status
 STATUS_OK: Status
+STATUS_PERMISSION_DENIED: Status
 
 class ArkitValues(_message.Message):
     __slots__ = ["head_rotation", "head_translation", "left_eye_rotation", "named", "right_eye_rotation", "weights"]
@@ -200,34 +201,50 @@ class CloseStream(_message.Message):
     def __init__(self, stream_id: _Optional[str] = ...) -> None: ...
 
 class DaemonStatus(_message.Message):
-    __slots__ = ["audio_chunks_malformed", "avatars", "cpu_seconds", "drive_frames_malformed", "malformed_requests", "outputs", "render_threads", "requests", "rss_bytes", "streams", "trackers", "uptime_seconds", "version"]
+    __slots__ = ["audio_chunks_malformed", "auth_denied", "avatar_budget_bytes", "avatar_bytes", "avatars", "cpu_seconds", "curve", "drive_denied", "drive_frames_malformed", "malformed_requests", "outputs", "render_threads", "requests", "requests_denied", "rss_bytes", "streams", "subscriptions_refused", "trackers", "uptime_seconds", "version", "viewer_disconnects"]
     AUDIO_CHUNKS_MALFORMED_FIELD_NUMBER: _ClassVar[int]
+    AUTH_DENIED_FIELD_NUMBER: _ClassVar[int]
     AVATARS_FIELD_NUMBER: _ClassVar[int]
+    AVATAR_BUDGET_BYTES_FIELD_NUMBER: _ClassVar[int]
+    AVATAR_BYTES_FIELD_NUMBER: _ClassVar[int]
     CPU_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    CURVE_FIELD_NUMBER: _ClassVar[int]
+    DRIVE_DENIED_FIELD_NUMBER: _ClassVar[int]
     DRIVE_FRAMES_MALFORMED_FIELD_NUMBER: _ClassVar[int]
     MALFORMED_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     OUTPUTS_FIELD_NUMBER: _ClassVar[int]
     RENDER_THREADS_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_DENIED_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
     RSS_BYTES_FIELD_NUMBER: _ClassVar[int]
     STREAMS_FIELD_NUMBER: _ClassVar[int]
+    SUBSCRIPTIONS_REFUSED_FIELD_NUMBER: _ClassVar[int]
     TRACKERS_FIELD_NUMBER: _ClassVar[int]
     UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    VIEWER_DISCONNECTS_FIELD_NUMBER: _ClassVar[int]
     audio_chunks_malformed: int
+    auth_denied: int
+    avatar_budget_bytes: int
+    avatar_bytes: int
     avatars: _containers.RepeatedCompositeFieldContainer[AvatarStatus]
     cpu_seconds: float
+    curve: bool
+    drive_denied: int
     drive_frames_malformed: int
     malformed_requests: int
     outputs: _containers.RepeatedCompositeFieldContainer[OutputStatus]
     render_threads: int
     requests: int
+    requests_denied: int
     rss_bytes: int
     streams: _containers.RepeatedCompositeFieldContainer[StreamStatus]
+    subscriptions_refused: int
     trackers: _containers.RepeatedCompositeFieldContainer[TrackerStatus]
     uptime_seconds: float
     version: str
-    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[OutputStatus, _Mapping]]] = ...) -> None: ...
+    viewer_disconnects: int
+    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[OutputStatus, _Mapping]]] = ..., auth_denied: _Optional[int] = ..., requests_denied: _Optional[int] = ..., subscriptions_refused: _Optional[int] = ..., drive_denied: _Optional[int] = ..., viewer_disconnects: _Optional[int] = ..., avatar_bytes: _Optional[int] = ..., avatar_budget_bytes: _Optional[int] = ..., curve: bool = ...) -> None: ...
 
 class DriveFrame(_message.Message):
     __slots__ = ["arkit", "avatar_id", "flame", "sender_time_us", "sequence"]
