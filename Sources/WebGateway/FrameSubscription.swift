@@ -23,6 +23,7 @@ final class FrameSubscription: Sendable {
         try socket.set(.linger, .zero)
         try socket.set(.receiveHighWaterMark, 4)
         try socket.set(.receiveTimeout, .milliseconds(250))
+        try link.configuration.keys?.secure(socket)
         try socket.connect(link.configuration.frames)
         let topics = [Topic.frames(streamID), Topic.audio(streamID), Topic.events]
         for topic in topics { try socket.subscribe(Array(topic.utf8)) }

@@ -18,9 +18,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// Viewing only: control actions (load, unload, streams, outputs), driving and speech are
     /// refused.
     public var readOnly: Bool
+    /// The keys for a daemon that requires CURVE (nil: none).
+    public var keys: DaemonKeys?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, control: String, drive: String, frames: String, audio: String,
-                token: String? = nil, readOnly: Bool = false) {
+                token: String? = nil, readOnly: Bool = false, keys: DaemonKeys? = nil) {
+        self.keys = keys
         self.host = host
         self.port = port
         self.control = control

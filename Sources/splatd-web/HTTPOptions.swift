@@ -15,6 +15,13 @@ struct HTTPOptions: ParsableArguments {
     @Flag(help: "The gateway only shows: no loading, streams, outputs, driving or speech.")
     var httpReadOnly = false
 
+    @Option(help: ArgumentHelp("The gateway's secret certificate, when the daemon requires CURVE (from `splatctl keygen`).",
+                               valueName: "file.key_secret"))
+    var curveSecret: String?
+
+    @Option(help: ArgumentHelp("The daemon's public key (40 characters of Z85) or its .key file, with --curve-secret.", valueName: "key"))
+    var serverKey: String?
+
     /// The gateway's configuration against the daemon's endpoints, or nil without `--http`.
     func configuration(control: String, drive: String, frames: String, audio: String) throws -> GatewayConfiguration? {
         guard let http else {
@@ -24,8 +31,12 @@ struct HTTPOptions: ParsableArguments {
         do {
             let (host, port) = try GatewayConfiguration.parseAddress(http)
             let token = try httpTokenFile.map { file throws(GatewayError) in try GatewayConfiguration.readToken(file: file) }
+            guard (curveSecret == nil) == (serverKey == nil) else {
+                throw ValidationError("--curve-secret and --server-key go together")
+            }
+            let keys = try curveSecret.map { try DaemonKeys(secretCertificate: $0, serverKey: serverKey!) }
             let c = GatewayConfiguration(host: host, port: port, control: control, drive: drive, frames: frames, audio: audio,
-                                         token: token, readOnly: httpReadOnly)
+                                         token: token, readOnly: httpReadOnly, keys: keys)
             try c.validate()
             return c
         } catch {

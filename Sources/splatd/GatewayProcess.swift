@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import SplatCore
+import Daemon
+import ZeroMQ
 
 #if canImport(Glibc)
 import Glibc
@@ -22,6 +25,31 @@ final class GatewayProcess: @unchecked Sendable {
         let own = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                       ?? CommandLine.arguments[0])
         return own.deletingLastPathComponent().appendingPathComponent("splatd-web")
+    }
+
+    /// A key pair for the gateway of a daemon that requires CURVE, admitted by `service`;
+    /// returns its secret certificate's path, in a folder only this user can read, removed
+    /// when the daemon exits.
+    static func makeKey(admittedBy service: SplatService, readOnly: Bool) throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/splatd-web-XXXXXX").utf8CString)
+        guard let folder = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
+            throw GatewayProcessError("cannot make a private folder for the gateway's key: \(String(cString: strerror(errno)))")
+        }
+        let certificate = try ZMQCertificate.generate(metadata: ["role": readOnly ? "viewer" : "admin"])
+        try certificate.write(folder: folder, name: "web-gateway")
+        keyFolders.withLock { $0.append(folder) }
+        service.admitGateway(publicKey: certificate.publicKey, readOnly: readOnly)
+        return folder + "/web-gateway.key_secret"
+    }
+
+    /// Folders of gateway keys, removed by ``removeKeys()``.
+    private static let keyFolders = Locked<[String]>([])
+
+    /// Removes the gateway keys this process made.
+    static func removeKeys() {
+        for folder in keyFolders.withLock({ f in defer { f = [] }; return f }) {
+            try? FileManager.default.removeItem(atPath: folder)
+        }
     }
 
     init(arguments: [String], logger: Logger) {

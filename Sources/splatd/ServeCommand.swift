@@ -192,6 +192,16 @@ struct ServeCommand: ParsableCommand {
                              "--frames", endpoints.frames, "--audio", endpoints.audio]
             if let httpTokenFile { arguments += ["--http-token-file", httpTokenFile] }
             if httpReadOnly { arguments.append("--http-read-only") }
+            if let serverKey = service.serverPublicKey {
+                // The gateway is a client like any other: it gets a key of its own for this run.
+                do {
+                    let keyFile = try GatewayProcess.makeKey(admittedBy: service, readOnly: httpReadOnly)
+                    arguments += ["--curve-secret", keyFile, "--server-key", serverKey]
+                } catch {
+                    service.stop()
+                    throw ServeError(underlying: error)
+                }
+            }
             gateway = GatewayProcess(arguments: arguments, logger: logger)
             do {
                 print("splatd web — \(try gateway!.start())/")
@@ -204,6 +214,7 @@ struct ServeCommand: ParsableCommand {
         if interrupted.withLock({ $0 }) { service.stop() }
         service.waitUntilStopped()
         gateway?.stop()
+        GatewayProcess.removeKeys()
         withExtendedLifetime((sources, hangup)) {}
     }
 }

@@ -37,6 +37,38 @@ int parse_codec(const char *text, Splatd__V1__Codec *out);
 /* Parses a status name ("STATUS_INVALID_REQUEST" or "INVALID_REQUEST", any case). */
 int parse_status(const char *text, Splatd__V1__Status *out);
 
+/* ─── CURVE keys ──────────────────────────────────────────────────────────────
+ * A daemon started with `splatd serve --curve-secret …` accepts only CURVE clients whose
+ * public key is in its --clients folder. Keys are 40-character Z85 strings; key files are
+ * ZeroMQ (CZMQ zcert) certificates as `splatctl keygen` and pyzmq's
+ * zmq.auth.create_certificates write them: NAME.key (public-key) and NAME.key_secret
+ * (public-key and secret-key), lines `public-key = "…"` with or without quotes. */
+#define CURVE_KEY_LENGTH 40
+
+typedef struct {
+    int enabled;                               /* 0: plain connections, no keys set */
+    char public_key[CURVE_KEY_LENGTH + 1];     /* this client's, Z85 */
+    char secret_key[CURVE_KEY_LENGTH + 1];     /* this client's, Z85 */
+    char server_key[CURVE_KEY_LENGTH + 1];     /* the daemon's public key, Z85 */
+} curve_keys_t;
+
+/* Reads a zcert certificate: its public key, and its secret key when the file has one
+ * (`*has_secret` says). Returns 0, or -1 with a message naming the problem in `error`. */
+int zcert_read(const char *path, char public_key[CURVE_KEY_LENGTH + 1], char secret_key[CURVE_KEY_LENGTH + 1],
+               int *has_secret, char *error, size_t error_size);
+
+/* Fills `keys` from the client's certificate `secret_file` (which must hold a secret-key) and
+ * `server_key` (40 Z85 characters, or the path of the server's .key file); both NULL leaves
+ * CURVE off. Returns 0, or -1 after printing "PROG: problem" on stderr. */
+int curve_keys_load(curve_keys_t *keys, const char *prog, const char *secret_file, const char *server_key);
+
+/* Makes `socket` a CURVE client of the daemon (call before zmq_connect); does nothing when
+ * CURVE is off. Returns 0, or -1 with errno set. */
+int curve_keys_apply(const curve_keys_t *keys, void *socket);
+
+/* The hint a tool prints when the daemon stays silent: with CURVE an unknown key gets no reply. */
+const char *curve_silence_hint(const curve_keys_t *keys);
+
 /* One received multipart message: up to MULTIPART_MAX frames, each a zmq_msg_t. */
 #define MULTIPART_MAX 8
 typedef struct {

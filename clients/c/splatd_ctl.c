@@ -1,6 +1,9 @@
 /* splatd_ctl: sends one control Request to splatd over a DEALER socket and prints the Reply.
  *
- *   splatd_ctl [-t TIMEOUT_MS] [-e STATUS] CONTROL_ENDPOINT COMMAND [ARGS…]
+ *   splatd_ctl [-t TIMEOUT_MS] [-e STATUS] [-k CLIENT.key_secret -K SERVER_KEY] CONTROL_ENDPOINT COMMAND [ARGS…]
+ *
+ * -k/-K talk CURVE to a daemon started with --curve-secret: a key it does not know gets no
+ * reply at all (exit status 3), a request the key's role may not make STATUS_PERMISSION_DENIED.
  *
  * Exit status: 0 when a reply arrived with the expected status (STATUS_OK unless -e says
  * otherwise), 1 when it carried another status, 2 for a usage error, 3 when no valid reply
@@ -24,7 +27,8 @@ enum { EXIT_EXPECTED = 0, EXIT_OTHER_STATUS = 1, EXIT_USAGE = 2, EXIT_NO_REPLY =
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: splatd_ctl [-t TIMEOUT_MS] [-e STATUS] CONTROL_ENDPOINT COMMAND [ARGS...]\n"
+            "usage: splatd_ctl [-t TIMEOUT_MS] [-e STATUS] [-k CLIENT.key_secret -K SERVER_KEY]\n"
+            "                  CONTROL_ENDPOINT COMMAND [ARGS...]\n"
             "commands:\n"
             "  ping [PAYLOAD]                                  liveness, daemon version and clock\n"
             "  list_avatars                                    the avatars loaded\n"
@@ -39,6 +43,8 @@ static void usage(FILE *out)
             "  -t TIMEOUT_MS   how long to wait for the reply (default 5000)\n"
             "  -e STATUS       the status that counts as success, e.g. STATUS_INVALID_REQUEST\n"
             "                  (default STATUS_OK)\n"
+            "  -k FILE         CURVE: this client's certificate (NAME.key_secret)\n"
+            "  -K KEY          CURVE: the daemon's public key, 40 Z85 characters or its .key file\n"
             "exit status: 0 expected status, 1 another status, 2 usage, 3 no valid reply\n"
             "example: splatd_ctl tcp://127.0.0.1:5555 open_stream side demo 256x256 png\n");
 }
@@ -162,6 +168,10 @@ static void print_daemon_status(const Splatd__V1__DaemonStatus *d)
            d->version, d->uptime_seconds, d->requests, d->malformed_requests,
            d->drive_frames_malformed, d->cpu_seconds, (double)d->rss_bytes / (1024.0 * 1024.0),
            d->render_threads);
+    printf("security: curve=%s auth_denied=%" PRIu64 " requests_denied=%" PRIu64 " subscriptions_refused=%" PRIu64
+           " drive_denied=%" PRIu64 " viewer_disconnects=%" PRIu64 "\n",
+           d->curve ? "yes" : "no", d->auth_denied, d->requests_denied, d->subscriptions_refused, d->drive_denied,
+           d->viewer_disconnects);
     for (size_t i = 0; i < d->n_avatars; i++) {
         const Splatd__V1__AvatarStatus *a = d->avatars[i];
         printf("  avatar %s: drive=%s received=%" PRIu64 " rejected=%" PRIu64
@@ -234,8 +244,15 @@ int main(int argc, char **argv)
     unsigned long timeout_ms = 5000;
     Splatd__V1__Status expected = SPLATD__V1__STATUS__STATUS_OK;
     int option;
-    while ((option = getopt(argc, argv, "+t:e:h")) != -1) {
+    const char *secret_file = NULL, *server_key = NULL;
+    while ((option = getopt(argc, argv, "+t:e:k:K:h")) != -1) {
         switch (option) {
+        case 'k':
+            secret_file = optarg;
+            break;
+        case 'K':
+            server_key = optarg;
+            break;
         case 't':
             if (parse_ulong(optarg, 1, 3600000, &timeout_ms) != 0) {
                 fprintf(stderr, "splatd_ctl: -t wants milliseconds (1...3600000), not '%s'\n", optarg);
@@ -260,6 +277,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    curve_keys_t curve;
+    if (curve_keys_load(&curve, "splatd_ctl", secret_file, server_key) != 0)
+        return EXIT_USAGE;
     const char *endpoint = argv[optind];
     const char *command = argv[optind + 1];
     int command_argc = argc - optind - 2;
@@ -324,7 +344,8 @@ int main(int argc, char **argv)
     }
     if (zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(socket, ZMQ_RCVTIMEO, &timeout, sizeof timeout) != 0 ||
-        zmq_setsockopt(socket, ZMQ_SNDTIMEO, &timeout, sizeof timeout) != 0) {
+        zmq_setsockopt(socket, ZMQ_SNDTIMEO, &timeout, sizeof timeout) != 0 ||
+        curve_keys_apply(&curve, socket) != 0) {
         fprintf(stderr, "splatd_ctl: zmq_setsockopt: %s\n", zmq_strerror(errno));
         goto done;
     }
@@ -340,8 +361,8 @@ int main(int argc, char **argv)
     }
     if (multipart_recv(socket, &message) != 0) {
         if (errno == EAGAIN)
-            fprintf(stderr, "splatd_ctl: no reply from %s within %lu ms (is splatd running there?)\n",
-                    endpoint, timeout_ms);
+            fprintf(stderr, "splatd_ctl: no reply from %s within %lu ms (%s)\n",
+                    endpoint, timeout_ms, curve_silence_hint(&curve));
         else
             fprintf(stderr, "splatd_ctl: receiving from %s failed: %s\n", endpoint, zmq_strerror(errno));
         goto done;

@@ -1,6 +1,9 @@
 /* splatd_drive: drives an avatar's jaw with a sine wave, as a tracker would.
  *
- *   splatd_drive [-r HZ] DRIVE_ENDPOINT AVATAR_ID SECONDS
+ *   splatd_drive [-r HZ] [-k CLIENT.key_secret -K SERVER_KEY] DRIVE_ENDPOINT AVATAR_ID SECONDS
+ *
+ * -k/-K talk CURVE to a daemon started with --curve-secret (a key it does not know never
+ * connects: the frames are dropped without an error).
  *
  * Connects a PUB socket to the daemon's drive endpoint, waits 300 ms (PUB/SUB drops what is
  * sent before the connection is up: the "late joiner"), then publishes [AVATAR_ID][DriveFrame]
@@ -40,9 +43,10 @@ static void on_signal(int signal_number)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: splatd_drive [-r HZ] DRIVE_ENDPOINT AVATAR_ID SECONDS\n"
+            "usage: splatd_drive [-r HZ] [-k CLIENT.key_secret -K SERVER_KEY] DRIVE_ENDPOINT AVATAR_ID SECONDS\n"
             "  publishes ARKit jawOpen following a 1 Hz sine to AVATAR_ID at HZ (default 30)\n"
-            "  for SECONDS.\n"
+            "  for SECONDS. -k/-K: CURVE keys (this client's .key_secret, the daemon's public\n"
+            "  key as 40 Z85 characters or its .key file).\n"
             "example: splatd_drive tcp://127.0.0.1:5556 demo 5\n");
 }
 
@@ -59,8 +63,15 @@ int main(int argc, char **argv)
 {
     double rate_hz = 30;
     int option;
-    while ((option = getopt(argc, argv, "+r:h")) != -1) {
+    const char *secret_file = NULL, *server_key = NULL;
+    while ((option = getopt(argc, argv, "+r:k:K:h")) != -1) {
         switch (option) {
+        case 'k':
+            secret_file = optarg;
+            break;
+        case 'K':
+            server_key = optarg;
+            break;
         case 'r':
             if (parse_positive_double(optarg, &rate_hz) != 0 || rate_hz > 1000) {
                 fprintf(stderr, "splatd_drive: -r wants a rate in Hz (up to 1000), not '%s'\n", optarg);
@@ -80,6 +91,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    curve_keys_t curve;
+    if (curve_keys_load(&curve, "splatd_drive", secret_file, server_key) != 0)
+        return EXIT_USAGE;
     const char *endpoint = argv[optind];
     char *avatar_id = argv[optind + 1];
     size_t avatar_length = strlen(avatar_id);
@@ -123,7 +137,7 @@ int main(int argc, char **argv)
     }
     /* Let what is queued at the end go out, but never hang on a daemon that is gone. */
     int linger = 1000;
-    if (zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger) != 0) {
+    if (zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger) != 0 || curve_keys_apply(&curve, socket) != 0) {
         fprintf(stderr, "splatd_drive: zmq_setsockopt: %s\n", zmq_strerror(errno));
         goto done;
     }

@@ -1,6 +1,7 @@
 /* splatd_watch: subscribes to one splatd stream and reports (optionally saves) its frames.
  *
- *   splatd_watch [-t TIMEOUT_S] [-l [-c CONTROL_ENDPOINT]] [-s PAUSE_S] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]
+ *   splatd_watch [-t TIMEOUT_S] [-l [-c CONTROL_ENDPOINT]] [-s PAUSE_S] [-k CLIENT.key_secret -K SERVER_KEY]
+ *                FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]
  *
  * Receives ["frames/<STREAM_ID>"][FrameMeta][image] messages, prints one line per frame and,
  * with OUT_DIR, writes each image as OUT_DIR/<STREAM_ID>-<sequence>.<jpeg|png|raw>.
@@ -12,7 +13,8 @@
  * frames but the newest dropped. H.264 frames depend on the one before: after a gap in
  * frame_sequence, -l skips frames up to the next keyframe and, with -c, sends request_keyframe
  * to the daemon's control endpoint so that one comes at once. -s pauses after each frame, as
- * a slow display would.
+ * a slow display would. -k/-K talk CURVE to a daemon started with --curve-secret (both
+ * sockets); a key it does not know, or a stream the key's role may not watch, gets no frames.
  * Exit status: 0 when COUNT frames arrived within the timeout (default 10 s), 1 when they did
  * not (or the stream was closed), 2 for a usage error, 3 for a ZeroMQ or file error. */
 #define _POSIX_C_SOURCE 200809L
@@ -43,12 +45,15 @@ static void on_signal(int signal_number)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: splatd_watch [-t TIMEOUT_S] [-l [-c CONTROL_ENDPOINT]] [-s PAUSE_S] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]\n"
+            "usage: splatd_watch [-t TIMEOUT_S] [-l [-c CONTROL_ENDPOINT]] [-s PAUSE_S]\n"
+            "                    [-k CLIENT.key_secret -K SERVER_KEY] FRAMES_ENDPOINT STREAM_ID COUNT [OUT_DIR]\n"
             "  receives COUNT frames of stream STREAM_ID (topic \"frames/STREAM_ID\"), prints\n"
             "  sequence, size, codec, drive sequence and latency of each, and writes the images\n"
             "  to OUT_DIR if given. -t: give up after this many seconds (default 10).\n"
             "  -l: live, newest frame only (frames queued meanwhile are dropped; H.264 resumes at\n"
             "  a keyframe, requested on CONTROL_ENDPOINT with -c). -s: pause after each frame.\n"
+            "  -k/-K: CURVE keys (this client's .key_secret, the daemon's public key as 40 Z85\n"
+            "  characters or its .key file).\n"
             "exit status: 0 all COUNT frames arrived, 1 timeout or stream closed, 2 usage, 3 error\n"
             "example: splatd_watch tcp://127.0.0.1:5557 default 30 /tmp/frames\n");
 }
@@ -155,8 +160,15 @@ int main(int argc, char **argv)
     int latest = 0;
     const char *control_endpoint = NULL;
     int option;
-    while ((option = getopt(argc, argv, "+t:lc:s:h")) != -1) {
+    const char *secret_file = NULL, *server_key = NULL;
+    while ((option = getopt(argc, argv, "+t:lc:s:k:K:h")) != -1) {
         switch (option) {
+        case 'k':
+            secret_file = optarg;
+            break;
+        case 'K':
+            server_key = optarg;
+            break;
         case 'l':
             latest = 1;
             break;
@@ -189,6 +201,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    curve_keys_t curve;
+    if (curve_keys_load(&curve, "splatd_watch", secret_file, server_key) != 0)
+        return EXIT_USAGE;
     const char *endpoint = argv[optind];
     const char *stream_id = argv[optind + 1];
     const char *out_dir = positional == 4 ? argv[optind + 3] : NULL;
@@ -235,14 +250,14 @@ int main(int argc, char **argv)
     if (latest && control_endpoint != NULL) {
         control = zmq_socket(context, ZMQ_DEALER);
         if (control == NULL || zmq_setsockopt(control, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-            zmq_connect(control, control_endpoint) != 0) {
+            curve_keys_apply(&curve, control) != 0 || zmq_connect(control, control_endpoint) != 0) {
             fprintf(stderr, "splatd_watch: cannot connect to '%s': %s\n", control_endpoint, zmq_strerror(errno));
             goto done;
         }
     }
     if (zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(socket, ZMQ_SUBSCRIBE, topic, topic_length) != 0 ||
-        zmq_setsockopt(socket, ZMQ_SUBSCRIBE, "events", 6) != 0) {
+        zmq_setsockopt(socket, ZMQ_SUBSCRIBE, "events", 6) != 0 || curve_keys_apply(&curve, socket) != 0) {
         fprintf(stderr, "splatd_watch: zmq_setsockopt: %s\n", zmq_strerror(errno));
         goto done;
     }
@@ -426,9 +441,12 @@ int main(int argc, char **argv)
             printf(" (newest only: %lu skipped, %lu keyframes requested)", skipped, keyframes_requested);
         printf("\n");
     } else if (result == EXIT_INCOMPLETE) {
-        fprintf(stderr, "splatd_watch: %s after %lu of %lu frames of %s (timeout %.1f s)%s\n",
+        fprintf(stderr, "splatd_watch: %s after %lu of %lu frames of %s (timeout %.1f s)%s%s\n",
                 interrupted ? "interrupted" : stop_reason, received, count, stream_id, timeout_s,
-                other_topics != 0 ? "; other topics arrived" : "");
+                other_topics != 0 ? "; other topics arrived" : "",
+                received == 0 && curve.enabled
+                    ? "; with CURVE, a key the daemon does not know, or a stream its role may not watch, gets no frames"
+                    : "");
     }
 
 done:

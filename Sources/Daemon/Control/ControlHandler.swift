@@ -26,6 +26,8 @@ final class ControlHandler: Sendable {
     /// ALSA overruns so far, once capturing.
     private let captureXruns = Locked<(@Sendable () -> UInt64)?>(nil)
     private let trackers = Locked<[any TrackerListening]>([])
+    /// Failed loads are logged like other per-request warnings: a burst, then one in a thousand.
+    private let loadErrors = Locked(LogThrottle())
 
     init(registry: Registry, outbox: Outbox, scheduler: FrameScheduler, counters: DaemonCounters,
          configuration: DaemonConfiguration, loader: AvatarLoader, outputs: OutputTable, access: AccessControl, logger: Logger) {
@@ -181,7 +183,7 @@ final class ControlHandler: Sendable {
                 registry.endLoad(id, nil)
                 response.status = (error as? ControlError)?.status ?? .loadFailed
                 response.error = "\(error)"
-                logger.warning("load of avatar \(id) from \(path) failed: \(error)")
+                if let note = loadErrors.withLock({ $0.admit() }) { logger.warning("load of avatar \(id) from \(path) failed: \(error)\(note)") }
                 Self.returnMemoryLater()
             }
             reply(envelope, response)

@@ -29,6 +29,7 @@ final class IOLoop: @unchecked Sendable {
     /// The frames endpoint while a new socket waits to bind it, and until when to try.
     private var pendingFramesBind: (endpoint: String, deadline: Double)?
     private var subscriptionErrors = LogThrottle()
+    private var sendErrors = LogThrottle()
     private let outbox: Outbox
     private let registry: Registry
     private let handler: ControlHandler
@@ -462,7 +463,7 @@ final class IOLoop: @unchecked Sendable {
             switch item {
             case let .reply(envelope, body):
                 do { _ = try control.send(multipart: envelope + [body], dontWait: true) } catch {
-                    logger.info("control: reply not delivered (\(error))")
+                    if let note = sendErrors.admit() { logger.info("control: reply not delivered (\(error))\(note)") }
                 }
             case let .event(bytes):
                 _ = try? frames.send(multipart: [Array(Topic.events.utf8), bytes], dontWait: true)
@@ -476,7 +477,7 @@ final class IOLoop: @unchecked Sendable {
                 let latency = frame.driveSenderTimeUs.map { Double(Int64(bitPattern: wallClockMicroseconds() &- $0)) / 1000 }
                 frame.stream.recordSent(bytes: frame.image.count, latencyMs: latency, now: monotonicSeconds())
             } catch {
-                logger.warning("frames: publish failed: \(error)")
+                if let note = sendErrors.admit() { logger.warning("frames: publish failed: \(error)\(note)") }
             }
         }
     }

@@ -13,6 +13,8 @@ final class AccessControl: Sendable {
     /// The folder the client certificates are read from.
     let clientsFolder: String?
     private let keyring: Locked<ClientKeyring>
+    /// Keys the daemon admits besides the folder's (its own web gateway's), kept on reload.
+    private let builtIn = Locked<[String: ClientAccess]>([:])
 
     /// No CURVE: everyone is an admin.
     init() {
@@ -48,7 +50,12 @@ final class AccessControl: Sendable {
     func access(userID: String?) -> ClientAccess? {
         guard isEnabled else { return .unauthenticated }
         guard let userID else { return nil }
-        return keyring.withLock { $0.access(forKey: userID) }
+        return builtIn.withLock { $0[userID] } ?? keyring.withLock { $0.access(forKey: userID) }
+    }
+
+    /// Admits `publicKey` with `access` until the daemon stops, whatever the folder holds.
+    func admit(_ publicKey: String, as access: ClientAccess) {
+        builtIn.withLock { $0[publicKey] = access }
     }
 
     /// Stream ids that viewers are granted by name (see ``ClientKeyring/limitedStreamGrants``).

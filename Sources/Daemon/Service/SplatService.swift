@@ -142,6 +142,12 @@ public final class SplatService: Sendable {
         }
     }
 
+    /// Admits the daemon's own web gateway (`serve --http`) by its public key: as an admin,
+    /// or, read-only, as a viewer of every stream. The gateway enforces its own tokens.
+    public func admitGateway(publicKey: String, readOnly: Bool) {
+        access.admit(publicKey, as: ClientAccess(name: "web-gateway", role: readOnly ? .viewer : .admin, avatars: nil, streams: nil))
+    }
+
     /// The server's CURVE public key, nil without CURVE.
     public var serverPublicKey: String? { access.serverKeys?.publicKey }
 

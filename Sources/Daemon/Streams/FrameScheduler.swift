@@ -19,6 +19,7 @@ final class FrameScheduler: Sendable {
     private let renderer: Renderer
     private let logger: Logger
     private let control = Locked(Control())
+    private let renderErrors = Locked(LogThrottle())
     /// Signalled by `kick` and `stop`; the loop sleeps on it between ticks.
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
@@ -168,7 +169,7 @@ final class FrameScheduler: Sendable {
             outbox.post(Outbox.Frame(stream: stream, meta: meta.wireBytes(), image: image,
                                      driveSenderTimeUs: firstShowing ? snapshot.senderTimeUs : nil, chained: settings.codec == .h264))
         } catch {
-            logger.error("stream \(stream.id): cannot render: \(error)")
+            if let note = renderErrors.withLock({ $0.admit() }) { logger.error("stream \(stream.id): cannot render: \(error)\(note)") }
             outbox.post(.event(Splatd_V1_Event.with {
                 $0.timeUs = wallClockMicroseconds()
                 $0.error = "stream \(stream.id): \(error)"

@@ -76,11 +76,11 @@ final class TrackerListener<Decoder: TrackerDecoder>: Sendable {
 
     private func run() {
         var buffer = [UInt8](repeating: 0, count: UDPSocket.maximumDatagramBytes)
-        var errors = LogThrottle()
+        var errors = LogThrottle(), socketErrors = LogThrottle()
         while !state.withLock({ $0.stopping }) {
             let datagram: (count: Int, sender: String)?
             do { datagram = try socket.receive(into: &buffer, timeoutMilliseconds: 250) } catch {
-                logger.error("\(Decoder.protocolName): \(error)")
+                if let note = socketErrors.admit() { logger.error("\(Decoder.protocolName): \(error)\(note)") }
                 Thread.sleep(forTimeInterval: 0.25)
                 continue
             }

@@ -5,6 +5,7 @@ Client (needs pyzmq and protobuf):
                    DrivePublisher (FLAME / ARKit drive frames); also importable from `splatd`
                    itself: `from splatd import Control, FrameSubscriber, DrivePublisher`
     splatd.motion  motion files (flame_param.npz, FLAME/ARKit/Live Link Face CSV) → drive frames
+    splatd.keys    CurveKeys: CURVE keys for a daemon that requires them (also `from splatd import CurveKeys`)
     splatd.arkit   the 52 ARKit names, yaw/pitch/roll → axis-angle
     splatd.mediapipe_face  MediaPipe Face Landmarker results → ARKit weights and head pose
                    (numpy only; mediapipe itself is needed by splatd-track alone)
@@ -31,6 +32,7 @@ if (PYTHON_DIR / "flame_to_npz.py").is_file() and str(PYTHON_DIR) not in sys.pat
 
 _CLIENT_NAMES = ("Control", "FrameSubscriber", "DrivePublisher", "Frame", "SplatdError", "SplatdTimeout",
                  "DEFAULT_CONTROL", "DEFAULT_DRIVE", "DEFAULT_FRAMES", "DEFAULT_AUDIO", "wall_clock_us")
+_KEY_NAMES = ("CurveKeys", "CurveKeyError")
 
 
 def __getattr__(name):
@@ -39,8 +41,12 @@ def __getattr__(name):
         from . import client
 
         return getattr(client, name)
+    if name in _KEY_NAMES:
+        from . import keys
+
+        return getattr(keys, name)
     raise AttributeError(f"module 'splatd' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_CLIENT_NAMES))
+    return sorted(list(globals()) + list(_CLIENT_NAMES) + list(_KEY_NAMES))

@@ -31,12 +31,13 @@ from typing import Callable, Deque, Iterable, Iterator, List, Mapping, NamedTupl
 import zmq
 
 from .arkit import canonical_arkit_name
+from .keys import CurveKeys
 from .proto import splatd_pb2 as pb
 
 __all__ = [
     "DEFAULT_CONTROL", "DEFAULT_DRIVE", "DEFAULT_FRAMES", "DEFAULT_AUDIO", "PROTOCOL_VERSION",
     "SplatdError", "SplatdTimeout", "Control", "FrameSubscriber", "DrivePublisher", "Frame", "AudioPacket",
-    "wall_clock_us", "frames_topic", "audio_topic", "LATEST_ONLY_HIGH_WATER_MARK",
+    "wall_clock_us", "frames_topic", "audio_topic", "LATEST_ONLY_HIGH_WATER_MARK", "CurveKeys",
 ]
 
 DEFAULT_CONTROL = "tcp://127.0.0.1:5555"
@@ -67,6 +68,25 @@ def frames_topic(stream_id: str) -> bytes:
 def audio_topic(stream_id: str) -> bytes:
     """The topic a stream's voice (Opus packets) is published on: `audio/<stream id>`."""
     return (AUDIO_PREFIX + stream_id).encode("utf-8")
+
+
+def _no_answer_hint(curve: Optional[CurveKeys]) -> str:
+    """Why a daemon may stay silent, for timeout messages: with CURVE a refused key gets no
+    error, only silence; without it, a daemon that requires keys is silent too."""
+    if curve is not None:
+        return ("is splatd running? with CURVE, a key the daemon does not know (not in its --clients folder, "
+                "or revoked) or a wrong server key gets no reply at all")
+    return "is splatd running? a daemon started with --curve-secret answers only clients with keys: --curve-secret/--server-key"
+
+
+def _new_socket(context: zmq.Context, kind: int, curve: Optional[CurveKeys]) -> zmq.Socket:
+    """A socket of `kind` with LINGER 0 and, given `curve`, the CURVE client keys set (they must
+    be set before connect)."""
+    socket = context.socket(kind)
+    socket.setsockopt(zmq.LINGER, 0)
+    if curve is not None:
+        curve.apply(socket)
+    return socket
 
 
 class SplatdError(Exception):
@@ -179,16 +199,19 @@ class Control:
     Every request carries a fresh request id; the reply with that id is returned (replies to
     earlier requests that timed out are skipped). A reply whose status is not OK raises
     `SplatdError`; no reply within `timeout` seconds raises `SplatdTimeout` (the socket stays
-    usable). Loading an avatar uses `load_timeout`, since big avatars take a while."""
+    usable). Loading an avatar uses `load_timeout`, since big avatars take a while.
+
+    `curve` (`splatd.keys.CurveKeys`) talks to a daemon that requires CURVE keys; a key the
+    daemon does not know gets no reply at all (a timeout), never an error reply."""
 
     def __init__(self, endpoint: str = DEFAULT_CONTROL, timeout: float = 5.0, load_timeout: float = 120.0,
-                 context: Optional[zmq.Context] = None):
+                 context: Optional[zmq.Context] = None, curve: Optional[CurveKeys] = None):
         self.endpoint = endpoint
         self.timeout = timeout
         self.load_timeout = load_timeout
+        self.curve = curve
         self._context = context or zmq.Context.instance()
-        self._socket = self._context.socket(zmq.DEALER)
-        self._socket.setsockopt(zmq.LINGER, 0)
+        self._socket = _new_socket(self._context, zmq.DEALER, curve)
         self._socket.connect(endpoint)
         self._next_id = 1
 
@@ -218,13 +241,13 @@ class Control:
         wait = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + wait
         if not self._socket.poll(math.ceil(wait * 1000), zmq.POLLOUT):
-            raise SplatdTimeout(f"cannot send to {self.endpoint} within {wait:g} s")
+            raise SplatdTimeout(f"cannot send to {self.endpoint} within {wait:g} s ({_no_answer_hint(self.curve)})")
         self._socket.send(request.SerializeToString(), zmq.NOBLOCK)
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 body = request.WhichOneof("body") or "request"
-                raise SplatdTimeout(f"no reply to {body} from {self.endpoint} within {wait:g} s (is splatd running?)")
+                raise SplatdTimeout(f"no reply to {body} from {self.endpoint} within {wait:g} s ({_no_answer_hint(self.curve)})")
             if not self._socket.poll(math.ceil(remaining * 1000), zmq.POLLIN):
                 continue
             frames = self._socket.recv_multipart()
@@ -404,7 +427,9 @@ class FrameSubscriber:
     returned in order and only a reader slower than the stream for longer than the queues last
     (`receive_high_water_mark` here, 4 frames at the daemon) loses some.
 
-    `stream_id=None` subscribes to events only."""
+    `stream_id=None` subscribes to events only. `curve` (`splatd.keys.CurveKeys`) talks to a
+    daemon that requires CURVE keys (also used for the `control` made from an endpoint); a key
+    the daemon refuses, or a stream its role may not watch, gets no frames at all."""
 
     #: `receive_latest()`: a message that follows the previous one within this many
     #: milliseconds was queued, not just sent; the drain goes on.
@@ -416,7 +441,7 @@ class FrameSubscriber:
                  timeout: Optional[float] = None, on_event: Optional[Callable[[pb.Event], None]] = None,
                  context: Optional[zmq.Context] = None, receive_high_water_mark: Optional[int] = None,
                  latest_only: bool = False, control: Union["Control", str, None] = None, audio: bool = False,
-                 on_audio: Optional[Callable[[AudioPacket], None]] = None):
+                 on_audio: Optional[Callable[[AudioPacket], None]] = None, curve: Optional[CurveKeys] = None):
         if stream_id is None and not events:
             raise ValueError("subscribe to a stream, to events, or to both")
         if audio and stream_id is None:
@@ -432,9 +457,9 @@ class FrameSubscriber:
         self._topic = frames_topic(stream_id) if stream_id is not None else None
         self._audio_topic = audio_topic(stream_id) if audio else None
         self._want_events = events
+        self.curve = curve
         self._context = context or zmq.Context.instance()
-        self._socket = self._context.socket(zmq.SUB)
-        self._socket.setsockopt(zmq.LINGER, 0)
+        self._socket = _new_socket(self._context, zmq.SUB, curve)
         if receive_high_water_mark is None:
             receive_high_water_mark = LATEST_ONLY_HIGH_WATER_MARK if latest_only else 100
         # Before connect: ZeroMQ applies the high-water mark to the pipes connect() makes.
@@ -516,6 +541,13 @@ class FrameSubscriber:
         self.dropped_other_topics += 1  # a longer topic that shares our prefix
         return None
 
+    def _nothing_came(self, what: str, timeout: Optional[float]) -> str:
+        """The message of a timeout waiting for a frame or an event."""
+        thing = f"frame of stream {self.stream_id!r}" if what == "frame" else "event"
+        hint = (" (with CURVE, a key the daemon refuses, or a stream its role may not watch, gets nothing)"
+                if self.curve is not None else "")
+        return f"no {thing} from {self.endpoint} within {timeout or 0:g} s{hint}"
+
     def receive(self, timeout: Optional[float] = None) -> Union[Frame, AudioPacket, pb.Event]:
         """The next message in order: a frame of the stream, or (with audio) a voice packet, or
         (with events) an event; `SplatdTimeout` after `timeout` seconds (None: wait forever).
@@ -529,8 +561,7 @@ class FrameSubscriber:
                 if not self._socket.poll(math.ceil(remaining * 1000), zmq.POLLIN):
                     if time.monotonic() < deadline:
                         continue
-                    what = f"frame of stream {self.stream_id!r}" if self._topic is not None else "event"
-                    raise SplatdTimeout(f"no {what} from {self.endpoint} within {timeout:g} s")
+                    raise SplatdTimeout(self._nothing_came("frame" if self._topic is not None else "event", timeout))
             parts = self._socket.recv_multipart()
             item = self._message(parts, wall_clock_us())
             if item is not None:
@@ -559,7 +590,7 @@ class FrameSubscriber:
             try:
                 first = self.receive(remaining)
             except SplatdTimeout:
-                raise SplatdTimeout(f"no frame of stream {self.stream_id!r} from {self.endpoint} within {timeout:g} s") from None
+                raise SplatdTimeout(self._nothing_came("frame", timeout)) from None
             newest: Optional[Frame] = first if isinstance(first, Frame) else None
             received = 1 if newest is not None else 0
             # Drain: everything already queued, the newest frame wins. Messages queued behind
@@ -616,7 +647,7 @@ class FrameSubscriber:
         if self._control is None or self.stream_id is None:
             return
         if isinstance(self._control, str):
-            self._own_control = Control(self._control, timeout=1.0, context=self._context)
+            self._own_control = Control(self._control, timeout=1.0, context=self._context, curve=self.curve)
             self._control = self._own_control
         try:
             self._control.request_keyframe(self.stream_id, timeout=1.0)
@@ -635,7 +666,7 @@ class FrameSubscriber:
             try:
                 item = self.receive(remaining)
             except SplatdTimeout:
-                raise SplatdTimeout(f"no frame of stream {self.stream_id!r} from {self.endpoint} within {timeout:g} s") from None
+                raise SplatdTimeout(self._nothing_came("frame", timeout)) from None
             if isinstance(item, Frame):
                 return item
 
@@ -670,13 +701,18 @@ class DrivePublisher:
     `wait_connected()` once after creating the publisher.
 
     The socket is an XPUB (a PUB that also reports subscriptions), so `wait_connected()` knows
-    when the daemon's subscription has arrived instead of guessing with a sleep."""
+    when the daemon's subscription has arrived instead of guessing with a sleep.
+
+    `curve` (`splatd.keys.CurveKeys`) talks to a daemon that requires CURVE keys; with a key it
+    refuses the connection never comes up (`wait_connected()` returns False) and every frame
+    is dropped."""
 
     def __init__(self, endpoint: str = DEFAULT_DRIVE, context: Optional[zmq.Context] = None,
-                 send_high_water_mark: int = 1000, linger_ms: int = 500):
+                 send_high_water_mark: int = 1000, linger_ms: int = 500, curve: Optional[CurveKeys] = None):
         self.endpoint = endpoint
+        self.curve = curve
         self._context = context or zmq.Context.instance()
-        self._socket = self._context.socket(zmq.XPUB)
+        self._socket = _new_socket(self._context, zmq.XPUB, curve)
         self._socket.setsockopt(zmq.LINGER, linger_ms)
         self._socket.setsockopt(zmq.SNDHWM, send_high_water_mark)
         self._socket.connect(endpoint)

@@ -5,4 +5,7 @@
     splatd-watch    subscribe to a stream: save frames, pipe them into ffmpeg, report fps and latency
     splatd-track    track a face from a webcam or video with MediaPipe's Face Landmarker and drive an
                     avatar (needs the `track` extra: mediapipe, OpenCV)
+
+Every command takes --curve-secret FILE and --server-key KEY (env SPLATD_CURVE_SECRET,
+SPLATD_SERVER_KEY) for a daemon that requires CURVE keys.
 """

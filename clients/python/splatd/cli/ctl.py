@@ -10,7 +10,10 @@
     splatd-ctl unload alice
     splatd-ctl status
 
-The options --control, --timeout and --compact may be given before or after the command.
+The options --control, --timeout, --compact, --curve-secret and --server-key may be given
+before or after the command. A daemon that requires CURVE keys:
+
+    splatd-ctl --curve-secret me.key_secret --server-key server.key status
 
 Exit status: 0 on success, 1 when the daemon answers with an error or does not answer, 2 for
 bad arguments.
@@ -29,7 +32,8 @@ from google.protobuf import json_format
 
 from ..client import Control, SplatdError, SplatdTimeout
 from ..proto import splatd_pb2 as pb
-from .common import default_endpoint, warn
+from ..keys import CurveKeyError
+from .common import add_curve_options, curve_keys, default_endpoint, warn
 
 PROG = "splatd-ctl"
 
@@ -98,7 +102,7 @@ def _stream_kwargs(args) -> dict:
 
 
 def _global_options(parser: argparse.ArgumentParser, shown: bool) -> None:
-    """--control, --timeout and --compact: with their defaults and help on the main parser,
+    """--control, --timeout, --compact, --curve-secret and --server-key: with their defaults and help on the main parser,
     and again on each command's parser without either, so that they may follow the command
     name too and are listed once (in `splatd-ctl --help`)."""
     control = default_endpoint("control")
@@ -112,11 +116,13 @@ def _global_options(parser: argparse.ArgumentParser, shown: bool) -> None:
                         **keep(10.0, "seconds to wait for a reply (default 10; loads: at least 120)"))
     parser.add_argument("--compact", action="store_true",
                         **keep(False, "one-line JSON, fields at default values left out"))
+    add_curve_options(parser, shown)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Send a control request to splatd and print the reply as JSON.",
-                                     epilog="--control, --timeout and --compact may also follow the command.")
+                                     epilog="--control, --timeout, --compact, --curve-secret and --server-key may "
+                                            "also follow the command.")
     _global_options(parser, shown=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -163,9 +169,9 @@ def _absolute(path: str) -> str:
     return os.path.abspath(path)
 
 
-def run(args) -> object:
-    """Carries out the parsed command; returns the message to print."""
-    with Control(args.control, timeout=args.timeout, load_timeout=max(args.timeout, 120.0)) as ctl:
+def run(args, curve=None) -> object:
+    """Carries out the parsed command (with CURVE keys `curve`, or none); returns the message to print."""
+    with Control(args.control, timeout=args.timeout, load_timeout=max(args.timeout, 120.0), curve=curve) as ctl:
         c = args.command
         if c == "ping":
             return ctl.ping(args.payload.encode("utf-8"))
@@ -192,7 +198,12 @@ def run(args) -> object:
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        message = run(args)
+        curve = curve_keys(args)
+    except CurveKeyError as e:
+        warn(PROG, str(e))
+        return 2
+    try:
+        message = run(args, curve)
     except SplatdError as e:
         warn(PROG, f"{args.command}: {e.status_name}: {e.message}")
         return 1

@@ -23,7 +23,8 @@ from typing import Callable, Dict, List, Optional
 from ..arkit import axis_angle_from_ypr
 from ..client import Control, DrivePublisher, SplatdError, SplatdTimeout
 from ..motion import Motion, MotionError, load_motion
-from .common import add_endpoints, warn
+from ..keys import CurveKeyError
+from .common import add_curve_options, add_endpoints, curve_keys, no_connection_hint, warn
 
 PROG = "splatd-publish"
 DEFAULT_FILE_FPS = 25.0
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "(the same as splatctl drive --wave)")
     parser.add_argument("--avatar", default="demo", help="avatar id to drive (default demo)")
     add_endpoints(parser, drive=True, control=True)
+    add_curve_options(parser)
     parser.add_argument("--fps", type=float, help="rate to publish at (default: the file's rate, else 25; the wave: 30)")
     parser.add_argument("--loop", action="store_true", help="start the file over at its end")
     parser.add_argument("--seconds", type=float, metavar="S", help="stop after S seconds")
@@ -60,10 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check_avatar(args) -> Optional[str]:
+def _check_avatar(args, curve=None) -> Optional[str]:
     """An error message if the daemon answers and does not have the avatar; None otherwise."""
     try:
-        with Control(args.control, timeout=1.0) as ctl:
+        with Control(args.control, timeout=1.0, curve=curve) as ctl:
             avatars = [a.avatar_id for a in ctl.list_avatars()]
     except (SplatdTimeout, SplatdError) as e:
         warn(PROG, f"could not list avatars at {args.control} ({e}); publishing anyway")
@@ -137,6 +139,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.error("--wave-hz must be above 0")
     if not math.isfinite(args.head_yaw):
         parser.error("--head-yaw must be a finite number of degrees")
+    try:
+        curve = curve_keys(args)
+    except CurveKeyError as e:
+        warn(PROG, str(e))
+        return 2
 
     if args.wave:
         kind, fps, n = "arkit", args.fps or DEFAULT_WAVE_FPS, None
@@ -163,14 +170,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         what = f"{n} {kind.upper()} frames from {args.file}" + (f" ({'; '.join(motion.notes)})" if motion.notes else "")
 
     if not args.no_check:
-        problem = _check_avatar(args)
+        problem = _check_avatar(args, curve)
         if problem:
             warn(PROG, problem)
             return 1
 
-    with DrivePublisher(args.drive) as drive:
+    with DrivePublisher(args.drive, curve=curve) as drive:
         if not drive.wait_connected(timeout=3.0):
-            warn(PROG, f"no connection to {args.drive} yet (is splatd running?); frames are dropped until it comes up")
+            warn(PROG, f"no connection to {args.drive} yet ({no_connection_hint(curve)}); frames are dropped until it comes up")
         if not args.quiet:
             print(f"{PROG}: publishing {what} to avatar {args.avatar!r} at {fps:g} fps on {args.drive}", file=sys.stderr, flush=True)
         progress = None if args.quiet else (lambda line: print(f"{PROG}: {line}", file=sys.stderr, flush=True))

@@ -29,7 +29,8 @@ import numpy as np
 
 from ..client import Control, DrivePublisher, SplatdError, SplatdTimeout, wall_clock_us
 from ..mediapipe_face import drive_frame, face_from_result
-from .common import add_endpoints, warn
+from ..keys import CurveKeyError, CurveKeys
+from .common import add_curve_options, add_endpoints, curve_keys, no_connection_hint, warn
 
 PROG = "splatd-track"
 INSTALL_HINT = "pip install 'splatd[track]' (or: pip install mediapipe)"
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--video", metavar="FILE", help="track a video file instead of a camera (played in real time)")
     parser.add_argument("--avatar", default="demo", help="avatar id to drive (default demo)")
     add_endpoints(parser, drive=True, control=True)
+    add_curve_options(parser)
     parser.add_argument("--fps", type=float,
                         help="at most this many tracked frames per second (camera: also the rate asked of it; "
                              "default: as fast as the camera delivers / the video's own rate)")
@@ -146,10 +148,10 @@ def _import_tracking():
     return mp, cv2
 
 
-def _check_avatar(control: str, avatar: str) -> Optional[str]:
+def _check_avatar(control: str, avatar: str, curve: Optional[CurveKeys] = None) -> Optional[str]:
     """An error message if the daemon answers and does not have the avatar; None otherwise."""
     try:
-        with Control(control, timeout=1.0) as ctl:
+        with Control(control, timeout=1.0, curve=curve) as ctl:
             avatars = [a.avatar_id for a in ctl.list_avatars()]
     except (SplatdTimeout, SplatdError) as e:
         warn(PROG, f"could not list avatars at {control} ({e}); tracking anyway")
@@ -225,6 +227,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         size = _parse_size(args.size)
     except ValueError as e:
         parser.error(str(e))
+    try:
+        curve = curve_keys(args)
+    except CurveKeyError as e:
+        warn(PROG, str(e))
+        return 2
     if not os.path.isfile(args.model):
         warn(PROG, f"no model file {args.model!r}: {MODEL_HINT}")
         return 2
@@ -268,7 +275,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
 
     if not args.no_check:
-        problem = _check_avatar(args.control, args.avatar)
+        problem = _check_avatar(args.control, args.avatar, curve)
         if problem:
             landmarker.close()
             cap.release()
@@ -282,9 +289,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     status = 0
     t0 = time.monotonic()
     try:
-        with DrivePublisher(args.drive) as drive:
+        with DrivePublisher(args.drive, curve=curve) as drive:
             if not drive.wait_connected(timeout=3.0):
-                warn(PROG, f"no connection to {args.drive} yet (is splatd running?); frames are dropped until it comes up")
+                warn(PROG, f"no connection to {args.drive} yet ({no_connection_hint(curve)}); frames are dropped until it comes up")
             say(f"tracking {source} → avatar {args.avatar!r} on {args.drive}" + (" (mirrored)" if args.mirror else ""))
             t0 = last_report = time.monotonic()
             for timestamp_ms, capture_us, picture in _pictures(cap, cv2, args.video is not None, args.fps, stats):

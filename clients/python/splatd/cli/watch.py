@@ -25,7 +25,8 @@ from typing import List, Optional
 from ..client import AudioPacket, Control, FrameSubscriber, SplatdError, SplatdTimeout
 from ..images import frame_file_name, raw_to_ppm
 from ..proto import splatd_pb2 as pb
-from .common import add_endpoints, percentile, warn
+from ..keys import CurveKeyError, CurveKeys
+from .common import add_curve_options, add_endpoints, curve_keys, percentile, warn
 
 PROG = "splatd-watch"
 
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Subscribe to a splatd stream: save frames, make an mp4, report fps and latency.")
     parser.add_argument("stream", nargs="?", default="default", help="stream id (default: default)")
     add_endpoints(parser, frames=True, control=True)
+    add_curve_options(parser)
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--out", metavar="DIR", help="save every frame as DIR/frame-000000.jpg, frame-000001.jpg, … "
                      "(.png; raw frames as .ppm), as splatctl watch does")
@@ -313,12 +315,12 @@ class FfmpegSink:
             return -1
 
 
-def _missing_stream(args) -> Optional[str]:
+def _missing_stream(args, curve: Optional[CurveKeys] = None) -> Optional[str]:
     """The reason to give up before watching: the daemon answers and has no such stream.
     None when the stream is open, or when no daemon answers on the control endpoint (a viewer
     may reach the frames endpoint only); an empty watch is reported at the end then."""
     try:
-        with Control(args.control, timeout=1.0) as ctl:
+        with Control(args.control, timeout=1.0, curve=curve) as ctl:
             streams = [s.stream_id for s in ctl.list_streams()]
     except (SplatdError, SplatdTimeout):
         return None
@@ -327,11 +329,11 @@ def _missing_stream(args) -> Optional[str]:
     return f"splatd has no stream {args.stream!r} (open: {', '.join(streams) or 'none'}; open one with splatd-ctl open)"
 
 
-def _stream_fps(args) -> float:
+def _stream_fps(args, curve: Optional[CurveKeys] = None) -> float:
     if args.fps:
         return args.fps
     try:
-        with Control(args.control, timeout=1.0) as ctl:
+        with Control(args.control, timeout=1.0, curve=curve) as ctl:
             for s in ctl.list_streams():
                 if s.stream_id == args.stream:
                     return float(s.fps) or 30.0
@@ -359,7 +361,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.error("--latest drops frames: it is for live viewing, not with --out or --mp4 (which record every frame)")
     if args.no_audio and not args.mp4:
         parser.error("--no-audio goes with --mp4")
-    missing = _missing_stream(args)
+    try:
+        curve = curve_keys(args)
+    except CurveKeyError as e:
+        warn(PROG, str(e))
+        return 2
+    missing = _missing_stream(args, curve)
     if missing:
         warn(PROG, missing)
         return 1
@@ -370,7 +377,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             warn(PROG, "--mp4 needs ffmpeg, which is not on PATH: install it (Debian/Ubuntu: apt-get install ffmpeg) "
                        "or save frames with --out DIR")
             return 2
-        sink = FfmpegSink(args.mp4, _stream_fps(args), ffmpeg, audio=not args.no_audio)
+        sink = FfmpegSink(args.mp4, _stream_fps(args, curve), ffmpeg, audio=not args.no_audio)
     out_dir = None
     if args.out:
         out_dir = Path(args.out)
@@ -394,7 +401,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     recording_audio = sink is not None and sink.audio
     with FrameSubscriber(args.frames, args.stream, events=True, on_event=on_event, latest_only=args.latest,
                          control=args.control if args.latest else None, audio=recording_audio,
-                         on_audio=sink.write_audio if recording_audio else None) as sub:
+                         on_audio=sink.write_audio if recording_audio else None, curve=curve) as sub:
         if not args.quiet:
             print(f"{PROG}: watching stream {args.stream!r} on {args.frames}", file=sys.stderr, flush=True)
         try:
@@ -415,7 +422,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                     if args.seconds is not None and time.monotonic() - t0 >= args.seconds:
                         reason = f"{args.seconds:g} s"
                         break
-                    warn(PROG, f"no frame of stream {args.stream!r} for {timeout:g} s (is it open? splatd-ctl streams)")
+                    hint = "is it open, is the key known and may its role watch it?" if curve else "is it open?"
+                    warn(PROG, f"no frame of stream {args.stream!r} for {timeout:g} s ({hint} splatd-ctl streams)")
                     status = 1
                     break
                 received_us = sub.last_received_us
