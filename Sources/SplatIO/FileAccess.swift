@@ -10,9 +10,10 @@ enum FileAccess {
     ///
     /// Every read goes through the same checks, whichever loader asks (a PLY, a rig, an NPZ next
     /// to it): the path is resolved with symlinks followed and must lie inside
-    /// the roots of ``ReadConfinement`` when a load on this thread set any; the resolved file is opened without following
-    /// a symlink in its last component (a swap after the check fails instead of escaping) and
-    /// must be a regular file — a FIFO, a device or a folder is refused as such, never waited on.
+    /// the roots of ``ReadConfinement`` when a load on this thread set any; it is then opened from
+    /// the root down, one component at a time without following symlinks (a swap after the
+    /// check fails instead of escaping), and must be a regular file — a FIFO, a device or a
+    /// folder is refused as such, never waited on.
     static func read(_ url: URL) throws -> Data {
         let path = url.path
         guard let resolvedC = realpath(path, nil) else {
@@ -21,10 +22,15 @@ enum FileAccess {
         let resolved = String(cString: resolvedC)
         free(resolvedC)
         let roots = ReadConfinement.roots
-        if !roots.isEmpty && !roots.contains(where: { resolved == $0 || resolved.hasPrefix($0 + "/") }) {
-            throw SplatIOError(path: path, reason: .outsideRoots)
+        let fd: Int32
+        if roots.isEmpty {
+            fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        } else {
+            guard let root = roots.first(where: { resolved.hasPrefix($0 + "/") }) else {
+                throw SplatIOError(path: path, reason: .outsideRoots)
+            }
+            fd = openBelow(root, String(resolved.dropFirst(root.count + 1)))
         }
-        let fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw SplatIOError(path: path, reason: .unreadable(String(cString: strerror(errno))))
         }
@@ -42,6 +48,33 @@ enum FileAccess {
             throw SplatIOError(path: path, reason: .unreadable(String(cString: strerror(errno))))
         }
         return Data(bytesNoCopy: mapped, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+    }
+
+    /// Opens `relative` (a resolved path, without `..`) below the folder `root` one component
+    /// at a time, each with `O_NOFOLLOW`: a folder swapped for a symlink after `realpath`
+    /// checked the path makes the open fail instead of leaving the root. Returns -1 with `errno`.
+    private static func openBelow(_ root: String, _ relative: String) -> Int32 {
+        var folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return -1 }
+        let components = relative.split(separator: "/").map(String.init)
+        guard !components.isEmpty, !components.contains("..") else {
+            close(folder)
+            errno = EACCES
+            return -1
+        }
+        for (index, name) in components.enumerated() {
+            let last = index == components.count - 1
+            let next = openat(folder, name, last ? (O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+                                                 : (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))
+            let saved = errno
+            close(folder)
+            guard next >= 0 else {
+                errno = saved
+                return -1
+            }
+            folder = next
+        }
+        return folder
     }
 
     /// Writes `data` to `url` atomically (a temporary file renamed into place).

@@ -23,8 +23,9 @@ public enum SplatFile {
     /// Reads `.splat` data held in memory; `path` names it in errors.
     ///
     /// Decoding: `f_dc = (rgb/255 − 0.5)/C0`, `opacity = a/255`, rotation `(b − 128)/128`
-    /// normalised. Fails if the size is not a multiple of 32, a position or scale is not finite, a
-    /// scale is negative, or a rotation is all 128s (zero length).
+    /// normalised. Fails if the size is not a multiple of 32, a position or scale is not finite or
+    /// absurd (``maximumCoordinate``, ``maximumScale``), a scale is negative, a rotation is all
+    /// 128s (zero length), or every Gaussian has zero size.
     public static func read(_ data: Data, path: String = "<data>") throws -> GaussianCloud {
         guard data.count % recordSize == 0 else {
             throw SplatIOError(path: path, reason: .invalidSize(
@@ -38,6 +39,7 @@ public enum SplatFile {
         var sh = [Float](repeating: 0, count: n * 3)
         let names = fieldNames
 
+        var sized = 0
         try data.withUnsafeBytes { raw in
             guard n > 0, let base = raw.baseAddress else { return }
             for g in 0..<n {
@@ -49,10 +51,15 @@ public enum SplatFile {
                         throw SplatIOError(path: path, reason: .nonFiniteValue(gaussian: g, property: names[i]))
                     }
                 }
-                for i in 3..<6 where v[i] < 0 {
+                for i in 3..<6 where v[i] < 0 || v[i] > maximumScale {
                     throw SplatIOError(path: path, reason: .invalidValue(
-                        gaussian: g, property: names[i], detail: "negative scale \(v[i])"))
+                        gaussian: g, property: names[i], detail: v[i] < 0 ? "negative scale \(v[i])" : "scale \(v[i]) m is absurd (more than \(Int(maximumScale)) m)"))
                 }
+                for i in 0..<3 where abs(v[i]) > maximumCoordinate {
+                    throw SplatIOError(path: path, reason: .invalidValue(
+                        gaussian: g, property: names[i], detail: "position \(v[i]) m is absurd (more than \(Int(maximumCoordinate)) m from the origin)"))
+                }
+                if v[3] + v[4] + v[5] > 0 { sized += 1 }
                 positions[g] = SIMD3(v[0], v[1], v[2])
                 scales[g] = SIMD3(v[3], v[4], v[5])
                 for c in 0..<3 {
@@ -69,9 +76,19 @@ public enum SplatFile {
                 rotations[g] = unit
             }
         }
+        // No integrity check is possible for .splat, but a file of only zero-sized Gaussians
+        // is not a scene (random or zeroed bytes often decode to one).
+        guard n == 0 || sized > 0 else {
+            throw SplatIOError(path: path, reason: .invalidValue(gaussian: 0, property: "scale_0", detail: "every Gaussian has zero size: not a .splat scene"))
+        }
         return GaussianCloud(positions: positions, scales: scales, rotations: rotations,
                              opacities: opacities, sh: sh, shDegree: 0)
     }
+
+    /// Largest scale accepted, metres: a splat scene is at most a few kilometres across.
+    public static let maximumScale: Float = 10_000
+    /// Largest coordinate accepted, metres.
+    public static let maximumCoordinate: Float = 1_000_000
 
     /// The `.splat` bytes of `cloud`, in the cloud's order (viewers sort by depth themselves).
     ///

@@ -113,6 +113,7 @@ final class AudioStreamingTests: XCTestCase {
         _ = try push.send(chunk { $0.avatarID = "ghost" })                               // unknown avatar
         _ = try push.send(chunk { $0.sampleRate = 3 })                                   // absurd rate
         _ = try push.send(chunk { $0.channels = 6 })                                     // too many channels
+        _ = try push.send(chunk { $0.channels = 0 })                                     // no channels
         _ = try push.send(chunk { $0.samplesS16Le = Data(count: 641) })                  // odd byte count
         _ = try push.send(chunk { $0.sequence = 5 })                                     // a good one
         var status = Splatd_V1_DaemonStatus()
@@ -124,6 +125,6 @@ final class AudioStreamingTests: XCTestCase {
         XCTAssertEqual(status.audioChunksMalformed, 2)
         let audio = try XCTUnwrap(status.avatars.first { $0.info.avatarID == "demo" }?.audio.first)
         XCTAssertEqual(audio.chunksReceived, 1)
-        XCTAssertEqual(audio.chunksDropped, 3)
+        XCTAssertEqual(audio.chunksDropped, 4)
     }
 }

@@ -75,6 +75,23 @@ final class SplatFileTests: XCTestCase {
             if case .invalidValue(2, "rotation", _) = $0 { return true } else { return false }
         }
 
+        bytes = [UInt8](try SplatFile.data(for: randomCloud(count: 3, degree: 0)))
+        bytes.replaceSubrange(32 + 12..<32 + 16, with: le([Float(50_000)]))  // Gaussian 1, scale_0: 50 km
+        assertSplatIOError(try SplatFile.read(Data(bytes))) {
+            if case .invalidValue(1, "scale_0", _) = $0 { return true } else { return false }
+        }
+        bytes = [UInt8](try SplatFile.data(for: randomCloud(count: 3, degree: 0)))
+        bytes.replaceSubrange(64 + 4..<64 + 8, with: le([Float(-3e7)]))  // Gaussian 2, y
+        assertSplatIOError(try SplatFile.read(Data(bytes))) {
+            if case .invalidValue(2, "y", _) = $0 { return true } else { return false }
+        }
+        // Zeroed data decodes to zero-sized Gaussians with a valid rotation byte pattern: refused.
+        var zeroed = [UInt8](repeating: 0, count: 32 * 4)
+        for g in 0..<4 { zeroed[g * 32 + 28] = 255 }
+        assertSplatIOError(try SplatFile.read(Data(zeroed))) {
+            if case .invalidValue(_, _, let detail) = $0 { return detail.contains("zero size") } else { return false }
+        }
+
         var cloud = randomCloud(count: 2, degree: 0)
         cloud.opacities[1] = .infinity
         assertSplatIOError(try SplatFile.data(for: cloud)) { $0 == .nonFiniteValue(gaussian: 1, property: "opacity") }

@@ -93,7 +93,7 @@ public struct SpeechChannel {
     /// sequence is checked against that sender's last, see ``SenderSequences``).
     public mutating func receive(_ chunk: Chunk, now: Double, source: String = "wire", sender: String = "") throws {
         self.source = source
-        let channels = chunk.channels == 0 ? 1 : chunk.channels
+        let channels = chunk.channels
         let rate = chunk.sampleRate
         guard (1...2).contains(channels) else { dropped += 1; throw SpeechChunkError.invalid("channels must be 1 or 2, got \(channels)") }
         guard (8000...48000).contains(rate), AudioResampler.supports(rate: rate) else {
