@@ -34,7 +34,7 @@ struct KeygenCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A viewer's streams, comma-separated, or \"*\".", valueName: "ids"))
     var streams: String?
 
-    @Option(help: ArgumentHelp("Where to write the files (default: the working directory).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where to write the files, made if missing (default: the working directory).", valueName: "dir"))
     var folder: String = "."
 
     func validate() throws {
@@ -61,6 +61,11 @@ struct KeygenCommand: ParsableCommand {
         if let role { metadata["role"] = role }
         if let avatars { metadata["avatars"] = avatars }
         if let streams { metadata["streams"] = streams }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw SplatctlError.keys("cannot make the folder \(folder): \(error.localizedDescription)")
+        }
         do {
             let certificate = try ZMQCertificate.generate(metadata: metadata)
             let paths = try certificate.write(folder: folder, name: name)
