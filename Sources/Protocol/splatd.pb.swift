@@ -791,6 +791,18 @@ public nonisolated struct Splatd_V1_OpenStream: @unchecked Sendable {
     set {_uniqueStorage()._gopSeconds = newValue}
   }
 
+  /// Present: a stereo pair (VR) side by side in each frame, the left eye in the left half;
+  /// width is both eyes together (each eye width/2 × height, so width must be even). The camera
+  /// (or orbit) is the head's: the eyes sit ipd apart along its x axis, looking the same way.
+  public var stereo: Splatd_V1_Stereo {
+    get {_storage._stereo ?? Splatd_V1_Stereo()}
+    set {_uniqueStorage()._stereo = newValue}
+  }
+  /// Returns true if `stereo` has been explicitly set.
+  public var hasStereo: Bool {_storage._stereo != nil}
+  /// Clears the value of `stereo`. Subsequent reads from it will return its default value.
+  public mutating func clearStereo() {_uniqueStorage()._stereo = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_View: Equatable, Sendable {
@@ -802,6 +814,20 @@ public nonisolated struct Splatd_V1_OpenStream: @unchecked Sendable {
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Two views of one animation state for a VR viewer.
+public nonisolated struct Splatd_V1_Stereo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// interpupillary distance, metres, 0.02…0.2 (0 → 0.063)
+  public var ipdM: Float = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// Changes a stream's settings; absent fields keep their value.
@@ -963,6 +989,28 @@ public nonisolated struct Splatd_V1_UpdateStream: @unchecked Sendable {
     set {_uniqueStorage()._gopSet = .gopSeconds(newValue)}
   }
 
+  /// Stereo on (with this IPD) or off (mono = true).
+  public var stereoSet: OneOf_StereoSet? {
+    get {return _storage._stereoSet}
+    set {_uniqueStorage()._stereoSet = newValue}
+  }
+
+  public var stereo: Splatd_V1_Stereo {
+    get {
+      if case .stereo(let v)? = _storage._stereoSet {return v}
+      return Splatd_V1_Stereo()
+    }
+    set {_uniqueStorage()._stereoSet = .stereo(newValue)}
+  }
+
+  public var mono: Bool {
+    get {
+      if case .mono(let v)? = _storage._stereoSet {return v}
+      return false
+    }
+    set {_uniqueStorage()._stereoSet = .mono(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_WidthSet: Equatable, Sendable {
@@ -1014,6 +1062,13 @@ public nonisolated struct Splatd_V1_UpdateStream: @unchecked Sendable {
 
   public nonisolated enum OneOf_GopSet: Equatable, Sendable {
     case gopSeconds(Float)
+
+  }
+
+  /// Stereo on (with this IPD) or off (mono = true).
+  public nonisolated enum OneOf_StereoSet: Equatable, Sendable {
+    case stereo(Splatd_V1_Stereo)
+    case mono(Bool)
 
   }
 
@@ -1377,6 +1432,16 @@ public nonisolated struct Splatd_V1_StreamInfo: @unchecked Sendable {
     get {_storage._gopSeconds}
     set {_uniqueStorage()._gopSeconds = newValue}
   }
+
+  /// present for a stereo stream (ipd resolved); `camera` is then the head's, of one eye's size
+  public var stereo: Splatd_V1_Stereo {
+    get {_storage._stereo ?? Splatd_V1_Stereo()}
+    set {_uniqueStorage()._stereo = newValue}
+  }
+  /// Returns true if `stereo` has been explicitly set.
+  public var hasStereo: Bool {_storage._stereo != nil}
+  /// Clears the value of `stereo`. Subsequent reads from it will return its default value.
+  public mutating func clearStereo() {_uniqueStorage()._stereo = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2920,7 +2985,7 @@ nonisolated extension Splatd_V1_ListAvatars: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OpenStream"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -2935,6 +3000,7 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
     var _view: Splatd_V1_OpenStream.OneOf_View?
     var _bitrateKbps: UInt32 = 0
     var _gopSeconds: Float = 0
+    var _stereo: Splatd_V1_Stereo? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2957,6 +3023,7 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
       _view = source._view
       _bitrateKbps = source._bitrateKbps
       _gopSeconds = source._gopSeconds
+      _stereo = source._stereo
     }
   }
 
@@ -3012,6 +3079,7 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
         }()
         case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._bitrateKbps) }()
         case 13: try { try decoder.decodeSingularFloatField(value: &_storage._gopSeconds) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._stereo) }()
         default: break
         }
       }
@@ -3068,6 +3136,9 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
       if _storage._gopSeconds.bitPattern != 0 {
         try visitor.visitSingularFloatField(value: _storage._gopSeconds, fieldNumber: 13)
       }
+      try { if let v = _storage._stereo {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3089,6 +3160,7 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._view != rhs_storage._view {return false}
         if _storage._bitrateKbps != rhs_storage._bitrateKbps {return false}
         if _storage._gopSeconds != rhs_storage._gopSeconds {return false}
+        if _storage._stereo != rhs_storage._stereo {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3098,9 +3170,39 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
   }
 }
 
+nonisolated extension Splatd_V1_Stereo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Stereo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ipd_m\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularFloatField(value: &self.ipdM) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.ipdM.bitPattern != 0 {
+      try visitor.visitSingularFloatField(value: self.ipdM, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Splatd_V1_Stereo, rhs: Splatd_V1_Stereo) -> Bool {
+    if lhs.ipdM != rhs.ipdM {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateStream"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}avatar_id\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}avatar_id\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0\u{1}mono\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -3115,6 +3217,7 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
     var _avatarSet: Splatd_V1_UpdateStream.OneOf_AvatarSet?
     var _bitrateSet: Splatd_V1_UpdateStream.OneOf_BitrateSet?
     var _gopSet: Splatd_V1_UpdateStream.OneOf_GopSet?
+    var _stereoSet: Splatd_V1_UpdateStream.OneOf_StereoSet?
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3137,6 +3240,7 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
       _avatarSet = source._avatarSet
       _bitrateSet = source._bitrateSet
       _gopSet = source._gopSet
+      _stereoSet = source._stereoSet
     }
   }
 
@@ -3255,6 +3359,27 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
             _storage._gopSet = .gopSeconds(v)
           }
         }()
+        case 14: try {
+          var v: Splatd_V1_Stereo?
+          var hadOneofValue = false
+          if let current = _storage._stereoSet {
+            hadOneofValue = true
+            if case .stereo(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._stereoSet = .stereo(v)
+          }
+        }()
+        case 15: try {
+          var v: Bool?
+          try decoder.decodeSingularBoolField(value: &v)
+          if let v = v {
+            if _storage._stereoSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._stereoSet = .mono(v)
+          }
+        }()
         default: break
         }
       }
@@ -3311,6 +3436,17 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
       try { if case .gopSeconds(let v)? = _storage._gopSet {
         try visitor.visitSingularFloatField(value: v, fieldNumber: 13)
       } }()
+      switch _storage._stereoSet {
+      case .stereo?: try {
+        guard case .stereo(let v)? = _storage._stereoSet else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      }()
+      case .mono?: try {
+        guard case .mono(let v)? = _storage._stereoSet else { preconditionFailure() }
+        try visitor.visitSingularBoolField(value: v, fieldNumber: 15)
+      }()
+      case nil: break
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3332,6 +3468,7 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
         if _storage._avatarSet != rhs_storage._avatarSet {return false}
         if _storage._bitrateSet != rhs_storage._bitrateSet {return false}
         if _storage._gopSet != rhs_storage._gopSet {return false}
+        if _storage._stereoSet != rhs_storage._stereoSet {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3902,7 +4039,7 @@ nonisolated extension Splatd_V1_AvatarList: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StreamInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}topic\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}topic\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -3918,6 +4055,7 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
     var _camera: Splatd_V1_Camera? = nil
     var _bitrateKbps: UInt32 = 0
     var _gopSeconds: Float = 0
+    var _stereo: Splatd_V1_Stereo? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3941,6 +4079,7 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
       _camera = source._camera
       _bitrateKbps = source._bitrateKbps
       _gopSeconds = source._gopSeconds
+      _stereo = source._stereo
     }
   }
 
@@ -3972,6 +4111,7 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._camera) }()
         case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._bitrateKbps) }()
         case 13: try { try decoder.decodeSingularFloatField(value: &_storage._gopSeconds) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._stereo) }()
         default: break
         }
       }
@@ -4023,6 +4163,9 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
       if _storage._gopSeconds.bitPattern != 0 {
         try visitor.visitSingularFloatField(value: _storage._gopSeconds, fieldNumber: 13)
       }
+      try { if let v = _storage._stereo {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4045,6 +4188,7 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._camera != rhs_storage._camera {return false}
         if _storage._bitrateKbps != rhs_storage._bitrateKbps {return false}
         if _storage._gopSeconds != rhs_storage._gopSeconds {return false}
+        if _storage._stereo != rhs_storage._stereo {return false}
         return true
       }
       if !storagesAreEqual {return false}

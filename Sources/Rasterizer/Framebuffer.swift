@@ -46,3 +46,20 @@ public final class Framebuffer: @unchecked Sendable {
         }
     }
 }
+
+extension Framebuffer {
+    /// Copies `other`'s 8-bit image into this one with its left edge at column `x` (a stereo
+    /// frame's halves); `other` must have this height and fit.
+    public func place(_ other: Framebuffer, atColumn x: Int) {
+        precondition(other.height == height && x >= 0 && x + other.width <= width, "the image does not fit")
+        let rowBytes = other.width * 3
+        rgb8.withUnsafeMutableBytes { target in
+            other.rgb8.withUnsafeBytes { source in
+                for row in 0..<height {
+                    (target.baseAddress! + (row * width + x) * 3)
+                        .copyMemory(from: source.baseAddress! + row * rowBytes, byteCount: rowBytes)
+                }
+            }
+        }
+    }
+}

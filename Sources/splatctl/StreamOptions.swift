@@ -51,13 +51,25 @@ struct StreamOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Orbit camera: vertical field of view, degrees (1…150, default 20).", valueName: "deg"))
     var fov: Float?
 
+    @Flag(name: .long, help: "A stereo pair for VR, side by side: --size is both eyes together (1024x512: each eye 512×512).")
+    var stereo = false
+
+    @Option(name: .long, help: ArgumentHelp("Stereo: the distance between the eyes, metres (0.02…0.2; default 0.063). Implies --stereo.", valueName: "m"))
+    var ipd: Float?
+
+    @Flag(name: .long, help: "update: back to one view (no stereo).")
+    var mono = false
+
+    /// Whether stereo was asked for.
+    var wantsStereo: Bool { stereo || ipd != nil }
+
     /// Whether any orbit option was given.
     var hasOrbit: Bool { yaw != nil || pitch != nil || distance != nil || fov != nil }
 
     /// Whether any setting at all was given.
     var isEmpty: Bool {
         size == nil && fps == nil && codec == nil && quality == nil && bitrate == nil && crf == nil && gop == nil
-            && background == nil && convention == nil && !hasOrbit
+            && background == nil && convention == nil && !hasOrbit && !wantsStereo && !mono
     }
 
     /// The orbit camera from the given options; absent ones are 0, which the daemon reads as
@@ -75,7 +87,8 @@ struct StreamOptions: ParsableArguments {
         if crf != nil && (quality != nil || bitrate != nil) {
             throw ValidationError("--crf is H.264's quality: give it alone, not with --quality or --bitrate")
         }
-        for (name, value) in [("--fps", fps), ("--gop", gop), ("--yaw", yaw), ("--pitch", pitch), ("--distance", distance), ("--fov", fov)] {
+        if mono && wantsStereo { throw ValidationError("--mono and --stereo/--ipd contradict each other") }
+        for (name, value) in [("--fps", fps), ("--gop", gop), ("--yaw", yaw), ("--pitch", pitch), ("--distance", distance), ("--fov", fov), ("--ipd", ipd)] {
             if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number, got \(value)") }
         }
     }
@@ -94,6 +107,7 @@ struct StreamOptions: ParsableArguments {
             if let background { $0.background = background.wire }
             if let convention { $0.convention = convention.wire }
             if hasOrbit { $0.orbit = orbit }
+            if wantsStereo { $0.stereo = .with { $0.ipdM = ipd ?? 0 } }
         }
     }
 
@@ -112,6 +126,8 @@ struct StreamOptions: ParsableArguments {
             if let convention { $0.convention = convention.wire }
             if hasOrbit { $0.orbit = orbit }
             if let avatar { $0.avatarID = avatar }
+            if wantsStereo { $0.stereo = .with { $0.ipdM = ipd ?? 0 } }
+            if mono { $0.mono = true }
         }
     }
 }

@@ -412,6 +412,51 @@ void   splatd__v1__open_stream__free_unpacked
   assert(message->base.descriptor == &splatd__v1__open_stream__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   splatd__v1__stereo__init
+                     (Splatd__V1__Stereo         *message)
+{
+  static const Splatd__V1__Stereo init_value = SPLATD__V1__STEREO__INIT;
+  *message = init_value;
+}
+size_t splatd__v1__stereo__get_packed_size
+                     (const Splatd__V1__Stereo *message)
+{
+  assert(message->base.descriptor == &splatd__v1__stereo__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t splatd__v1__stereo__pack
+                     (const Splatd__V1__Stereo *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &splatd__v1__stereo__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t splatd__v1__stereo__pack_to_buffer
+                     (const Splatd__V1__Stereo *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &splatd__v1__stereo__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Splatd__V1__Stereo *
+       splatd__v1__stereo__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Splatd__V1__Stereo *)
+     protobuf_c_message_unpack (&splatd__v1__stereo__descriptor,
+                                allocator, len, data);
+}
+void   splatd__v1__stereo__free_unpacked
+                     (Splatd__V1__Stereo *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &splatd__v1__stereo__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   splatd__v1__update_stream__init
                      (Splatd__V1__UpdateStream         *message)
 {
@@ -2346,7 +2391,7 @@ const ProtobufCMessageDescriptor splatd__v1__list_avatars__descriptor =
   (ProtobufCMessageInit) splatd__v1__list_avatars__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors[13] =
+static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors[14] =
 {
   {
     "stream_id",
@@ -2504,6 +2549,18 @@ static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "stereo",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OpenStream, stereo),
+    &splatd__v1__stereo__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
   1,   /* field[1] = avatar_id */
@@ -2517,13 +2574,14 @@ static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
   3,   /* field[3] = height */
   10,   /* field[10] = orbit */
   6,   /* field[6] = quality */
+  13,   /* field[13] = stereo */
   0,   /* field[0] = stream_id */
   2,   /* field[2] = width */
 };
 static const ProtobufCIntRange splatd__v1__open_stream__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor =
 {
@@ -2533,14 +2591,52 @@ const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor =
   "Splatd__V1__OpenStream",
   "splatd.v1",
   sizeof(Splatd__V1__OpenStream),
-  13,
+  14,
   splatd__v1__open_stream__field_descriptors,
   splatd__v1__open_stream__field_indices_by_name,
   1,  splatd__v1__open_stream__number_ranges,
   (ProtobufCMessageInit) splatd__v1__open_stream__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descriptors[13] =
+static const ProtobufCFieldDescriptor splatd__v1__stereo__field_descriptors[1] =
+{
+  {
+    "ipd_m",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__Stereo, ipd_m),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned splatd__v1__stereo__field_indices_by_name[] = {
+  0,   /* field[0] = ipd_m */
+};
+static const ProtobufCIntRange splatd__v1__stereo__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor splatd__v1__stereo__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "splatd.v1.Stereo",
+  "Stereo",
+  "Splatd__V1__Stereo",
+  "splatd.v1",
+  sizeof(Splatd__V1__Stereo),
+  1,
+  splatd__v1__stereo__field_descriptors,
+  splatd__v1__stereo__field_indices_by_name,
+  1,  splatd__v1__stereo__number_ranges,
+  (ProtobufCMessageInit) splatd__v1__stereo__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descriptors[15] =
 {
   {
     "stream_id",
@@ -2698,6 +2794,30 @@ static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descripto
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "stereo",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__UpdateStream, stereo_set_case),
+    offsetof(Splatd__V1__UpdateStream, stereo),
+    &splatd__v1__stereo__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mono",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Splatd__V1__UpdateStream, stereo_set_case),
+    offsetof(Splatd__V1__UpdateStream, mono),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__update_stream__field_indices_by_name[] = {
   10,   /* field[10] = avatar_id */
@@ -2709,15 +2829,17 @@ static const unsigned splatd__v1__update_stream__field_indices_by_name[] = {
   3,   /* field[3] = fps */
   12,   /* field[12] = gop_seconds */
   2,   /* field[2] = height */
+  14,   /* field[14] = mono */
   9,   /* field[9] = orbit */
   5,   /* field[5] = quality */
+  13,   /* field[13] = stereo */
   0,   /* field[0] = stream_id */
   1,   /* field[1] = width */
 };
 static const ProtobufCIntRange splatd__v1__update_stream__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor =
 {
@@ -2727,7 +2849,7 @@ const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor =
   "Splatd__V1__UpdateStream",
   "splatd.v1",
   sizeof(Splatd__V1__UpdateStream),
-  13,
+  15,
   splatd__v1__update_stream__field_descriptors,
   splatd__v1__update_stream__field_indices_by_name,
   1,  splatd__v1__update_stream__number_ranges,
@@ -3476,7 +3598,7 @@ const ProtobufCMessageDescriptor splatd__v1__avatar_list__descriptor =
   (ProtobufCMessageInit) splatd__v1__avatar_list__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors[13] =
+static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors[14] =
 {
   {
     "stream_id",
@@ -3634,6 +3756,18 @@ static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "stereo",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StreamInfo, stereo),
+    &splatd__v1__stereo__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__stream_info__field_indices_by_name[] = {
   1,   /* field[1] = avatar_id */
@@ -3646,6 +3780,7 @@ static const unsigned splatd__v1__stream_info__field_indices_by_name[] = {
   12,   /* field[12] = gop_seconds */
   4,   /* field[4] = height */
   7,   /* field[7] = quality */
+  13,   /* field[13] = stereo */
   0,   /* field[0] = stream_id */
   2,   /* field[2] = topic */
   3,   /* field[3] = width */
@@ -3653,7 +3788,7 @@ static const unsigned splatd__v1__stream_info__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__stream_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor splatd__v1__stream_info__descriptor =
 {
@@ -3663,7 +3798,7 @@ const ProtobufCMessageDescriptor splatd__v1__stream_info__descriptor =
   "Splatd__V1__StreamInfo",
   "splatd.v1",
   sizeof(Splatd__V1__StreamInfo),
-  13,
+  14,
   splatd__v1__stream_info__field_descriptors,
   splatd__v1__stream_info__field_indices_by_name,
   1,  splatd__v1__stream_info__number_ranges,

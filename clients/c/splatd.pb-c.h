@@ -24,6 +24,7 @@ typedef struct Splatd__V1__LoadAvatar Splatd__V1__LoadAvatar;
 typedef struct Splatd__V1__UnloadAvatar Splatd__V1__UnloadAvatar;
 typedef struct Splatd__V1__ListAvatars Splatd__V1__ListAvatars;
 typedef struct Splatd__V1__OpenStream Splatd__V1__OpenStream;
+typedef struct Splatd__V1__Stereo Splatd__V1__Stereo;
 typedef struct Splatd__V1__UpdateStream Splatd__V1__UpdateStream;
 typedef struct Splatd__V1__RequestKeyframe Splatd__V1__RequestKeyframe;
 typedef struct Splatd__V1__CloseStream Splatd__V1__CloseStream;
@@ -425,6 +426,12 @@ struct  Splatd__V1__OpenStream
    * H.264: seconds between keyframes, 0.1…60 (0 → 2)
    */
   float gop_seconds;
+  /*
+   * Present: a stereo pair (VR) side by side in each frame, the left eye in the left half;
+   * width is both eyes together (each eye width/2 × height, so width must be even). The camera
+   * (or orbit) is the head's: the eyes sit ipd apart along its x axis, looking the same way.
+   */
+  Splatd__V1__Stereo *stereo;
   Splatd__V1__OpenStream__ViewCase view_case;
   union {
     Splatd__V1__Camera *camera;
@@ -433,7 +440,23 @@ struct  Splatd__V1__OpenStream
 };
 #define SPLATD__V1__OPEN_STREAM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__open_stream__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, 0, 0, SPLATD__V1__OPEN_STREAM__VIEW__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, 0, 0, NULL, SPLATD__V1__OPEN_STREAM__VIEW__NOT_SET, {0} }
+
+
+/*
+ * Two views of one animation state for a VR viewer.
+ */
+struct  Splatd__V1__Stereo
+{
+  ProtobufCMessage base;
+  /*
+   * interpupillary distance, metres, 0.02…0.2 (0 → 0.063)
+   */
+  float ipd_m;
+};
+#define SPLATD__V1__STEREO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__stereo__descriptor) \
+    , 0 }
 
 
 typedef enum {
@@ -497,6 +520,13 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__UPDATE_STREAM__GOP_SET__CASE)
 } Splatd__V1__UpdateStream__GopSetCase;
 
+typedef enum {
+  SPLATD__V1__UPDATE_STREAM__STEREO_SET__NOT_SET = 0,
+  SPLATD__V1__UPDATE_STREAM__STEREO_SET_STEREO = 14,
+  SPLATD__V1__UPDATE_STREAM__STEREO_SET_MONO = 15
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__UPDATE_STREAM__STEREO_SET__CASE)
+} Splatd__V1__UpdateStream__StereoSetCase;
+
 /*
  * Changes a stream's settings; absent fields keep their value.
  */
@@ -546,10 +576,15 @@ struct  Splatd__V1__UpdateStream
   union {
     float gop_seconds;
   };
+  Splatd__V1__UpdateStream__StereoSetCase stereo_set_case;
+  union {
+    Splatd__V1__Stereo *stereo;
+    protobuf_c_boolean mono;
+  };
 };
 #define SPLATD__V1__UPDATE_STREAM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__update_stream__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, SPLATD__V1__UPDATE_STREAM__WIDTH_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__HEIGHT_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__FPS_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CODEC_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__QUALITY_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CONVENTION_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__VIEW__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__AVATAR_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__BITRATE_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__GOP_SET__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, NULL, SPLATD__V1__UPDATE_STREAM__WIDTH_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__HEIGHT_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__FPS_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CODEC_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__QUALITY_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CONVENTION_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__VIEW__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__AVATAR_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__BITRATE_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__GOP_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__STEREO_SET__NOT_SET, {0} }
 
 
 /*
@@ -787,10 +822,14 @@ struct  Splatd__V1__StreamInfo
    * H.264: seconds between keyframes
    */
   float gop_seconds;
+  /*
+   * present for a stereo stream (ipd resolved); `camera` is then the head's, of one eye's size
+   */
+  Splatd__V1__Stereo *stereo;
 };
 #define SPLATD__V1__STREAM_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__stream_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, NULL, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, NULL, 0, 0, NULL }
 
 
 struct  Splatd__V1__StreamList
@@ -1543,6 +1582,25 @@ Splatd__V1__OpenStream *
 void   splatd__v1__open_stream__free_unpacked
                      (Splatd__V1__OpenStream *message,
                       ProtobufCAllocator *allocator);
+/* Splatd__V1__Stereo methods */
+void   splatd__v1__stereo__init
+                     (Splatd__V1__Stereo         *message);
+size_t splatd__v1__stereo__get_packed_size
+                     (const Splatd__V1__Stereo   *message);
+size_t splatd__v1__stereo__pack
+                     (const Splatd__V1__Stereo   *message,
+                      uint8_t             *out);
+size_t splatd__v1__stereo__pack_to_buffer
+                     (const Splatd__V1__Stereo   *message,
+                      ProtobufCBuffer     *buffer);
+Splatd__V1__Stereo *
+       splatd__v1__stereo__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   splatd__v1__stereo__free_unpacked
+                     (Splatd__V1__Stereo *message,
+                      ProtobufCAllocator *allocator);
 /* Splatd__V1__UpdateStream methods */
 void   splatd__v1__update_stream__init
                      (Splatd__V1__UpdateStream         *message);
@@ -2126,6 +2184,9 @@ typedef void (*Splatd__V1__ListAvatars_Closure)
 typedef void (*Splatd__V1__OpenStream_Closure)
                  (const Splatd__V1__OpenStream *message,
                   void *closure_data);
+typedef void (*Splatd__V1__Stereo_Closure)
+                 (const Splatd__V1__Stereo *message,
+                  void *closure_data);
 typedef void (*Splatd__V1__UpdateStream_Closure)
                  (const Splatd__V1__UpdateStream *message,
                   void *closure_data);
@@ -2239,6 +2300,7 @@ extern const ProtobufCMessageDescriptor splatd__v1__load_avatar__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__unload_avatar__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__list_avatars__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor;
+extern const ProtobufCMessageDescriptor splatd__v1__stereo__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__request_keyframe__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__close_stream__descriptor;

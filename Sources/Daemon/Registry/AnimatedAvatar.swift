@@ -41,6 +41,11 @@ final class AnimatedAvatar: Sendable {
     func camera(for settings: StreamSettings) throws -> Camera {
         try settings.camera(headCentre: headCentre, sceneReach: sceneReach)
     }
+
+    /// The cameras of the stream's views (two for a stereo pair), aimed at this avatar.
+    func cameras(for settings: StreamSettings) throws -> [Camera] {
+        try settings.cameras(headCentre: headCentre, sceneReach: sceneReach)
+    }
     var defaultConvention: Convention { model.renderHints.convention == .inria ? .inria : .gsplat }
     var defaultBackground: SIMD3<Float> { model.renderHints.background }
 

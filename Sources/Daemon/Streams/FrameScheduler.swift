@@ -119,9 +119,17 @@ final class FrameScheduler: Sendable {
             default: slot.avatar.defaultConvention
             }
             let background = settings.background ?? slot.avatar.defaultBackground
-            let report = renderer.render(resources.cloud, camera: resources.camera,
-                                         options: RenderOptions(convention: convention, background: background),
-                                         into: resources.framebuffer)
+            let options = RenderOptions(convention: convention, background: background)
+            var report = RenderReport()
+            if resources.eyes.isEmpty {
+                report = renderer.render(resources.cloud, camera: resources.camera, options: options, into: resources.framebuffer)
+            } else {
+                // One pose, one render per eye, placed side by side.
+                for (index, eye) in resources.eyes.enumerated() {
+                    report = renderer.render(resources.cloud, camera: eye.camera, options: options, into: eye.framebuffer)
+                    resources.framebuffer.place(eye.framebuffer, atColumn: index * eye.framebuffer.width)
+                }
+            }
             let renderDoneUs = wallClockMicroseconds()
             let encodeStart = monotonicSeconds()
             let frameTimeUs = renderStartUs &- UInt64(max(0, (renderStart - tick) * 1e6))
@@ -197,13 +205,14 @@ final class FrameScheduler: Sendable {
         if let r = kept, r.settings == settings, r.slot === slot { return r }
         if let r = kept, r.slot === slot, r.encoder.adapt(to: settings, from: r.settings) {
             return RenderResources(settings: settings, slot: slot, camera: r.camera, framebuffer: r.framebuffer,
-                                   encoder: r.encoder, cloud: r.cloud, encoded: r.encoded)
+                                   eyes: r.eyes, encoder: r.encoder, cloud: r.cloud, encoded: r.encoded)
         }
-        let camera = try slot.avatar.camera(for: settings)
+        let cameras = try slot.avatar.cameras(for: settings)
         let encoder = try StreamEncoder(settings)
-        return RenderResources(settings: settings, slot: slot, camera: camera,
+        let eyes = cameras.count < 2 ? [] : cameras.map { ($0, Framebuffer(width: $0.width, height: $0.height)) }
+        return RenderResources(settings: settings, slot: slot, camera: try slot.avatar.camera(for: settings),
                                framebuffer: Framebuffer(width: settings.width, height: settings.height),
-                               encoder: encoder, cloud: slot.avatar.makePoseBuffer())
+                               eyes: eyes, encoder: encoder, cloud: slot.avatar.makePoseBuffer())
     }
 }
 

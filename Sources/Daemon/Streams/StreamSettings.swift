@@ -23,6 +23,15 @@ struct StreamSettings: Sendable, Equatable {
     var background: SIMD3<Float>?
     var convention: Splatd_V1_Convention = .default
     var view: View = .orbit(Splatd_V1_OrbitCamera())
+    /// A stereo pair side by side (each eye `width / 2` × `height`) with this interpupillary
+    /// distance, metres; nil: one view.
+    var stereoIPD: Float?
+
+    static let defaultIPD: Float = 0.063
+    static let ipdRange: ClosedRange<Float> = 0.02...0.2
+
+    /// The width of one view: half the frame for a stereo pair.
+    var viewWidth: Int { stereoIPD == nil ? width : width / 2 }
 
     enum View: Sendable, Equatable {
         case camera(Splatd_V1_Camera)
@@ -90,6 +99,7 @@ struct StreamSettings: Sendable, Equatable {
         case .orbit(let o)?: view = .orbit(o)
         case nil: break
         }
+        if open.hasStereo { stereoIPD = try Self.ipd(open.stereo.ipdM) }
         try validate()
     }
 
@@ -111,6 +121,11 @@ struct StreamSettings: Sendable, Equatable {
         case nil: break
         }
         if case .avatarID(let a)? = update.avatarSet { s.avatarID = a }
+        switch update.stereoSet {
+        case .stereo(let stereo)?: s.stereoIPD = try Self.ipd(stereo.ipdM)
+        case .mono(true)?: s.stereoIPD = nil
+        case .mono(false)?, nil: break
+        }
         try s.validate()
         return s
     }
@@ -132,10 +147,33 @@ struct StreamSettings: Sendable, Equatable {
                 throw ControlError.invalid("quality \(quality) is out of range for \(codec == .png ? "PNG (0…9)" : "JPEG (1…100)")")
             }
         }
+        if stereoIPD != nil {
+            guard width % 2 == 0, width / 2 >= Int(Self.sideRange.lowerBound) else {
+                throw ControlError.invalid("a stereo stream's width holds both eyes: it must be even and at least \(2 * Self.sideRange.lowerBound), got \(width)")
+            }
+        }
         _ = try camera(headCentre: .zero)
     }
 
-    /// The camera for this stream, aimed at `headCentre` for orbit views. Without a distance,
+    /// The cameras of the views this stream shows, left to right: the head's camera, or the
+    /// two eyes of a stereo pair about it.
+    func cameras(headCentre: SIMD3<Float>, sceneReach: Float? = nil) throws -> [Camera] {
+        let head = try camera(headCentre: headCentre, sceneReach: sceneReach)
+        guard let ipd = stereoIPD else { return [head] }
+        let pair = head.stereoPair(ipd: ipd)
+        return [pair.left, pair.right]
+    }
+
+    private static func ipd(_ value: Float) throws -> Float {
+        if value == 0 { return defaultIPD }
+        guard value.isFinite, ipdRange.contains(value) else {
+            throw ControlError.invalid("stereo.ipd_m \(value) is outside \(ipdRange.lowerBound)…\(ipdRange.upperBound) m")
+        }
+        return value
+    }
+
+    /// The camera for this stream (for a stereo pair, the head's, of one eye's size), aimed at
+    /// `headCentre` for orbit views. Without a distance,
     /// an orbit is 1 m away — or, for a static scene reaching `sceneReach` from its centre, far
     /// enough that the scene fills about 80 % of the view.
     func camera(headCentre: SIMD3<Float>, sceneReach: Float? = nil) throws -> Camera {
@@ -148,7 +186,7 @@ struct StreamSettings: Sendable, Equatable {
             let rows = (0..<4).map { Array(m[($0 * 4)..<($0 * 4 + 4)]) }
             guard m.allSatisfy(\.isFinite) else { throw ControlError.invalid("camera.world_to_camera holds NaN or infinity") }
             do {
-                return try Camera(width: width, height: height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
+                return try Camera(width: viewWidth, height: height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
                                   worldToCamera: RigidTransform(rowMajor: rows))
             } catch { throw ControlError.invalid("\(error)") }
         case .orbit(let o):
@@ -168,7 +206,7 @@ struct StreamSettings: Sendable, Equatable {
             let direction = SIMD3<Float>(sin(yaw) * cos(pitch), sin(pitch), cos(yaw) * cos(pitch))
             do {
                 return try Camera.lookAt(eye: headCentre + direction * distance, target: headCentre,
-                                         up: [0, 1, 0], fovY: fov, width: width, height: height)
+                                         up: [0, 1, 0], fovY: fov, width: viewWidth, height: height)
             } catch { throw ControlError.invalid("\(error)") }
         }
     }

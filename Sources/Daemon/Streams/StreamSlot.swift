@@ -158,6 +158,7 @@ final class StreamSlot: Sendable {
             if let b = s.background ?? avatar?.defaultBackground { $0.background = .with { $0.x = b.x; $0.y = b.y; $0.z = b.z } }
             $0.convention = s.convention != .default ? s.convention : (avatar?.defaultConvention == .inria ? .inria : .gsplat)
             if let camera { $0.camera = Self.message(camera) }
+            if let ipd = s.stereoIPD { $0.stereo = .with { $0.ipdM = ipd } }
         }
     }
 
@@ -203,6 +204,8 @@ struct RenderResources {
     let slot: AvatarSlot
     let camera: Camera
     let framebuffer: Framebuffer
+    /// A stereo stream's eyes: their cameras and images, placed side by side in `framebuffer`.
+    var eyes: [(camera: Camera, framebuffer: Framebuffer)] = []
     var encoder: StreamEncoder
     var cloud: GaussianCloud
     var encoded: [UInt8] = []

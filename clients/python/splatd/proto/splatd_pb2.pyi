@@ -373,7 +373,7 @@ class Mixing(_message.Message):
     def __init__(self, jaw_and_mouth: _Optional[_Union[Source, str]] = ..., head_pose: _Optional[_Union[Source, str]] = ..., eyes_and_brows: _Optional[_Union[Source, str]] = ...) -> None: ...
 
 class OpenStream(_message.Message):
-    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "orbit", "quality", "stream_id", "width"]
+    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "orbit", "quality", "stereo", "stream_id", "width"]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
     BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
@@ -385,6 +385,7 @@ class OpenStream(_message.Message):
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     ORBIT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
+    STEREO_FIELD_NUMBER: _ClassVar[int]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     avatar_id: str
@@ -398,9 +399,10 @@ class OpenStream(_message.Message):
     height: int
     orbit: OrbitCamera
     quality: int
+    stereo: Stereo
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ...) -> None: ...
 
 class OrbitCamera(_message.Message):
     __slots__ = ["distance", "fov_y_degrees", "pitch_degrees", "yaw_degrees"]
@@ -570,6 +572,12 @@ class StartOutput(_message.Message):
     url: str
     def __init__(self, stream_id: _Optional[str] = ..., url: _Optional[str] = ..., bitrate_kbps: _Optional[int] = ..., output_id: _Optional[str] = ...) -> None: ...
 
+class Stereo(_message.Message):
+    __slots__ = ["ipd_m"]
+    IPD_M_FIELD_NUMBER: _ClassVar[int]
+    ipd_m: float
+    def __init__(self, ipd_m: _Optional[float] = ...) -> None: ...
+
 class StopOutput(_message.Message):
     __slots__ = ["output_id"]
     OUTPUT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -577,7 +585,7 @@ class StopOutput(_message.Message):
     def __init__(self, output_id: _Optional[str] = ...) -> None: ...
 
 class StreamInfo(_message.Message):
-    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "quality", "stream_id", "topic", "width"]
+    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "quality", "stereo", "stream_id", "topic", "width"]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
     BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
@@ -588,6 +596,7 @@ class StreamInfo(_message.Message):
     GOP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
+    STEREO_FIELD_NUMBER: _ClassVar[int]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
@@ -601,10 +610,11 @@ class StreamInfo(_message.Message):
     gop_seconds: float
     height: int
     quality: int
+    stereo: Stereo
     stream_id: str
     topic: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., topic: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., topic: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ...) -> None: ...
 
 class StreamList(_message.Message):
     __slots__ = ["streams"]
@@ -671,7 +681,7 @@ class UnloadAvatar(_message.Message):
     def __init__(self, avatar_id: _Optional[str] = ...) -> None: ...
 
 class UpdateStream(_message.Message):
-    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "orbit", "quality", "stream_id", "width"]
+    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "mono", "orbit", "quality", "stereo", "stream_id", "width"]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
     BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
@@ -681,8 +691,10 @@ class UpdateStream(_message.Message):
     FPS_FIELD_NUMBER: _ClassVar[int]
     GOP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    MONO_FIELD_NUMBER: _ClassVar[int]
     ORBIT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
+    STEREO_FIELD_NUMBER: _ClassVar[int]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     avatar_id: str
@@ -694,11 +706,13 @@ class UpdateStream(_message.Message):
     fps: float
     gop_seconds: float
     height: int
+    mono: bool
     orbit: OrbitCamera
     quality: int
+    stereo: Stereo
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., avatar_id: _Optional[str] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., avatar_id: _Optional[str] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ..., mono: bool = ...) -> None: ...
 
 class Vec3(_message.Message):
     __slots__ = ["x", "y", "z"]

@@ -1,0 +1,82 @@
+import Daemon
+import Foundation
+import SplatIO
+import SplatProtocol
+import XCTest
+import ZeroMQ
+
+/// Stereo streams: two eyes of one animation state, side by side in each frame.
+final class StereoTests: XCTestCase {
+    /// One bright Gaussian at the origin (the scene's centre, so the idle sway of a static
+    /// scene turns it about itself), seen from 0.5 m by a pinhole camera of known intrinsics:
+    /// each eye must show it where the pinhole model puts it, `fx · ipd / z` pixels apart.
+    func testEachEyeSeesThePointWhereThePinholeModelPutsIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-stereo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = folder.appendingPathComponent("point.splat")
+        let cloud = GaussianCloud(positions: [.zero], scales: [SIMD3(repeating: 0.004)], rotations: [SIMD4(1, 0, 0, 0)],
+                                  opacities: [1], sh: [2, 2, 2], shDegree: 0)
+        try SplatFile.write(cloud, to: scene)
+
+        let d = try DaemonHarness { $0.loadDemo = false }
+        try d.ok { $0.loadAvatar = .with { $0.avatarID = "point"; $0.path = scene.path } }
+        let (eye, depth, ipd, fx): (Int, Float, Float, Float) = (64, 0.5, 0.063, 64)
+        let opened = try d.ok {
+            $0.openStream = .with {
+                $0.streamID = "vr"; $0.avatarID = "point"; $0.codec = .raw
+                $0.width = UInt32(2 * eye); $0.height = UInt32(eye)
+                $0.background = .with { $0.x = 0; $0.y = 0; $0.z = 0 }
+                $0.camera = .with {
+                    $0.fx = fx; $0.fy = fx; $0.cx = Float(eye) / 2; $0.cy = Float(eye) / 2
+                    $0.worldToCamera = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, depth, 0, 0, 0, 1]
+                }
+                $0.stereo = .with { $0.ipdM = ipd }
+            }
+        }.stream
+        XCTAssertEqual(opened.stereo.ipdM, ipd)
+
+        let sub = try d.subscriber([Topic.frames("vr")])
+        let frame = try XCTUnwrap(sub.nextFrame(topic: Topic.frames("vr")))
+        XCTAssertEqual(frame.meta.width, UInt32(2 * eye))
+        XCTAssertEqual(frame.image.count, 2 * eye * eye * 3)
+        // Brightness-weighted column of the point in each half.
+        func centreColumn(_ half: Int) -> Float {
+            var sum: Float = 0, weight: Float = 0
+            for y in 0..<eye {
+                for x in 0..<eye {
+                    let i = (y * 2 * eye + half * eye + x) * 3
+                    let v = Float(frame.image[i]) + Float(frame.image[i + 1]) + Float(frame.image[i + 2])
+                    sum += v * (Float(x) + 0.5)
+                    weight += v
+                }
+            }
+            XCTAssertGreaterThan(weight, 0, "eye \(half) shows nothing")
+            return sum / max(weight, 1)
+        }
+        let left = centreColumn(0), right = centreColumn(1)
+        let centre = Float(eye) / 2
+        // The left eye sits ipd/2 to the left: the point appears right of centre, and vice versa.
+        XCTAssertEqual(left, centre + fx * ipd / 2 / depth, accuracy: 0.5)
+        XCTAssertEqual(right, centre - fx * ipd / 2 / depth, accuracy: 0.5)
+        XCTAssertEqual(left - right, fx * ipd / depth, accuracy: 0.5, "disparity")
+    }
+
+    func testStereoSettingsAreCheckedAndCanBeTurnedOff() throws {
+        let d = try DaemonHarness()
+        for (width, ipd) in [(UInt32(511), Float(0.063)), (UInt32(512), Float(0.5)), (UInt32(16), Float(0.063)), (UInt32(512), Float.nan)] {
+            let reply = try d.request {
+                $0.openStream = .with { $0.avatarID = "demo"; $0.width = width; $0.height = 256; $0.stereo = .with { $0.ipdM = ipd } }
+            }
+            XCTAssertEqual(reply.status, .invalidRequest, "width \(width) ipd \(ipd): \(reply)")
+        }
+        let opened = try d.ok { $0.openStream = .with { $0.streamID = "vr"; $0.avatarID = "demo"; $0.width = 256; $0.height = 128; $0.stereo = .init() } }.stream
+        XCTAssertEqual(opened.stereo.ipdM, 0.063, accuracy: 1e-6, "the default IPD")
+        XCTAssertEqual(opened.camera.cx, 64, "the head camera has one eye's size")
+        let mono = try d.ok { $0.updateStream = .with { $0.streamID = "vr"; $0.mono = true } }.stream
+        XCTAssertFalse(mono.hasStereo)
+        XCTAssertEqual(mono.camera.cx, 128)
+        let sub = try d.subscriber([Topic.frames("vr")])
+        XCTAssertNotNil(try sub.nextFrame(topic: Topic.frames("vr")))
+    }
+}
