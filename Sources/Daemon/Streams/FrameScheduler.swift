@@ -76,18 +76,26 @@ final class FrameScheduler: Sendable {
                 let live = Set(watched.map { ObjectIdentifier($0) })
                 states = states.filter { live.contains($0.key) }
             }
+            // A stream that (re)joins starts at the others' virtual time: it gets its share from
+            // now on, with no credit for the time it was not watched.
+            let joined = states.values.map(\.pass).min() ?? 0
             for stream in watched {
                 let marks = stream.takeMarks()
                 let period = 1 / Double(stream.settings.fps)
-                if marks.frameWanted { states[ObjectIdentifier(stream), default: .init(stream: stream)].ticks.frameWanted() }
-                if marks.driveArrived { states[ObjectIdentifier(stream), default: .init(stream: stream)].ticks.driveArrived(now: now, period: period) }
+                if marks.frameWanted { states[ObjectIdentifier(stream), default: .init(stream: stream, pass: joined)].ticks.frameWanted() }
+                if marks.driveArrived { states[ObjectIdentifier(stream), default: .init(stream: stream, pass: joined)].ticks.driveArrived(now: now, period: period) }
             }
-            let due = watched.map { ($0, states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0) }
-                .filter { $0.1 <= now }.min { $0.1 < $1.1 }?.0
+            // Of the streams due, the one furthest behind in its own frames (proportional share:
+            // see StreamRenderState.pass); the earliest tick breaks ties.
+            let due = watched.map { stream -> (StreamSlot, pass: Double, tick: Double) in
+                let state = states[ObjectIdentifier(stream)]
+                return (stream, state?.pass ?? joined, state?.ticks.nextTick ?? 0)
+            }.filter { $0.tick <= now }.min { ($0.pass, $0.tick) < ($1.pass, $1.tick) }?.0
             if let stream = due {
-                var state = states[ObjectIdentifier(stream)] ?? StreamRenderState(stream: stream)
+                var state = states[ObjectIdentifier(stream)] ?? StreamRenderState(stream: stream, pass: joined)
                 if !postponeForDrive(stream, ticks: &state.ticks, now: now) {
                     renderFrame(stream, state: &state, now: now)
+                    state.pass += 1 / Double(stream.settings.fps)
                 }
                 states[ObjectIdentifier(stream)] = state
                 continue
@@ -226,6 +234,14 @@ struct StreamRenderState {
     var lastDriveShown: UInt64 = 0
     var frameSequence: UInt64 = 0
     var resources: RenderResources?
+    /// Seconds of the stream's own frame time rendered (one period per frame), from the
+    /// virtual time it joined at. When the machine cannot render every stream on time, the
+    /// stream due with the smallest `pass` goes first, so each gets frames in proportion to its
+    /// fps: a 10 fps preview does not take as much as a 30 fps main view.
+    var pass: Double
 
-    init(stream: StreamSlot) { self.stream = stream }
+    init(stream: StreamSlot, pass: Double = 0) {
+        self.stream = stream
+        self.pass = pass
+    }
 }
