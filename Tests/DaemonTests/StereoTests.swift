@@ -80,3 +80,24 @@ final class StereoTests: XCTestCase {
         XCTAssertNotNil(try sub.nextFrame(topic: Topic.frames("vr")))
     }
 }
+
+extension StereoTests {
+    /// A VR client moves the view many times a second: an H.264 stream goes on without a
+    /// keyframe per update (the encoder and buffers are kept, only the cameras change).
+    func testMovingTheViewKeepsTheEncoder() throws {
+        let d = try DaemonHarness()
+        try d.ok { $0.openStream = .with { $0.streamID = "vr"; $0.avatarID = "demo"; $0.codec = .h264; $0.width = 256; $0.height = 128
+                                           $0.fps = 30; $0.gopSeconds = 60; $0.stereo = .init() } }
+        let sub = try d.subscriber([Topic.frames("vr")])
+        XCTAssertTrue(try XCTUnwrap(sub.nextFrame(topic: Topic.frames("vr"))).meta.keyframe, "the first frame is a keyframe")
+        var keyframes = 0, frames = 0
+        for k in 1...20 {
+            try d.ok { $0.updateStream = .with { $0.streamID = "vr"; $0.orbit = .with { $0.yawDegrees = Float(k) } } }
+            let frame = try XCTUnwrap(sub.nextFrame(topic: Topic.frames("vr")))
+            frames += 1
+            if frame.meta.keyframe { keyframes += 1 }
+        }
+        XCTAssertEqual(frames, 20)
+        XCTAssertLessThanOrEqual(keyframes, 1, "moving the view restarted the encoder")
+    }
+}

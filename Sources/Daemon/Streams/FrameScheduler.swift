@@ -211,6 +211,15 @@ final class FrameScheduler: Sendable {
         let kept = state.resources
         state.resources = nil
         if let r = kept, r.settings == settings, r.slot === slot { return r }
+        if let r = kept, r.slot === slot, settings.differsOnlyInView(from: r.settings) {
+            // A moving viewpoint (a VR head at up to 90 Hz): new cameras, the same buffers and
+            // encoder, so an H.264 stream goes on without a keyframe.
+            let cameras = try slot.avatar.cameras(for: settings)
+            return RenderResources(settings: settings, slot: slot, camera: try slot.avatar.camera(for: settings),
+                                   framebuffer: r.framebuffer,
+                                   eyes: r.eyes.isEmpty ? [] : zip(cameras, r.eyes).map { ($0, $1.framebuffer) },
+                                   encoder: r.encoder, cloud: r.cloud, encoded: r.encoded)
+        }
         if let r = kept, r.slot === slot, r.encoder.adapt(to: settings, from: r.settings) {
             return RenderResources(settings: settings, slot: slot, camera: r.camera, framebuffer: r.framebuffer,
                                    eyes: r.eyes, encoder: r.encoder, cloud: r.cloud, encoded: r.encoded)

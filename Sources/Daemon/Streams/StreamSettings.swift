@@ -155,6 +155,16 @@ struct StreamSettings: Sendable, Equatable {
         _ = try camera(headCentre: .zero)
     }
 
+    /// Whether `self` and `old` differ only in where the views are (camera, orbit, stereo IPD):
+    /// the same images, encoded the same way.
+    func differsOnlyInView(from old: StreamSettings) -> Bool {
+        guard (stereoIPD == nil) == (old.stereoIPD == nil) else { return false }
+        var moved = old
+        moved.view = view
+        moved.stereoIPD = stereoIPD
+        return moved == self
+    }
+
     /// The cameras of the views this stream shows, left to right: the head's camera, or the
     /// two eyes of a stereo pair about it.
     func cameras(headCentre: SIMD3<Float>, sceneReach: Float? = nil) throws -> [Camera] {
