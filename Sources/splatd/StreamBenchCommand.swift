@@ -16,8 +16,10 @@ struct StreamBenchCommand: ParsableCommand {
             Starts the daemon in this process on ephemeral loopback ports with the demo avatar, \
             then (1) publishes drive frames at 30 Hz to a 512² JPEG 30 fps stream and measures the \
             time from a drive frame being sent to the first frame rendered from it being received, \
-            and the same for speech audio chunks; (2) opens 1, 2, 3 … 256² JPEG streams at 30 fps until one drops frames; (3) reports CPU \
-            and RSS at idle and under load. Ends with one JSON line.
+            and the same for speech audio chunks; (2) opens 1, 2, 3 … 256² JPEG streams at 30 fps until one drops frames — or, with \
+            --streams N, exactly N streams of --width × --height and reports each one's rate; (3) reports CPU \
+            and RSS at idle and under load. Ends with one JSON line ("streams": [{"id", "fps", "skipped"}, …] for the last \
+            concurrent step).
             """
     )
 
@@ -32,6 +34,24 @@ struct StreamBenchCommand: ParsableCommand {
 
     @Option(help: "Codec of the latency measurement's stream: jpeg or h264.")
     var codec: String = "jpeg"
+
+    @Option(help: "Instead of searching: run exactly this many concurrent JPEG streams for --step-seconds.")
+    var streams: Int?
+
+    @Option(help: "With --streams: their width.")
+    var width: UInt32 = 256
+
+    @Option(help: "With --streams: their height.")
+    var height: UInt32 = 256
+
+    @Option(help: "With --streams: their frame rate.")
+    var fps: Float = 30
+
+    func validate() throws {
+        if let streams, !(1...64).contains(streams) { throw ValidationError("--streams must be 1…64") }
+        guard (16...4096).contains(width), (16...4096).contains(height) else { throw ValidationError("--width and --height must be 16…4096") }
+        guard fps.isFinite, (1...120).contains(fps) else { throw ValidationError("--fps must be 1…120") }
+    }
 
     mutating func run() throws {
         let configuration = DaemonConfiguration.ephemeralLoopback
@@ -80,16 +100,27 @@ struct StreamBenchCommand: ParsableCommand {
         json["audio_latency_p99_ms"] = speech.p99
         try client.close("speech")
 
-        // 2. Concurrent 256² streams.
-        var sustained = 0
-        for n in 1...maxStreams {
-            for i in 0..<n where i >= sustained { try client.open(id: "c\(i)", size: 256) }
-            let result = try client.measureConcurrent(streams: (0..<n).map { "c\($0)" }, seconds: stepSeconds)
-            print(String(format: "%2d × 256² @30: min %.1f fps per stream, %d frames skipped, CPU %.0f %%", n, result.minFPS, result.skipped, result.cpuPercent))
-            if result.minFPS >= 29 && result.skipped == 0 { sustained = n } else { break }
+        // 2. Concurrent streams: exactly --streams of them, or 256² ones until one drops frames.
+        if let streams {
+            let ids = (0..<streams).map { "c\($0)" }
+            for id in ids { try client.open(id: id, width: width, height: height, fps: fps) }
+            let result = try client.measureConcurrent(streams: ids, seconds: stepSeconds)
+            print(String(format: "%2d × %d×%d @%g: min %.1f fps per stream, %d frames skipped, CPU %.0f %%",
+                         streams, width, height, fps, result.minFPS, result.skipped, result.cpuPercent))
+            json["streams"] = result.perStream
+            json["concurrent_cpu_percent"] = result.cpuPercent
+        } else {
+            var sustained = 0
+            for n in 1...maxStreams {
+                for i in 0..<n where i >= sustained { try client.open(id: "c\(i)", size: 256) }
+                let result = try client.measureConcurrent(streams: (0..<n).map { "c\($0)" }, seconds: stepSeconds)
+                print(String(format: "%2d × 256² @30: min %.1f fps per stream, %d frames skipped, CPU %.0f %%", n, result.minFPS, result.skipped, result.cpuPercent))
+                json["streams"] = result.perStream
+                if result.minFPS >= 29 && result.skipped == 0 { sustained = n } else { break }
+            }
+            print("concurrent 256² streams at 30 fps without drops: \(sustained)")
+            json["concurrent_256_streams"] = sustained
         }
-        print("concurrent 256² streams at 30 fps without drops: \(sustained)")
-        json["concurrent_256_streams"] = sustained
         let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
@@ -127,8 +158,12 @@ private final class BenchClient {
     }
 
     func open(id: String, size: UInt32, codec: Splatd_V1_Codec = .jpeg) throws {
+        try open(id: id, width: size, height: size, fps: 30, codec: codec)
+    }
+
+    func open(id: String, width: UInt32, height: UInt32, fps: Float, codec: Splatd_V1_Codec = .jpeg) throws {
         _ = try request {
-            $0.openStream = .with { $0.streamID = id; $0.avatarID = "demo"; $0.width = size; $0.height = size; $0.fps = 30; $0.codec = codec }
+            $0.openStream = .with { $0.streamID = id; $0.avatarID = "demo"; $0.width = width; $0.height = height; $0.fps = fps; $0.codec = codec }
         }
     }
 
@@ -263,7 +298,9 @@ private final class BenchClient {
         return Latency(p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s.last!, samples: s.count, cpuPercent: 0)
     }
 
-    func measureConcurrent(streams: [String], seconds: Double) throws -> (minFPS: Double, skipped: Int, cpuPercent: Double) {
+    /// Each stream's received rate and skipped ticks over `seconds`, all streams watched.
+    func measureConcurrent(streams: [String], seconds: Double) throws
+        -> (minFPS: Double, skipped: Int, cpuPercent: Double, perStream: [[String: Any]]) {
         let sub = try subscriber(streams.map { Topic.frames($0) })
         defer { sub.close() }
         Thread.sleep(forTimeInterval: 1)  // all streams running
@@ -278,12 +315,13 @@ private final class BenchClient {
         }
         let cpuPercent = 100 * (ProcessStats.cpuSeconds() - cpuMark.cpu) / max(monotonicSeconds() - cpuMark.wall, 1e-3)
         let after = try request { $0.getStatus = .init() }.daemonStatus.streams
-        var skipped = 0
+        var skippedBy: [String: Int] = [:]
         for a in after {
-            if let b = before.first(where: { $0.info.streamID == a.info.streamID }) { skipped += Int(a.framesSkipped - b.framesSkipped) }
+            if let b = before.first(where: { $0.info.streamID == a.info.streamID }) { skippedBy[a.info.streamID] = Int(a.framesSkipped - b.framesSkipped) }
         }
-        let minFPS = streams.map { Double(counts[Topic.frames($0)] ?? 0) / seconds }.min() ?? 0
-        return (minFPS, skipped, cpuPercent)
+        let fps = streams.map { Double(counts[Topic.frames($0)] ?? 0) / seconds }
+        let perStream: [[String: Any]] = zip(streams, fps).map { ["id": $0, "fps": ($1 * 10).rounded() / 10, "skipped": skippedBy[$0] ?? 0] }
+        return (fps.min() ?? 0, skippedBy.values.reduce(0, +), cpuPercent, perStream)
     }
 }
 
