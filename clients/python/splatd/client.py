@@ -179,6 +179,16 @@ def _camera(camera) -> pb.Camera:
     raise TypeError("camera must be a splatd_pb2.Camera or a dict with fx, fy, cx, cy, world_to_camera (16 values)")
 
 
+def _stereo(stereo) -> pb.Stereo:
+    """`True` (the daemon's default IPD, 63 mm) or an interpupillary distance in metres."""
+    if stereo is True:
+        return pb.Stereo()
+    ipd = float(stereo)
+    if not math.isfinite(ipd) or ipd <= 0:
+        raise ValueError(f"stereo must be True or an interpupillary distance in metres, got {stereo!r}")
+    return pb.Stereo(ipd_m=ipd)
+
+
 def _orbit(orbit) -> pb.OrbitCamera:
     if isinstance(orbit, pb.OrbitCamera):
         return orbit
@@ -289,12 +299,15 @@ class Control:
     def open_stream(self, avatar_id: str = "demo", stream_id: Optional[str] = None, width: Optional[int] = None,
                     height: Optional[int] = None, fps: Optional[float] = None, codec=None,
                     quality: Optional[int] = None, background: Optional[Sequence[float]] = None,
-                    convention=None, camera=None, orbit=None, timeout: Optional[float] = None) -> pb.StreamInfo:
+                    convention=None, camera=None, orbit=None, stereo=None,
+                    timeout: Optional[float] = None) -> pb.StreamInfo:
         """Opens a stream rendering `avatar_id`; frames go out on topic "frames/<stream id>".
         Absent values take the daemon's defaults (512×512, 30 fps, JPEG). `codec`: "jpeg",
         "png", "raw" or a `splatd_pb2.Codec`; `background`: RGB 0…1; `camera`: a
         `splatd_pb2.Camera` or dict; `orbit`: a `splatd_pb2.OrbitCamera` or dict with
-        distance, yaw_degrees, pitch_degrees, fov_y_degrees."""
+        distance, yaw_degrees, pitch_degrees, fov_y_degrees; `stereo`: True (or an
+        interpupillary distance in metres) for a VR stereo pair side by side, `width` being both
+        eyes together."""
         if camera is not None and orbit is not None:
             raise ValueError("give camera or orbit, not both")
         o = pb.OpenStream(stream_id=stream_id or "", avatar_id=avatar_id)
@@ -316,13 +329,16 @@ class Control:
             o.camera.CopyFrom(_camera(camera))
         if orbit is not None:
             o.orbit.CopyFrom(_orbit(orbit))
+        if stereo is not None and stereo is not False:
+            o.stereo.CopyFrom(_stereo(stereo))
         return self._request("open_stream", o, timeout).stream
 
     def update_stream(self, stream_id: str, width: Optional[int] = None, height: Optional[int] = None,
                       fps: Optional[float] = None, codec=None, quality: Optional[int] = None,
                       background: Optional[Sequence[float]] = None, convention=None, camera=None, orbit=None,
-                      avatar_id: Optional[str] = None, timeout: Optional[float] = None) -> pb.StreamInfo:
-        """Changes a stream's settings; values left None keep theirs."""
+                      avatar_id: Optional[str] = None, stereo=None, timeout: Optional[float] = None) -> pb.StreamInfo:
+        """Changes a stream's settings; values left None keep theirs. `stereo`: True or an
+        interpupillary distance turns a stereo pair on, False back to one view."""
         if camera is not None and orbit is not None:
             raise ValueError("give camera or orbit, not both")
         u = pb.UpdateStream(stream_id=stream_id)
@@ -346,6 +362,10 @@ class Control:
             u.orbit.CopyFrom(_orbit(orbit))
         if avatar_id is not None:
             u.avatar_id = avatar_id
+        if stereo is False:
+            u.mono = True
+        elif stereo is not None:
+            u.stereo.CopyFrom(_stereo(stereo))
         return self._request("update_stream", u, timeout).stream
 
     def close_stream(self, stream_id: str, timeout: Optional[float] = None) -> pb.StreamInfo:

@@ -62,6 +62,24 @@ def test_png_stream(splatd_daemon, control):
     assert "pngcheck" not in [s.stream_id for s in control.list_streams()]
 
 
+def test_stereo_stream(splatd_daemon, control):
+    info = control.open_stream("demo", stream_id="vrcheck", width=256, height=128, codec="png", stereo=0.07)
+    assert info.HasField("stereo") and abs(info.stereo.ipd_m - 0.07) < 1e-6
+    assert info.camera.cx == 64, "the head camera has one eye's size"
+    try:
+        with FrameSubscriber(splatd_daemon.frames, "vrcheck") as sub:
+            meta, image = sub.next_frame(FRAME_TIMEOUT)
+            assert png_size(image) == (256, 128)
+            pixels = decode_png(image)
+            assert (pixels[:, :128] != pixels[:, 128:]).any(), "the two eyes show the same image"
+        mono = control.update_stream("vrcheck", stereo=False)
+        assert not mono.HasField("stereo") and mono.camera.cx == 128
+        with pytest.raises(ValueError):
+            control.update_stream("vrcheck", stereo=-1)
+    finally:
+        control.close_stream("vrcheck")
+
+
 def test_exact_topic_matching(splatd_daemon, control):
     """A subscription to frames/topiccam also receives frames/topiccam2 from ZeroMQ; the
     subscriber must drop those."""
