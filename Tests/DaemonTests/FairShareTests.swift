@@ -15,7 +15,9 @@ final class FairShareTests: XCTestCase {
         // Two 512² streams want 40 frames a second together; in a debug build one frame takes
         // tens of milliseconds of both cores, so the machine is saturated.
         try d.ok { $0.openStream = .with { $0.streamID = "main"; $0.avatarID = "demo"; $0.fps = 30; $0.width = 512; $0.height = 512 } }
-        try d.ok { $0.openStream = .with { $0.streamID = "preview"; $0.avatarID = "demo"; $0.fps = 10; $0.width = 512; $0.height = 512 } }
+        // Another view (streams of one view share their renders).
+        try d.ok { $0.openStream = .with { $0.streamID = "preview"; $0.avatarID = "demo"; $0.fps = 10; $0.width = 512; $0.height = 512
+                                           $0.orbit = .with { $0.yawDegrees = 20 } } }
         let sub = try d.subscriber([Topic.frames("main"), Topic.frames("preview")])
         func rendered() throws -> [String: UInt64] {
             let status = try d.ok { $0.getStatus = .init() }.daemonStatus

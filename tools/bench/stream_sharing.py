@@ -4,12 +4,15 @@
   stereo   the cost of a stereo frame (1024×512: two 512² eyes of one pose) against one 512²
            frame: both streams open at 10 fps side by side, render-time percentiles from
            `get_status` after SECONDS of watching them.
-  fair     frames rendered per second of two 30 fps and two 10 fps 512² streams on a machine
-           that cannot render them all (80 frames a second asked for): the 30:10 ratio of what
-           they get should stay near 3.
+  fair     frames rendered per second of two 30 fps and two 10 fps 512² streams (four views)
+           on a machine that cannot render them all (80 frames a second asked for): the 30:10
+           ratio of what they get should stay near 3.
+  shared   a JPEG and a PNG stream of one view (one render, two encodings) next to a JPEG
+           stream of another view, all at 30 fps on a saturated machine: frames per second each.
 
     python3 tools/bench/stream_sharing.py stereo [--seconds 20]
     python3 tools/bench/stream_sharing.py fair [--seconds 15]
+    python3 tools/bench/stream_sharing.py shared [--seconds 15]
 
 Starts its own daemon (`--splatd`, default .build/release/splatd; build it with
 `swift build -c release --product splatd`) on ports 19655…19658 and reads it with splatctl
@@ -84,8 +87,9 @@ def stereo(daemon, seconds):
 
 def fair(daemon, seconds):
     specs = [("main1", 30), ("main2", 30), ("preview1", 10), ("preview2", 10)]
-    for name, fps in specs:
-        daemon.open(name, "--size", "512x512", "--fps", str(fps))
+    for k, (name, fps) in enumerate(specs):
+        # Each from its own side: streams of one view would share their renders.
+        daemon.open(name, "--size", "512x512", "--fps", str(fps), "--yaw", str(10 * k))
     daemon.watch(3)
     before = {k: int(s.get("framesRendered", 0)) for k, s in daemon.streams().items()}
     daemon.watch(seconds)
@@ -95,15 +99,26 @@ def fair(daemon, seconds):
     return {"fps": fps, "30:10 ratio": round(fast / max(slow, 1e-9), 2)}
 
 
+def shared(daemon, seconds):
+    daemon.open("jpeg", "--size", "512x512")
+    daemon.open("png", "--size", "512x512", "--codec", "png")
+    daemon.open("side", "--size", "512x512", "--yaw", "30")
+    daemon.watch(3)
+    before = {k: int(s.get("framesRendered", 0)) for k, s in daemon.streams().items()}
+    daemon.watch(seconds)
+    after = {k: int(s.get("framesRendered", 0)) for k, s in daemon.streams().items()}
+    return {"fps": {name: round((after[name] - before[name]) / seconds, 2) for name in ("jpeg", "png", "side")}}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["stereo", "fair"])
+    parser.add_argument("what", choices=["stereo", "fair", "shared"])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--splatd", type=Path, default=Path(".build/release/splatd"))
     args = parser.parse_args()
     daemon = Daemon(args.splatd)
     try:
-        print(json.dumps((stereo if args.what == "stereo" else fair)(daemon, args.seconds)))
+        print(json.dumps({"stereo": stereo, "fair": fair, "shared": shared}[args.what](daemon, args.seconds)))
     finally:
         daemon.stop()
 

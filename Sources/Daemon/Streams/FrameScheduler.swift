@@ -1,3 +1,4 @@
+import Animator
 import Foundation
 import FrameEncoder
 import Logging
@@ -94,7 +95,16 @@ final class FrameScheduler: Sendable {
             if let stream = due {
                 var state = states[ObjectIdentifier(stream)] ?? StreamRenderState(stream: stream, pass: joined)
                 if !postponeForDrive(stream, ticks: &state.ticks, now: now) {
-                    renderFrame(stream, state: &state, now: now)
+                    // Streams due now that show the same view take the same picture.
+                    let view = stream.settings.viewKey
+                    let companions = watched.filter { other in
+                        other !== stream && other.settings.viewKey == view
+                            && (states[ObjectIdentifier(other)]?.ticks.nextTick ?? 0) <= now
+                    }.map { ($0, states[ObjectIdentifier($0)] ?? StreamRenderState(stream: $0, pass: joined)) }
+                    for var shared in renderFrame(stream, state: &state, now: now, companions: companions) {
+                        shared.pass += 1 / Double(shared.stream.settings.fps)
+                        states[ObjectIdentifier(shared.stream)] = shared
+                    }
                     state.pass += 1 / Double(stream.settings.fps)
                 }
                 states[ObjectIdentifier(stream)] = state
@@ -106,92 +116,143 @@ final class FrameScheduler: Sendable {
         }
     }
 
-    private func renderFrame(_ stream: StreamSlot, state: inout StreamRenderState, now: Double) {
-        let settings = stream.settings
-        let period = 1 / Double(settings.fps)
-        let (tick, skipped) = state.ticks.take(now: now, period: period)
+    /// One rendered view: the pixels, the pose they show and when it was rendered. Streams that
+    /// show the same view (`StreamSettings.viewKey`) at the same time encode the same picture.
+    private struct Picture {
+        let framebuffer: Framebuffer
+        let slot: AvatarSlot
+        let snapshot: DriveSnapshot
+        let report: RenderReport
+        /// The tick the pose stands for, on the monotonic clock, and as a wall-clock time.
+        let tick: Double
+        let frameTimeUs: UInt64
+        let renderStart: Double
+        let renderStartUs: UInt64
+        let renderDoneUs: UInt64
+    }
 
-        guard let slot = registry.avatar(settings.avatarID) else { return }
+    /// Renders `stream`'s next frame, and the same picture for `companions` (due streams that
+    /// show the same view), each encoded its own way.
+    private func renderFrame(_ stream: StreamSlot, state: inout StreamRenderState, now: Double,
+                             companions: [(stream: StreamSlot, state: StreamRenderState)] = []) -> [StreamRenderState] {
+        let settings = stream.settings
+        let (tick, skipped) = state.ticks.take(now: now, period: 1 / Double(settings.fps))
+        guard let slot = registry.avatar(settings.avatarID) else { return [] }
+        let picture: Picture
         do {
             var resources = try prepare(&state, settings: settings, slot: slot)
-            let renderStartUs = wallClockMicroseconds()
-            let renderStart = monotonicSeconds()
-            // The face as it is at the tick, the time the frame is stamped with: a render that
-            // starts late (a busy machine) still shows the mouth shape that goes with the voice
-            // heard at that time. (Drive frames that arrived since are in the target already.)
-            let snapshot = slot.driveSnapshot(at: min(tick, renderStart))
-            try slot.avatar.pose(snapshot.values, into: &resources.cloud)
-            let convention: Convention = switch settings.convention {
-            case .gsplat: .gsplat
-            case .inria: .inria
-            default: slot.avatar.defaultConvention
-            }
-            let background = settings.background ?? slot.avatar.defaultBackground
-            let options = RenderOptions(convention: convention, background: background)
-            var report = RenderReport()
-            if resources.eyes.isEmpty {
-                report = renderer.render(resources.cloud, camera: resources.camera, options: options, into: resources.framebuffer)
-            } else {
-                // One pose, one render per eye, placed side by side.
-                for (index, eye) in resources.eyes.enumerated() {
-                    report = renderer.render(resources.cloud, camera: eye.camera, options: options, into: eye.framebuffer)
-                    resources.framebuffer.place(eye.framebuffer, atColumn: index * eye.framebuffer.width)
-                }
-            }
-            let renderDoneUs = wallClockMicroseconds()
-            let encodeStart = monotonicSeconds()
-            let frameTimeUs = renderStartUs &- UInt64(max(0, (renderStart - tick) * 1e6))
-            let keyframe = try resources.framebuffer.rgb8.withUnsafeBytes { pixels in
-                try resources.encoder.encode(pixels, width: settings.width, height: settings.height, presentationUs: UInt64(tick * 1e6),
-                                             keyframe: stream.takeKeyframeWanted(), into: &resources.encoded)
-            }
-            let encodeDone = monotonicSeconds()
-            let image = ZMQOwnedBuffer(copying: resources.encoded)
-            state.frameSequence += 1
-            // Latency counts only frames that are the first to show a drive frame that arrived
-            // while the stream was running (not one from before a viewer subscribed).
-            let fresh = renderStartUs &- snapshot.receivedUs <= UInt64(max(2 * period, 0.1) * 1e6)
-            let firstShowing = snapshot.sequence != 0 && snapshot.sequence != state.lastDriveShown && fresh
-            state.lastDriveShown = snapshot.sequence
-            let meta = Splatd_V1_FrameMeta.with {
-                $0.streamID = stream.id
-                $0.frameSequence = state.frameSequence
-                $0.codec = settings.codec
-                $0.width = UInt32(settings.width)
-                $0.height = UInt32(settings.height)
-                $0.avatarID = slot.id
-                $0.driveSequence = snapshot.sequence
-                $0.driveSenderTimeUs = snapshot.senderTimeUs
-                $0.driveReceivedUs = snapshot.receivedUs
-                $0.driveState = Splatd_V1_DriveState(snapshot.state)
-                $0.frameTimeUs = frameTimeUs
-                $0.keyframe = keyframe
-                $0.renderStartUs = renderStartUs
-                $0.renderDoneUs = renderDoneUs
-                $0.encodeDoneUs = wallClockMicroseconds()
-                $0.gaussiansVisible = UInt32(clamping: report.visible)
-                $0.audioSequence = snapshot.audioSequence
-                $0.audioSenderTimeUs = snapshot.audioSenderTimeUs
-            }
-            let outputs = stream.outputs.filter(\.isActive)
-            if !outputs.isEmpty {
-                // The array is shared copy-on-write: the next frame's render copies it, not this.
-                let frame = LiveOutput.Frame(pixels: resources.framebuffer.rgb8, width: settings.width, height: settings.height,
-                                             tick: tick, settings: settings.outputH264Settings)
-                for output in outputs { output.offer(frame) }
-            }
+            picture = try render(settings, slot: slot, resources: &resources, tick: tick)
+            try publish(stream, state: &state, resources: &resources, picture: picture, tick: tick, skipped: skipped)
             state.resources = resources
-            stream.recordRender(renderSeconds: encodeStart - renderStart, encodeSeconds: encodeDone - encodeStart, skipped: skipped)
-            outbox.post(Outbox.Frame(stream: stream, meta: meta.wireBytes(), image: image,
-                                     driveSenderTimeUs: firstShowing ? snapshot.senderTimeUs : nil, chained: settings.codec == .h264))
         } catch {
-            if let note = renderErrors.withLock({ $0.admit() }) { logger.error("stream \(stream.id): cannot render: \(error)\(note)") }
-            outbox.post(.event(Splatd_V1_Event.with {
-                $0.timeUs = wallClockMicroseconds()
-                $0.error = "stream \(stream.id): \(error)"
-            }.wireBytes()))
-            state.ticks.retry(at: now + 1)  // later rather than spinning
+            failed(stream, state: &state, error: error, now: now)
+            return []
         }
+        return companions.map { companion in
+            var (other, otherState) = companion
+            let (otherTick, otherSkipped) = otherState.ticks.take(now: now, period: 1 / Double(other.settings.fps))
+            do {
+                var resources = try prepare(&otherState, settings: other.settings, slot: slot)
+                try publish(other, state: &otherState, resources: &resources, picture: picture, tick: otherTick, skipped: otherSkipped)
+                otherState.resources = resources
+            } catch {
+                failed(other, state: &otherState, error: error, now: now)
+            }
+            return otherState
+        }
+    }
+
+    /// Poses the avatar as it is at `tick` and renders the stream's view (both eyes of a stereo
+    /// pair) into its framebuffer.
+    private func render(_ settings: StreamSettings, slot: AvatarSlot, resources: inout RenderResources, tick: Double) throws -> Picture {
+        let renderStartUs = wallClockMicroseconds()
+        let renderStart = monotonicSeconds()
+        // The face as it is at the tick, the time the frame is stamped with: a render that
+        // starts late (a busy machine) still shows the mouth shape that goes with the voice
+        // heard at that time. (Drive frames that arrived since are in the target already.)
+        let snapshot = slot.driveSnapshot(at: min(tick, renderStart))
+        try slot.avatar.pose(snapshot.values, into: &resources.cloud)
+        let convention: Convention = switch settings.convention {
+        case .gsplat: .gsplat
+        case .inria: .inria
+        default: slot.avatar.defaultConvention
+        }
+        let background = settings.background ?? slot.avatar.defaultBackground
+        let options = RenderOptions(convention: convention, background: background)
+        var report = RenderReport()
+        if resources.eyes.isEmpty {
+            report = renderer.render(resources.cloud, camera: resources.camera, options: options, into: resources.framebuffer)
+        } else {
+            // One pose, one render per eye, placed side by side.
+            for (index, eye) in resources.eyes.enumerated() {
+                report = renderer.render(resources.cloud, camera: eye.camera, options: options, into: eye.framebuffer)
+                resources.framebuffer.place(eye.framebuffer, atColumn: index * eye.framebuffer.width)
+            }
+        }
+        return Picture(framebuffer: resources.framebuffer, slot: slot, snapshot: snapshot, report: report, tick: tick,
+                       frameTimeUs: renderStartUs &- UInt64(max(0, (renderStart - tick) * 1e6)),
+                       renderStart: renderStart, renderStartUs: renderStartUs, renderDoneUs: wallClockMicroseconds())
+    }
+
+    /// Encodes `picture` for `stream` and posts the frame (and offers it to its live outputs).
+    private func publish(_ stream: StreamSlot, state: inout StreamRenderState, resources: inout RenderResources,
+                         picture: Picture, tick: Double, skipped: UInt64) throws {
+        let settings = stream.settings
+        let snapshot = picture.snapshot
+        let encodeStart = monotonicSeconds()
+        let keyframe = try picture.framebuffer.rgb8.withUnsafeBytes { pixels in
+            try resources.encoder.encode(pixels, width: settings.width, height: settings.height, presentationUs: UInt64(tick * 1e6),
+                                         keyframe: stream.takeKeyframeWanted(), into: &resources.encoded)
+        }
+        let encodeDone = monotonicSeconds()
+        let image = ZMQOwnedBuffer(copying: resources.encoded)
+        state.frameSequence += 1
+        // Latency counts only frames that are the first to show a drive frame that arrived
+        // while the stream was running (not one from before a viewer subscribed).
+        let fresh = picture.renderStartUs &- snapshot.receivedUs <= UInt64(max(2 / Double(settings.fps), 0.1) * 1e6)
+        let firstShowing = snapshot.sequence != 0 && snapshot.sequence != state.lastDriveShown && fresh
+        state.lastDriveShown = snapshot.sequence
+        let meta = Splatd_V1_FrameMeta.with {
+            $0.streamID = stream.id
+            $0.frameSequence = state.frameSequence
+            $0.codec = settings.codec
+            $0.width = UInt32(settings.width)
+            $0.height = UInt32(settings.height)
+            $0.avatarID = picture.slot.id
+            $0.driveSequence = snapshot.sequence
+            $0.driveSenderTimeUs = snapshot.senderTimeUs
+            $0.driveReceivedUs = snapshot.receivedUs
+            $0.driveState = Splatd_V1_DriveState(snapshot.state)
+            $0.frameTimeUs = picture.frameTimeUs
+            $0.keyframe = keyframe
+            $0.renderStartUs = picture.renderStartUs
+            $0.renderDoneUs = picture.renderDoneUs
+            $0.encodeDoneUs = wallClockMicroseconds()
+            $0.gaussiansVisible = UInt32(clamping: picture.report.visible)
+            $0.audioSequence = snapshot.audioSequence
+            $0.audioSenderTimeUs = snapshot.audioSenderTimeUs
+        }
+        let outputs = stream.outputs.filter(\.isActive)
+        if !outputs.isEmpty {
+            // The array is shared copy-on-write: the next frame's render copies it, not this.
+            let frame = LiveOutput.Frame(pixels: picture.framebuffer.rgb8, width: settings.width, height: settings.height,
+                                         tick: tick, settings: settings.outputH264Settings)
+            for output in outputs { output.offer(frame) }
+        }
+        // A stream that encodes a picture rendered for another reports no render time of its own.
+        let renderSeconds = resources.framebuffer === picture.framebuffer ? encodeStart - picture.renderStart : 0
+        stream.recordRender(renderSeconds: renderSeconds, encodeSeconds: encodeDone - encodeStart, skipped: skipped)
+        outbox.post(Outbox.Frame(stream: stream, meta: meta.wireBytes(), image: image,
+                                 driveSenderTimeUs: firstShowing ? snapshot.senderTimeUs : nil, chained: settings.codec == .h264))
+    }
+
+    private func failed(_ stream: StreamSlot, state: inout StreamRenderState, error: any Error, now: Double) {
+        if let note = renderErrors.withLock({ $0.admit() }) { logger.error("stream \(stream.id): cannot render: \(error)\(note)") }
+        outbox.post(.event(Splatd_V1_Event.with {
+            $0.timeUs = wallClockMicroseconds()
+            $0.error = "stream \(stream.id): \(error)"
+        }.wireBytes()))
+        state.ticks.retry(at: now + 1)  // later rather than spinning
     }
 
     /// Phase lock: when a tracker sends at about the stream's rate and its next frame is due

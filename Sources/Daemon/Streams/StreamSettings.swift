@@ -155,6 +155,22 @@ struct StreamSettings: Sendable, Equatable {
         _ = try camera(headCentre: .zero)
     }
 
+    /// What the picture depends on: streams with equal keys render the same pixels (they may
+    /// encode them differently, at other rates).
+    struct ViewKey: Equatable {
+        let avatarID: String
+        let width: Int, height: Int
+        let view: View
+        let stereoIPD: Float?
+        let convention: Splatd_V1_Convention
+        let background: SIMD3<Float>?
+    }
+
+    var viewKey: ViewKey {
+        ViewKey(avatarID: avatarID, width: width, height: height, view: view, stereoIPD: stereoIPD,
+                convention: convention, background: background)
+    }
+
     /// Whether `self` and `old` differ only in where the views are (camera, orbit, stereo IPD):
     /// the same images, encoded the same way.
     func differsOnlyInView(from old: StreamSettings) -> Bool {
