@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "SplatIO", targets: ["SplatIO"]),
         .library(name: "Rasterizer", targets: ["Rasterizer"]),
         .library(name: "FrameEncoder", targets: ["FrameEncoder"]),
+        // The fuzz package in fuzz/ links the fuzz targets through this product.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -105,6 +107,18 @@ let package = Package(
             resources: [.copy("Assets")]
         ),
 
+        // Every decoder of untrusted bytes wrapped for fuzzing (fuzz/ runs them under libFuzzer;
+        // FuzzTargetsTests runs them over seeds and mutations). Debug builds reach the daemon's
+        // internal validation through `@testable import Daemon` (see DaemonValidation.swift).
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "SplatCore", "SplatIO", "Animator", "Trackers", "SplatProtocol", "Daemon",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: [.define("SPLATD_DAEMON_TESTABLE", .when(configuration: .debug))]
+        ),
+
         // Executables.
         .executableTarget(
             name: "splatd",
@@ -153,6 +167,7 @@ let package = Package(
         .testTarget(name: "AnimatorTests", dependencies: ["Animator", "SplatIO", "SplatCore", "Rasterizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SplatProtocolTests", dependencies: ["SplatProtocol"]),
         .testTarget(name: "TrackersTests", dependencies: ["Trackers", "Animator", "SplatCore"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "SplatCore"]),
         .testTarget(
             name: "SplatctlTests",
             dependencies: [
