@@ -135,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "splatd-web",
             dependencies: [
-                "WebGateway", "SplatProtocol",
+                "WebGateway", "SplatProtocol", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

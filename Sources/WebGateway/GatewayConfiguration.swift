@@ -1,5 +1,6 @@
 import Foundation
 import SplatCore
+import ZeroMQ
 
 /// What a web gateway serves and which daemon it talks to.
 public struct GatewayConfiguration: Sendable, Equatable {
@@ -19,10 +20,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// refused.
     public var readOnly: Bool
     /// The keys for a daemon that requires CURVE (nil: none).
-    public var keys: DaemonKeys?
+    public var keys: ZMQCurveClientKeys?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, control: String, drive: String, frames: String, audio: String,
-                token: String? = nil, readOnly: Bool = false, keys: DaemonKeys? = nil) {
+                token: String? = nil, readOnly: Bool = false, keys: ZMQCurveClientKeys? = nil) {
         self.keys = keys
         self.host = host
         self.port = port

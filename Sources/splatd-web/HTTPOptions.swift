@@ -1,5 +1,6 @@
 import ArgumentParser
 import WebGateway
+import ZeroMQ
 
 /// The web gateway's options, shared by `serve --http` and `web`.
 struct HTTPOptions: ParsableArguments {
@@ -34,7 +35,7 @@ struct HTTPOptions: ParsableArguments {
             guard (curveSecret == nil) == (serverKey == nil) else {
                 throw ValidationError("--curve-secret and --server-key go together")
             }
-            let keys = try curveSecret.map { try DaemonKeys(secretCertificate: $0, serverKey: serverKey!) }
+            let keys = try curveSecret.map { try ZMQCurveClientKeys(secretCertificate: $0, serverKey: serverKey!) }
             let c = GatewayConfiguration(host: host, port: port, control: control, drive: drive, frames: frames, audio: audio,
                                          token: token, readOnly: httpReadOnly, keys: keys)
             try c.validate()
