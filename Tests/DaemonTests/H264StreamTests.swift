@@ -100,6 +100,36 @@ final class H264StreamTests: XCTestCase {
         XCTAssertEqual(missing.status, .notFound)
     }
 
+    /// A client switching codecs while frames flow (the browser's settings form): every frame's
+    /// bytes are in the codec its meta names, never the previous encoder's output under the new
+    /// codec's name.
+    func testEveryFrameIsInTheCodecItsMetaNamesWhileTheCodecChanges() throws {
+        let d = try DaemonHarness()
+        try d.ok { $0.openStream = .with { $0.streamID = "flip"; $0.avatarID = "demo"; $0.width = 64; $0.height = 64; $0.fps = 60 } }
+        let sub = try d.subscriber(["frames/flip"])
+        let codecs: [Splatd_V1_Codec] = [.h264, .png, .jpeg, .h264, .raw]
+        var seen = 0
+        for round in 0..<40 {
+            let codec = codecs[round % codecs.count]
+            let size: UInt32 = round % 3 == 0 ? 96 : 64
+            try d.ok { $0.updateStream = .with { $0.streamID = "flip"; $0.codec = codec; $0.width = size; $0.height = size } }
+            for _ in 0..<2 {
+                guard let f = try sub.nextFrame(topic: "frames/flip") else { continue }
+                seen += 1
+                let bytes = f.image, meta = f.meta
+                switch meta.codec {
+                case .png: XCTAssertEqual(Array(bytes.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "frame \(meta.frameSequence) says PNG")
+                case .jpeg: XCTAssertEqual(Array(bytes.prefix(2)), [0xFF, 0xD8], "frame \(meta.frameSequence) says JPEG")
+                case .h264: XCTAssertTrue(bytes.starts(with: [0, 0, 0, 1]) || bytes.starts(with: [0, 0, 1]),
+                                          "frame \(meta.frameSequence) says H.264")
+                case .raw: XCTAssertEqual(bytes.count, Int(meta.width * meta.height) * 3, "frame \(meta.frameSequence) says raw")
+                default: XCTFail("frame \(meta.frameSequence) has codec \(meta.codec)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(seen, 40)
+    }
+
     func testBadH264SettingsAreRefusedWithTheReason() throws {
         let d = try DaemonHarness()
         func refused(_ text: String, _ body: @escaping (inout Splatd_V1_OpenStream) -> Void) throws {

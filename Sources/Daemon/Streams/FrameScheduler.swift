@@ -150,9 +150,12 @@ final class FrameScheduler: Sendable {
         }
         return companions.map { companion in
             var (other, otherState) = companion
-            let (otherTick, otherSkipped) = otherState.ticks.take(now: now, period: 1 / Double(other.settings.fps))
+            // Read once: a client may change the settings meanwhile (then it renders its own).
+            let otherSettings = other.settings
+            guard otherSettings.viewKey == settings.viewKey else { return otherState }
+            let (otherTick, otherSkipped) = otherState.ticks.take(now: now, period: 1 / Double(otherSettings.fps))
             do {
-                var resources = try prepare(&otherState, settings: other.settings, slot: slot)
+                var resources = try prepare(&otherState, settings: otherSettings, slot: slot)
                 try publish(other, state: &otherState, resources: &resources, picture: picture, tick: otherTick, skipped: otherSkipped)
                 otherState.resources = resources
             } catch {
@@ -197,7 +200,9 @@ final class FrameScheduler: Sendable {
     /// Encodes `picture` for `stream` and posts the frame (and offers it to its live outputs).
     private func publish(_ stream: StreamSlot, state: inout StreamRenderState, resources: inout RenderResources,
                          picture: Picture, tick: Double, skipped: UInt64) throws {
-        let settings = stream.settings
+        // The settings the encoder was made for, not `stream.settings`, which a client may have
+        // changed since: the frame must say the codec and size its bytes are in.
+        let settings = resources.settings
         let snapshot = picture.snapshot
         let encodeStart = monotonicSeconds()
         let keyframe = try picture.framebuffer.rgb8.withUnsafeBytes { pixels in

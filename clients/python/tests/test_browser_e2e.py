@@ -657,7 +657,7 @@ def test_stream_settings_switch_the_codec(gateway, browser, record_property):
         assert wait_until(lambda: stats(browser)["codec"] == "png", 20), (stats(browser),
                                                                          browser.find_element("id", "stream-message").text)
         print("\nstream settings:", browser.find_element("id", "stream-message").text, stats(browser)["decodeErrors"], "decode errors")
-        assert stats(browser)["decodeErrors"] == 0
+        assert stats(browser)["decodeErrors"] == 0, stats(browser)["lastError"]
     finally:
         gateway.control({"closeStream": {"streamId": "e2e-settings"}})
     assert not console_errors(browser), console_errors(browser)
