@@ -4,10 +4,14 @@ extension Avatar {
     /// The memory this avatar holds, bytes: its rig, its Gaussians, and one posed cloud (what a
     /// renderer keeps to pose into). Counted from the arrays' sizes, so it is the same on
     /// every run, unlike the process's resident size.
-    public var memoryBytes: Int {
+    public var memoryBytes: Int { rigBytes + gaussianBytes }
+
+    /// The memory of the Gaussians alone (bound and one posed cloud), bytes: what a reduced
+    /// copy sharing the rig adds.
+    var gaussianBytes: Int {
         let posed = gaussianCount * (3 * MemoryLayout<SIMD3<Float>>.stride + MemoryLayout<Float>.stride)
             + (bound.map { $0.sh.count } ?? 0) * MemoryLayout<Float>.stride
-        return rigBytes + (bound?.memoryBytes ?? 0) + posed
+        return (bound?.memoryBytes ?? 0) + posed
     }
 
     private var rigBytes: Int {
