@@ -66,6 +66,13 @@ public struct DetailLevels: Sendable {
         return levels.last { $0.cellSize <= pixelSize * Self.cellsPerPixel }?.avatar ?? full
     }
 
+    /// The avatar to render for a camera at `eye` with a focal length of `focalLength` pixels:
+    /// ``avatar(forPixelSize:)`` at the avatar's ``Avatar/focus``.
+    public func avatar(seenFrom eye: SIMD3<Float>, focalLength: Float) -> Avatar {
+        let d = eye - full.focus
+        return avatar(forPixelSize: (d * d).sum().squareRoot() / focalLength)
+    }
+
     /// The memory the reduced copies hold, bytes (the rig is shared with the full avatar).
     public var memoryBytes: Int { levels.reduce(0) { $0 + $1.avatar.gaussianBytes } }
 }

@@ -803,6 +803,13 @@ public nonisolated struct Splatd_V1_OpenStream: @unchecked Sendable {
   /// Clears the value of `stereo`. Subsequent reads from it will return its default value.
   public mutating func clearStereo() {_uniqueStorage()._stereo = nil}
 
+  /// Admission control: refuse (STATUS_LIMIT_REACHED) when, by the render and encode times
+  /// measured on this machine, the watched streams and this one cannot all get their fps.
+  public var admissionControl: Bool {
+    get {_storage._admissionControl}
+    set {_uniqueStorage()._admissionControl = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_View: Equatable, Sendable {
@@ -1664,6 +1671,19 @@ public nonisolated struct Splatd_V1_StreamStatus: @unchecked Sendable {
     set {_uniqueStorage()._bytesSent = newValue}
   }
 
+  /// Watched and falling short: requested fps − fps (0 when it keeps up or nobody watches).
+  public var fpsShortfall: Double {
+    get {_storage._fpsShortfall}
+    set {_uniqueStorage()._fpsShortfall = newValue}
+  }
+
+  /// Share of the render thread this stream needs at its requested fps: fps × (render + encode
+  /// time per frame, medians); 0 before its first frame.
+  public var renderLoad: Double {
+    get {_storage._renderLoad}
+    set {_uniqueStorage()._renderLoad = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1792,6 +1812,13 @@ public nonisolated struct Splatd_V1_DaemonStatus: @unchecked Sendable {
   public var curve: Bool {
     get {_storage._curve}
     set {_uniqueStorage()._curve = newValue}
+  }
+
+  /// The watched streams' render_load summed: above 1 the machine cannot give every stream its
+  /// fps, and they share what it can do in proportion to their fps.
+  public var renderLoad: Double {
+    get {_storage._renderLoad}
+    set {_uniqueStorage()._renderLoad = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -2985,7 +3012,7 @@ nonisolated extension Splatd_V1_ListAvatars: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OpenStream"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0\u{3}admission_control\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -3001,6 +3028,7 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
     var _bitrateKbps: UInt32 = 0
     var _gopSeconds: Float = 0
     var _stereo: Splatd_V1_Stereo? = nil
+    var _admissionControl: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3024,6 +3052,7 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
       _bitrateKbps = source._bitrateKbps
       _gopSeconds = source._gopSeconds
       _stereo = source._stereo
+      _admissionControl = source._admissionControl
     }
   }
 
@@ -3080,6 +3109,7 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
         case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._bitrateKbps) }()
         case 13: try { try decoder.decodeSingularFloatField(value: &_storage._gopSeconds) }()
         case 14: try { try decoder.decodeSingularMessageField(value: &_storage._stereo) }()
+        case 15: try { try decoder.decodeSingularBoolField(value: &_storage._admissionControl) }()
         default: break
         }
       }
@@ -3139,6 +3169,9 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
       try { if let v = _storage._stereo {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
       } }()
+      if _storage._admissionControl != false {
+        try visitor.visitSingularBoolField(value: _storage._admissionControl, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3161,6 +3194,7 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._bitrateKbps != rhs_storage._bitrateKbps {return false}
         if _storage._gopSeconds != rhs_storage._gopSeconds {return false}
         if _storage._stereo != rhs_storage._stereo {return false}
+        if _storage._admissionControl != rhs_storage._admissionControl {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -4478,7 +4512,7 @@ nonisolated extension Splatd_V1_AudioStatus: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StreamStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0\u{1}subscribers\0\u{3}frames_rendered\0\u{3}frames_sent\0\u{3}frames_skipped\0\u{1}fps\0\u{3}latency_ms\0\u{3}render_ms\0\u{3}encode_ms\0\u{3}queue_depth\0\u{3}bytes_sent\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0\u{1}subscribers\0\u{3}frames_rendered\0\u{3}frames_sent\0\u{3}frames_skipped\0\u{1}fps\0\u{3}latency_ms\0\u{3}render_ms\0\u{3}encode_ms\0\u{3}queue_depth\0\u{3}bytes_sent\0\u{3}fps_shortfall\0\u{3}render_load\0")
 
   fileprivate class _StorageClass {
     var _info: Splatd_V1_StreamInfo? = nil
@@ -4492,6 +4526,8 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
     var _encodeMs: Splatd_V1_Percentiles? = nil
     var _queueDepth: UInt32 = 0
     var _bytesSent: UInt64 = 0
+    var _fpsShortfall: Double = 0
+    var _renderLoad: Double = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -4513,6 +4549,8 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
       _encodeMs = source._encodeMs
       _queueDepth = source._queueDepth
       _bytesSent = source._bytesSent
+      _fpsShortfall = source._fpsShortfall
+      _renderLoad = source._renderLoad
     }
   }
 
@@ -4542,6 +4580,8 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
         case 9: try { try decoder.decodeSingularMessageField(value: &_storage._encodeMs) }()
         case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._queueDepth) }()
         case 11: try { try decoder.decodeSingularUInt64Field(value: &_storage._bytesSent) }()
+        case 12: try { try decoder.decodeSingularDoubleField(value: &_storage._fpsShortfall) }()
+        case 13: try { try decoder.decodeSingularDoubleField(value: &_storage._renderLoad) }()
         default: break
         }
       }
@@ -4587,6 +4627,12 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
       if _storage._bytesSent != 0 {
         try visitor.visitSingularUInt64Field(value: _storage._bytesSent, fieldNumber: 11)
       }
+      if _storage._fpsShortfall.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._fpsShortfall, fieldNumber: 12)
+      }
+      if _storage._renderLoad.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._renderLoad, fieldNumber: 13)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4607,6 +4653,8 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
         if _storage._encodeMs != rhs_storage._encodeMs {return false}
         if _storage._queueDepth != rhs_storage._queueDepth {return false}
         if _storage._bytesSent != rhs_storage._bytesSent {return false}
+        if _storage._fpsShortfall != rhs_storage._fpsShortfall {return false}
+        if _storage._renderLoad != rhs_storage._renderLoad {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -4618,7 +4666,7 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DaemonStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0\u{1}outputs\0\u{3}auth_denied\0\u{3}requests_denied\0\u{3}subscriptions_refused\0\u{3}drive_denied\0\u{3}viewer_disconnects\0\u{3}avatar_bytes\0\u{3}avatar_budget_bytes\0\u{1}curve\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0\u{1}outputs\0\u{3}auth_denied\0\u{3}requests_denied\0\u{3}subscriptions_refused\0\u{3}drive_denied\0\u{3}viewer_disconnects\0\u{3}avatar_bytes\0\u{3}avatar_budget_bytes\0\u{1}curve\0\u{3}render_load\0")
 
   fileprivate class _StorageClass {
     var _version: String = String()
@@ -4642,6 +4690,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
     var _avatarBytes: UInt64 = 0
     var _avatarBudgetBytes: UInt64 = 0
     var _curve: Bool = false
+    var _renderLoad: Double = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -4673,6 +4722,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
       _avatarBytes = source._avatarBytes
       _avatarBudgetBytes = source._avatarBudgetBytes
       _curve = source._curve
+      _renderLoad = source._renderLoad
     }
   }
 
@@ -4712,6 +4762,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
         case 19: try { try decoder.decodeSingularUInt64Field(value: &_storage._avatarBytes) }()
         case 20: try { try decoder.decodeSingularUInt64Field(value: &_storage._avatarBudgetBytes) }()
         case 21: try { try decoder.decodeSingularBoolField(value: &_storage._curve) }()
+        case 22: try { try decoder.decodeSingularDoubleField(value: &_storage._renderLoad) }()
         default: break
         }
       }
@@ -4783,6 +4834,9 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
       if _storage._curve != false {
         try visitor.visitSingularBoolField(value: _storage._curve, fieldNumber: 21)
       }
+      if _storage._renderLoad.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._renderLoad, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4813,6 +4867,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
         if _storage._avatarBytes != rhs_storage._avatarBytes {return false}
         if _storage._avatarBudgetBytes != rhs_storage._avatarBudgetBytes {return false}
         if _storage._curve != rhs_storage._curve {return false}
+        if _storage._renderLoad != rhs_storage._renderLoad {return false}
         return true
       }
       if !storagesAreEqual {return false}

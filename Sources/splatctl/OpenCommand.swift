@@ -20,6 +20,9 @@ struct OpenCommand: ParsableCommand {
 
     @OptionGroup(title: "Stream settings") var settings: StreamOptions
 
+    @Flag(name: .long, help: "Refuse the stream if, by the render times measured so far, the machine cannot give it and the watched streams their fps.")
+    var admissionControl = false
+
     func validate() throws {
         try Validation.identifier(avatar, what: "avatar id")
         if let id { try Validation.identifier(id, what: "--id") }
@@ -27,7 +30,8 @@ struct OpenCommand: ParsableCommand {
 
     func run() throws {
         let client = try global.controlClient()
-        let request = settings.openRequest(avatar: avatar, streamID: id)
+        var request = settings.openRequest(avatar: avatar, streamID: id)
+        request.admissionControl = admissionControl
         let what = "open stream\(id.map { " " + Identifier.quoted($0) } ?? "") of avatar \(Identifier.quoted(avatar))"
         let (reply, info) = try client.call(.openStream(request), what: what, expect: "stream") {
             if case .stream(let s) = $0 { return s } else { return nil }

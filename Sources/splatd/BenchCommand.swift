@@ -55,6 +55,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Rendering semantics: gsplat or inria.")
     var convention: Convention = .gsplat
 
+    @Flag(name: .long, help: "Avatars: render every Gaussian, not the level of detail the daemon would use for this camera.")
+    var fullDetail = false
+
     @Option(name: .long, help: "Codec timed after each render: png[:level], jpeg[:quality] or raw.")
     var codec: String = "jpeg:85"
 
@@ -136,9 +139,13 @@ struct BenchCommand: ParsableCommand {
                 loaded = try AvatarBenchmark.load(avatar!, rig: rig, threads: threads)
             }
         } catch let error as ValidationError { throw error } catch { throw ValidationError("\(error)") }
-        let avatar = loaded.avatar
         let cam = try camera.map { try CameraOptions.parse(["--camera", $0]).load() }
-            ?? Camera.lookAt(eye: avatar.focus + SIMD3(0, 0, 1), target: avatar.focus, fovY: 20, width: width, height: height)
+            ?? Camera.lookAt(eye: loaded.avatar.focus + SIMD3(0, 0, 1), target: loaded.avatar.focus, fovY: 20, width: width, height: height)
+        // The level of detail the daemon would render for this camera (built at load there).
+        var clock = Stopwatch()
+        let detail = try DetailLevels(loaded.avatar)
+        let detailSeconds = clock.lap()
+        let avatar = fullDetail || poseOnly ? loaded.avatar : detail.avatar(seenFrom: cam.centre, focalLength: cam.fy)
         let codecValue: FrameCodec
         do { codecValue = try FrameCodec(parsing: codec) } catch { throw ValidationError("\(error)") }
         var encoder = try makeEncoder(for: codecValue)
@@ -162,8 +169,8 @@ struct BenchCommand: ParsableCommand {
             if frame == 0 { samples.visible = report.visible; samples.tileInstances = report.tileInstances }
         }
         Swift.print("avatar: \(loaded.description)")
-        samples.printAvatar(loaded: loaded, camera: cam, threads: threads, codec: codecValue, encodedBytes: encoded.count,
-                            rendered: !poseOnly)
+        samples.printAvatar(loaded: loaded, rendered: avatar, detailSeconds: detailSeconds, camera: cam, threads: threads,
+                            codec: codecValue, encodedBytes: encoded.count, renderedFrames: !poseOnly)
     }
 }
 
@@ -193,8 +200,8 @@ struct StageSamples {
     }
 
     /// The avatar benchmark's report: pose stages, then (when rendered) the render stages, then JSON.
-    func printAvatar(loaded: AvatarBenchmark.Loaded, camera: Camera, threads: Int, codec: FrameCodec, encodedBytes: Int,
-                     rendered: Bool) {
+    func printAvatar(loaded: AvatarBenchmark.Loaded, rendered level: Avatar, detailSeconds: Double, camera: Camera, threads: Int,
+                     codec: FrameCodec, encodedBytes: Int, renderedFrames rendered: Bool) {
         func ms(_ v: [Double]) -> Double { Self.median(v) * 1000 }
         let pose = zip(rig, deform).map { $0 + $1 }
         Self.row("rig", rig)
@@ -203,15 +210,19 @@ struct StageSamples {
         var extra: [String: Any] = [
             "rig_ms": ms(rig), "deform_ms": ms(deform), "pose_ms": ms(pose), "load_ms": loaded.loadSeconds * 1000,
             "avatar_kind": loaded.avatar.kind.rawValue, "avatar_gaussians": loaded.avatar.gaussianCount,
+            "detail_levels_ms": detailSeconds * 1000,
         ]
+        if level !== loaded.avatar {
+            Swift.print("level of detail: \(level.gaussianCount) of \(loaded.avatar.gaussianCount) Gaussians (--full-detail renders all)")
+        }
         if let rigLoad = loaded.rigLoadSeconds { extra["rig_load_ms"] = rigLoad * 1000 }
         if rendered {
-            print(gaussians: loaded.avatar.gaussianCount, camera: camera, threads: threads, codec: codec,
+            print(gaussians: level.gaussianCount, camera: camera, threads: threads, codec: codec,
                   encodedBytes: encodedBytes, extra: extra)
         } else {
             Swift.print(String(format: "pose: %.3f ms median (rig %.3f + deformation %.3f), %d Gaussians, %d thread(s), %d frames",
-                               ms(pose), ms(rig), ms(deform), loaded.avatar.gaussianCount, threads, pose.count))
-            extra["gaussians"] = loaded.avatar.gaussianCount
+                               ms(pose), ms(rig), ms(deform), level.gaussianCount, threads, pose.count))
+            extra["gaussians"] = level.gaussianCount
             extra["threads"] = threads
             extra["frames"] = pose.count
             let data = try! JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])

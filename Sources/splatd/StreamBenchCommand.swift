@@ -17,7 +17,8 @@ struct StreamBenchCommand: ParsableCommand {
             then (1) publishes drive frames at 30 Hz to a 512² JPEG 30 fps stream and measures the \
             time from a drive frame being sent to the first frame rendered from it being received, \
             and the same for speech audio chunks; (2) opens 1, 2, 3 … 256² JPEG streams at 30 fps until one drops frames — or, with \
-            --streams N, exactly N streams of --width × --height and reports each one's rate; (3) reports CPU \
+            --streams N, exactly N streams of --width × --height, each seen from its own angle (yaw spread over \
+            ±20°, so no two share a render), and reports each one's rate; (3) reports CPU \
             and RSS at idle and under load. Ends with one JSON line ("streams": [{"id", "fps", "skipped"}, …] for the last \
             concurrent step).
             """
@@ -103,7 +104,12 @@ struct StreamBenchCommand: ParsableCommand {
         // 2. Concurrent streams: exactly --streams of them, or 256² ones until one drops frames.
         if let streams {
             let ids = (0..<streams).map { "c\($0)" }
-            for id in ids { try client.open(id: id, width: width, height: height, fps: fps) }
+            // Each from its own angle (yaw spread over ±20°), so that no two share a render:
+            // the figure is what N different views cost.
+            for (i, id) in ids.enumerated() {
+                let yaw = streams == 1 ? 0 : -20 + 40 * Float(i) / Float(streams - 1)
+                try client.open(id: id, width: width, height: height, fps: fps, yaw: yaw)
+            }
             let result = try client.measureConcurrent(streams: ids, seconds: stepSeconds)
             print(String(format: "%2d × %d×%d @%g: min %.1f fps per stream, %d frames skipped, CPU %.0f %%",
                          streams, width, height, fps, result.minFPS, result.skipped, result.cpuPercent))
@@ -161,9 +167,12 @@ private final class BenchClient {
         try open(id: id, width: size, height: size, fps: 30, codec: codec)
     }
 
-    func open(id: String, width: UInt32, height: UInt32, fps: Float, codec: Splatd_V1_Codec = .jpeg) throws {
+    func open(id: String, width: UInt32, height: UInt32, fps: Float, codec: Splatd_V1_Codec = .jpeg, yaw: Float = 0) throws {
         _ = try request {
-            $0.openStream = .with { $0.streamID = id; $0.avatarID = "demo"; $0.width = width; $0.height = height; $0.fps = fps; $0.codec = codec }
+            $0.openStream = .with {
+                $0.streamID = id; $0.avatarID = "demo"; $0.width = width; $0.height = height; $0.fps = fps; $0.codec = codec
+                $0.orbit = .with { $0.yawDegrees = yaw }
+            }
         }
     }
 

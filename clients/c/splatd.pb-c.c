@@ -2391,7 +2391,7 @@ const ProtobufCMessageDescriptor splatd__v1__list_avatars__descriptor =
   (ProtobufCMessageInit) splatd__v1__list_avatars__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors[14] =
+static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors[15] =
 {
   {
     "stream_id",
@@ -2561,8 +2561,21 @@ static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "admission_control",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OpenStream, admission_control),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
+  14,   /* field[14] = admission_control */
   1,   /* field[1] = avatar_id */
   7,   /* field[7] = background */
   11,   /* field[11] = bitrate_kbps */
@@ -2581,7 +2594,7 @@ static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__open_stream__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor =
 {
@@ -2591,7 +2604,7 @@ const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor =
   "Splatd__V1__OpenStream",
   "splatd.v1",
   sizeof(Splatd__V1__OpenStream),
-  14,
+  15,
   splatd__v1__open_stream__field_descriptors,
   splatd__v1__open_stream__field_indices_by_name,
   1,  splatd__v1__open_stream__number_ranges,
@@ -4217,7 +4230,7 @@ const ProtobufCMessageDescriptor splatd__v1__audio_status__descriptor =
   (ProtobufCMessageInit) splatd__v1__audio_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__stream_status__field_descriptors[11] =
+static const ProtobufCFieldDescriptor splatd__v1__stream_status__field_descriptors[13] =
 {
   {
     "info",
@@ -4351,24 +4364,50 @@ static const ProtobufCFieldDescriptor splatd__v1__stream_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "fps_shortfall",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StreamStatus, fps_shortfall),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "render_load",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StreamStatus, render_load),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__stream_status__field_indices_by_name[] = {
   10,   /* field[10] = bytes_sent */
   8,   /* field[8] = encode_ms */
   5,   /* field[5] = fps */
+  11,   /* field[11] = fps_shortfall */
   2,   /* field[2] = frames_rendered */
   3,   /* field[3] = frames_sent */
   4,   /* field[4] = frames_skipped */
   0,   /* field[0] = info */
   6,   /* field[6] = latency_ms */
   9,   /* field[9] = queue_depth */
+  12,   /* field[12] = render_load */
   7,   /* field[7] = render_ms */
   1,   /* field[1] = subscribers */
 };
 static const ProtobufCIntRange splatd__v1__stream_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor splatd__v1__stream_status__descriptor =
 {
@@ -4378,14 +4417,14 @@ const ProtobufCMessageDescriptor splatd__v1__stream_status__descriptor =
   "Splatd__V1__StreamStatus",
   "splatd.v1",
   sizeof(Splatd__V1__StreamStatus),
-  11,
+  13,
   splatd__v1__stream_status__field_descriptors,
   splatd__v1__stream_status__field_indices_by_name,
   1,  splatd__v1__stream_status__number_ranges,
   (ProtobufCMessageInit) splatd__v1__stream_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[21] =
+static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[22] =
 {
   {
     "version",
@@ -4639,6 +4678,18 @@ static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "render_load",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, render_load),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   10,   /* field[10] = audio_chunks_malformed */
@@ -4652,6 +4703,7 @@ static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   6,   /* field[6] = drive_frames_malformed */
   5,   /* field[5] = malformed_requests */
   12,   /* field[12] = outputs */
+  21,   /* field[21] = render_load */
   9,   /* field[9] = render_threads */
   4,   /* field[4] = requests */
   14,   /* field[14] = requests_denied */
@@ -4666,7 +4718,7 @@ static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__daemon_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 21 }
+  { 0, 22 }
 };
 const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
 {
@@ -4676,7 +4728,7 @@ const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
   "Splatd__V1__DaemonStatus",
   "splatd.v1",
   sizeof(Splatd__V1__DaemonStatus),
-  21,
+  22,
   splatd__v1__daemon_status__field_descriptors,
   splatd__v1__daemon_status__field_indices_by_name,
   1,  splatd__v1__daemon_status__number_ranges,

@@ -432,6 +432,11 @@ struct  Splatd__V1__OpenStream
    * (or orbit) is the head's: the eyes sit ipd apart along its x axis, looking the same way.
    */
   Splatd__V1__Stereo *stereo;
+  /*
+   * Admission control: refuse (STATUS_LIMIT_REACHED) when, by the render and encode times
+   * measured on this machine, the watched streams and this one cannot all get their fps.
+   */
+  protobuf_c_boolean admission_control;
   Splatd__V1__OpenStream__ViewCase view_case;
   union {
     Splatd__V1__Camera *camera;
@@ -440,7 +445,7 @@ struct  Splatd__V1__OpenStream
 };
 #define SPLATD__V1__OPEN_STREAM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__open_stream__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, 0, 0, NULL, SPLATD__V1__OPEN_STREAM__VIEW__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, 0, 0, NULL, 0, SPLATD__V1__OPEN_STREAM__VIEW__NOT_SET, {0} }
 
 
 /*
@@ -938,10 +943,19 @@ struct  Splatd__V1__StreamStatus
    */
   uint32_t queue_depth;
   uint64_t bytes_sent;
+  /*
+   * Watched and falling short: requested fps − fps (0 when it keeps up or nobody watches).
+   */
+  double fps_shortfall;
+  /*
+   * Share of the render thread this stream needs at its requested fps: fps × (render + encode
+   * time per frame, medians); 0 before its first frame.
+   */
+  double render_load;
 };
 #define SPLATD__V1__STREAM_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__stream_status__descriptor) \
-    , NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0 }
+    , NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0 }
 
 
 struct  Splatd__V1__DaemonStatus
@@ -1011,10 +1025,15 @@ struct  Splatd__V1__DaemonStatus
    * every endpoint requires CURVE keys
    */
   protobuf_c_boolean curve;
+  /*
+   * The watched streams' render_load summed: above 1 the machine cannot give every stream its
+   * fps, and they share what it can do in proportion to their fps.
+   */
+  double render_load;
 };
 #define SPLATD__V1__DAEMON_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__daemon_status__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*

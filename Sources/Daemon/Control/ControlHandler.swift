@@ -253,6 +253,7 @@ final class ControlHandler: Sendable {
         }
         let settings = try StreamSettings(o)
         try checkPixelBudget(adding: settings.width * settings.height)
+        if o.admissionControl { try Admission(streams: registry.allStreams).admit(settings) }
         let slot = StreamSlot(id: id, settings: settings)
         slot.setSubscribers(subscribers(slot.topic))
         guard registry.addStream(slot) else { throw ControlError.alreadyExists("stream \(Identifier.quoted(id)) is already open") }
@@ -377,6 +378,7 @@ final class ControlHandler: Sendable {
         s.cpuSeconds = ProcessStats.cpuSeconds()
         s.rssBytes = ProcessStats.residentBytes()
         s.renderThreads = UInt32(scheduler.renderThreads)
+        s.renderLoad = registry.allStreams.filter(\.isWatched).reduce(0) { $0 + $1.renderLoad }
         return s
     }
 

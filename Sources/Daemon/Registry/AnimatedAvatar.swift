@@ -14,8 +14,12 @@ final class AnimatedAvatar: Sendable {
     /// Expression vectors per viseme, for speech on FLAME avatars (nil: jaw only).
     let visemeTable: VisemeTable?
 
-    init(_ avatar: Avatar, visemeTable: VisemeTable? = nil) {
+    /// Reduced copies for small pictures, made at load (and so made anew by a `replace`).
+    let detail: DetailLevels
+
+    init(_ avatar: Avatar, visemeTable: VisemeTable? = nil) throws {
         model = avatar
+        detail = try DetailLevels(avatar)
         sceneReach = avatar.kind == .rigid ? avatar.reach : nil
         self.visemeTable = visemeTable
     }
@@ -49,10 +53,16 @@ final class AnimatedAvatar: Sendable {
     var defaultConvention: Convention { model.renderHints.convention == .inria ? .inria : .gsplat }
     var defaultBackground: SIMD3<Float> { model.renderHints.background }
 
-    /// A cloud of the right size to pose into.
-    func makePoseBuffer() -> GaussianCloud { model.makeCloud() }
+    /// The avatar to pose for a picture from `camera`: the coarsest level of detail whose
+    /// merged Gaussians still span at most a few pixels at the head (``DetailLevels``), or the
+    /// full avatar.
+    func level(for camera: Camera) -> Avatar { detail.avatar(seenFrom: camera.centre, focalLength: camera.fy) }
 
-    func pose(_ values: DriveValues, into cloud: inout GaussianCloud) throws {
-        try model.pose(values.avatarDrive(for: model.kind), into: &cloud)
+    /// Poses `level` (``model`` or one of its ``detail`` levels) into `cloud`.
+    func pose(_ values: DriveValues, level: Avatar, into cloud: inout GaussianCloud) throws {
+        try level.pose(values.avatarDrive(for: model.kind), into: &cloud)
     }
+
+    /// The memory the avatar and its levels of detail hold, bytes.
+    var memoryBytes: Int { model.memoryBytes + detail.memoryBytes }
 }

@@ -88,7 +88,7 @@ extension AvatarLoader {
             if avatar.kind == .flame, FileManager.default.fileExists(atPath: tableURL.path) {
                 table = try VisemeTable(contentsOf: tableURL)
             }
-            return AnimatedAvatar(avatar, visemeTable: table)
+            return try AnimatedAvatar(avatar, visemeTable: table)
         } catch {
             throw ControlError.loadFailed("\(error)")
         }

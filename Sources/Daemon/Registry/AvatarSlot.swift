@@ -27,8 +27,8 @@ final class AvatarSlot: Sendable {
     }
 
     /// What `status`, `list` and events report about the avatar.
-    /// The memory the avatar holds, bytes (``Avatar/memoryBytes``).
-    var memoryBytes: Int { avatar.model.memoryBytes }
+    /// The memory the avatar and its levels of detail hold, bytes (``Avatar/memoryBytes``).
+    var memoryBytes: Int { avatar.memoryBytes }
 
     var info: Splatd_V1_AvatarInfo {
         .with {

@@ -174,7 +174,7 @@ final class FrameScheduler: Sendable {
         // starts late (a busy machine) still shows the mouth shape that goes with the voice
         // heard at that time. (Drive frames that arrived since are in the target already.)
         let snapshot = slot.driveSnapshot(at: min(tick, renderStart))
-        try slot.avatar.pose(snapshot.values, into: &resources.cloud)
+        try slot.avatar.pose(snapshot.values, level: resources.level, into: &resources.cloud)
         let convention: Convention = switch settings.convention {
         case .gsplat: .gsplat
         case .inria: .inria
@@ -280,22 +280,25 @@ final class FrameScheduler: Sendable {
         if let r = kept, r.slot === slot, settings.differsOnlyInView(from: r.settings) {
             // A moving viewpoint (a VR head at up to 90 Hz): new cameras, the same buffers and
             // encoder, so an H.264 stream goes on without a keyframe.
+            // A level switch (the head came closer) re-sizes the cloud at the next pose.
             let cameras = try slot.avatar.cameras(for: settings)
             return RenderResources(settings: settings, slot: slot, camera: try slot.avatar.camera(for: settings),
                                    framebuffer: r.framebuffer,
                                    eyes: r.eyes.isEmpty ? [] : zip(cameras, r.eyes).map { ($0, $1.framebuffer) },
-                                   encoder: r.encoder, cloud: r.cloud, encoded: r.encoded)
+                                   encoder: r.encoder, level: slot.avatar.level(for: cameras[0]), cloud: r.cloud,
+                                   encoded: r.encoded)
         }
         if let r = kept, r.slot === slot, r.encoder.adapt(to: settings, from: r.settings) {
             return RenderResources(settings: settings, slot: slot, camera: r.camera, framebuffer: r.framebuffer,
-                                   eyes: r.eyes, encoder: r.encoder, cloud: r.cloud, encoded: r.encoded)
+                                   eyes: r.eyes, encoder: r.encoder, level: r.level, cloud: r.cloud, encoded: r.encoded)
         }
         let cameras = try slot.avatar.cameras(for: settings)
         let encoder = try StreamEncoder(settings)
         let eyes = cameras.count < 2 ? [] : cameras.map { ($0, Framebuffer(width: $0.width, height: $0.height)) }
+        let level = slot.avatar.level(for: cameras[0])
         return RenderResources(settings: settings, slot: slot, camera: try slot.avatar.camera(for: settings),
                                framebuffer: Framebuffer(width: settings.width, height: settings.height),
-                               eyes: eyes, encoder: encoder, cloud: slot.avatar.makePoseBuffer())
+                               eyes: eyes, encoder: encoder, level: level, cloud: level.makeCloud())
     }
 }
 

@@ -1,3 +1,4 @@
+import Animator
 import Foundation
 import FrameEncoder
 import MediaCodecs
@@ -134,6 +135,22 @@ final class StreamSlot: Sendable {
         }
     }
 
+    /// What one frame of this stream costs the render thread, seconds (medians of the last
+    /// frames: posing and rendering — 0 for frames of a shared render — and encoding); nil
+    /// before its first frame.
+    var frameCost: (render: Double, encode: Double)? {
+        state.withLock { s in
+            s.renderTimes.filled == 0 ? nil : (s.renderTimes.percentiles().p50 / 1000, s.encodeTimes.percentiles().p50 / 1000)
+        }
+    }
+
+    /// The share of the render thread this stream needs at its requested fps (0 before its
+    /// first frame).
+    var renderLoad: Double {
+        guard let cost = frameCost else { return 0 }
+        return (cost.render + cost.encode) * Double(settings.fps)
+    }
+
     func recordReplaced() {
         state.withLock { $0.framesSkipped += 1 }
     }
@@ -168,9 +185,14 @@ final class StreamSlot: Sendable {
             let p = w.percentiles()
             return .with { $0.p50 = p.p50; $0.p90 = p.p90; $0.p99 = p.p99; $0.max = p.max }
         }
+        let load = renderLoad, watched = isWatched
         return state.withLock { s in
             .with {
                 $0.info = info
+                $0.renderLoad = load
+                // Short when it is watched, has sent a few frames and misses more than 5 %.
+                let fps = s.sendRate.rate(at: now), requested = Double(s.settings.fps)
+                if watched, s.framesSent >= 10, fps < 0.95 * requested { $0.fpsShortfall = requested - fps }
                 $0.subscribers = UInt32(s.subscribers)
                 $0.framesRendered = s.framesRendered
                 $0.framesSent = s.framesSent
@@ -207,6 +229,8 @@ struct RenderResources {
     /// A stereo stream's eyes: their cameras and images, placed side by side in `framebuffer`.
     var eyes: [(camera: Camera, framebuffer: Framebuffer)] = []
     var encoder: StreamEncoder
+    /// What is posed: the avatar, or the level of detail that suits the camera.
+    let level: Avatar
     var cloud: GaussianCloud
     var encoded: [UInt8] = []
 }

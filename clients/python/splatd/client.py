@@ -299,7 +299,7 @@ class Control:
     def open_stream(self, avatar_id: str = "demo", stream_id: Optional[str] = None, width: Optional[int] = None,
                     height: Optional[int] = None, fps: Optional[float] = None, codec=None,
                     quality: Optional[int] = None, background: Optional[Sequence[float]] = None,
-                    convention=None, camera=None, orbit=None, stereo=None,
+                    convention=None, camera=None, orbit=None, stereo=None, admission_control: bool = False,
                     timeout: Optional[float] = None) -> pb.StreamInfo:
         """Opens a stream rendering `avatar_id`; frames go out on topic "frames/<stream id>".
         Absent values take the daemon's defaults (512×512, 30 fps, JPEG). `codec`: "jpeg",
@@ -307,10 +307,12 @@ class Control:
         `splatd_pb2.Camera` or dict; `orbit`: a `splatd_pb2.OrbitCamera` or dict with
         distance, yaw_degrees, pitch_degrees, fov_y_degrees; `stereo`: True (or an
         interpupillary distance in metres) for a VR stereo pair side by side, `width` being both
-        eyes together."""
+        eyes together; `admission_control`: refuse (`SplatdError` with STATUS_LIMIT_REACHED) when,
+        by the render times measured so far, the machine cannot give this stream and the watched
+        ones their fps."""
         if camera is not None and orbit is not None:
             raise ValueError("give camera or orbit, not both")
-        o = pb.OpenStream(stream_id=stream_id or "", avatar_id=avatar_id)
+        o = pb.OpenStream(stream_id=stream_id or "", avatar_id=avatar_id, admission_control=bool(admission_control))
         if width is not None:
             o.width = int(width)
         if height is not None:

@@ -201,7 +201,7 @@ class CloseStream(_message.Message):
     def __init__(self, stream_id: _Optional[str] = ...) -> None: ...
 
 class DaemonStatus(_message.Message):
-    __slots__ = ["audio_chunks_malformed", "auth_denied", "avatar_budget_bytes", "avatar_bytes", "avatars", "cpu_seconds", "curve", "drive_denied", "drive_frames_malformed", "malformed_requests", "outputs", "render_threads", "requests", "requests_denied", "rss_bytes", "streams", "subscriptions_refused", "trackers", "uptime_seconds", "version", "viewer_disconnects"]
+    __slots__ = ["audio_chunks_malformed", "auth_denied", "avatar_budget_bytes", "avatar_bytes", "avatars", "cpu_seconds", "curve", "drive_denied", "drive_frames_malformed", "malformed_requests", "outputs", "render_load", "render_threads", "requests", "requests_denied", "rss_bytes", "streams", "subscriptions_refused", "trackers", "uptime_seconds", "version", "viewer_disconnects"]
     AUDIO_CHUNKS_MALFORMED_FIELD_NUMBER: _ClassVar[int]
     AUTH_DENIED_FIELD_NUMBER: _ClassVar[int]
     AVATARS_FIELD_NUMBER: _ClassVar[int]
@@ -213,6 +213,7 @@ class DaemonStatus(_message.Message):
     DRIVE_FRAMES_MALFORMED_FIELD_NUMBER: _ClassVar[int]
     MALFORMED_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     OUTPUTS_FIELD_NUMBER: _ClassVar[int]
+    RENDER_LOAD_FIELD_NUMBER: _ClassVar[int]
     RENDER_THREADS_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_DENIED_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
@@ -234,6 +235,7 @@ class DaemonStatus(_message.Message):
     drive_frames_malformed: int
     malformed_requests: int
     outputs: _containers.RepeatedCompositeFieldContainer[OutputStatus]
+    render_load: float
     render_threads: int
     requests: int
     requests_denied: int
@@ -244,7 +246,7 @@ class DaemonStatus(_message.Message):
     uptime_seconds: float
     version: str
     viewer_disconnects: int
-    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[OutputStatus, _Mapping]]] = ..., auth_denied: _Optional[int] = ..., requests_denied: _Optional[int] = ..., subscriptions_refused: _Optional[int] = ..., drive_denied: _Optional[int] = ..., viewer_disconnects: _Optional[int] = ..., avatar_bytes: _Optional[int] = ..., avatar_budget_bytes: _Optional[int] = ..., curve: bool = ...) -> None: ...
+    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[OutputStatus, _Mapping]]] = ..., auth_denied: _Optional[int] = ..., requests_denied: _Optional[int] = ..., subscriptions_refused: _Optional[int] = ..., drive_denied: _Optional[int] = ..., viewer_disconnects: _Optional[int] = ..., avatar_bytes: _Optional[int] = ..., avatar_budget_bytes: _Optional[int] = ..., curve: bool = ..., render_load: _Optional[float] = ...) -> None: ...
 
 class DriveFrame(_message.Message):
     __slots__ = ["arkit", "avatar_id", "flame", "sender_time_us", "sequence"]
@@ -373,7 +375,8 @@ class Mixing(_message.Message):
     def __init__(self, jaw_and_mouth: _Optional[_Union[Source, str]] = ..., head_pose: _Optional[_Union[Source, str]] = ..., eyes_and_brows: _Optional[_Union[Source, str]] = ...) -> None: ...
 
 class OpenStream(_message.Message):
-    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "orbit", "quality", "stereo", "stream_id", "width"]
+    __slots__ = ["admission_control", "avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "orbit", "quality", "stereo", "stream_id", "width"]
+    ADMISSION_CONTROL_FIELD_NUMBER: _ClassVar[int]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
     BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
@@ -388,6 +391,7 @@ class OpenStream(_message.Message):
     STEREO_FIELD_NUMBER: _ClassVar[int]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
+    admission_control: bool
     avatar_id: str
     background: Vec3
     bitrate_kbps: int
@@ -402,7 +406,7 @@ class OpenStream(_message.Message):
     stereo: Stereo
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ..., admission_control: bool = ...) -> None: ...
 
 class OrbitCamera(_message.Message):
     __slots__ = ["distance", "fov_y_degrees", "pitch_degrees", "yaw_degrees"]
@@ -623,30 +627,34 @@ class StreamList(_message.Message):
     def __init__(self, streams: _Optional[_Iterable[_Union[StreamInfo, _Mapping]]] = ...) -> None: ...
 
 class StreamStatus(_message.Message):
-    __slots__ = ["bytes_sent", "encode_ms", "fps", "frames_rendered", "frames_sent", "frames_skipped", "info", "latency_ms", "queue_depth", "render_ms", "subscribers"]
+    __slots__ = ["bytes_sent", "encode_ms", "fps", "fps_shortfall", "frames_rendered", "frames_sent", "frames_skipped", "info", "latency_ms", "queue_depth", "render_load", "render_ms", "subscribers"]
     BYTES_SENT_FIELD_NUMBER: _ClassVar[int]
     ENCODE_MS_FIELD_NUMBER: _ClassVar[int]
     FPS_FIELD_NUMBER: _ClassVar[int]
+    FPS_SHORTFALL_FIELD_NUMBER: _ClassVar[int]
     FRAMES_RENDERED_FIELD_NUMBER: _ClassVar[int]
     FRAMES_SENT_FIELD_NUMBER: _ClassVar[int]
     FRAMES_SKIPPED_FIELD_NUMBER: _ClassVar[int]
     INFO_FIELD_NUMBER: _ClassVar[int]
     LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
     QUEUE_DEPTH_FIELD_NUMBER: _ClassVar[int]
+    RENDER_LOAD_FIELD_NUMBER: _ClassVar[int]
     RENDER_MS_FIELD_NUMBER: _ClassVar[int]
     SUBSCRIBERS_FIELD_NUMBER: _ClassVar[int]
     bytes_sent: int
     encode_ms: Percentiles
     fps: float
+    fps_shortfall: float
     frames_rendered: int
     frames_sent: int
     frames_skipped: int
     info: StreamInfo
     latency_ms: Percentiles
     queue_depth: int
+    render_load: float
     render_ms: Percentiles
     subscribers: int
-    def __init__(self, info: _Optional[_Union[StreamInfo, _Mapping]] = ..., subscribers: _Optional[int] = ..., frames_rendered: _Optional[int] = ..., frames_sent: _Optional[int] = ..., frames_skipped: _Optional[int] = ..., fps: _Optional[float] = ..., latency_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., render_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., encode_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., queue_depth: _Optional[int] = ..., bytes_sent: _Optional[int] = ...) -> None: ...
+    def __init__(self, info: _Optional[_Union[StreamInfo, _Mapping]] = ..., subscribers: _Optional[int] = ..., frames_rendered: _Optional[int] = ..., frames_sent: _Optional[int] = ..., frames_skipped: _Optional[int] = ..., fps: _Optional[float] = ..., latency_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., render_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., encode_ms: _Optional[_Union[Percentiles, _Mapping]] = ..., queue_depth: _Optional[int] = ..., bytes_sent: _Optional[int] = ..., fps_shortfall: _Optional[float] = ..., render_load: _Optional[float] = ...) -> None: ...
 
 class TrackerStatus(_message.Message):
     __slots__ = ["endpoint", "frames_applied", "last_avatar_id", "last_packet_age_ms", "last_rejection", "last_subject", "names_ignored", "packets_received", "packets_rejected", "protocol", "rate_hz"]
