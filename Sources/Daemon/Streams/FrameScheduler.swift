@@ -11,13 +11,19 @@ import ZeroMQ
 /// The render thread: runs every watched stream on the monotonic clock at its frame rate.
 ///
 /// One frame at a time uses every core (the renderer splits tiles across threads), which keeps
-/// each frame's latency low. When rendering falls behind, a stream skips the ticks it missed
-/// and renders the newest drive state; nothing waits in a queue.
+/// each frame's latency low. When two streams of different views are due at once (the machine
+/// is busy), they render side by side instead, one core each: small frames split across cores
+/// waste part of each in hand-overs, so this serves more frames a second. When rendering falls
+/// behind, a stream skips the ticks it missed and renders the newest drive state; nothing waits
+/// in a queue.
 final class FrameScheduler: Sendable {
     private let registry: Registry
     private let outbox: Outbox
     /// Used by the render thread only (the renderer is not reentrant).
     private let renderer: Renderer
+    /// Two single-threaded renderers for two frames side by side (none on a one-core machine):
+    /// the render thread uses the first, a helper thread the second.
+    private let lanes: [Renderer]
     private let logger: Logger
     private let control = Locked(Control())
     private let renderErrors = Locked(LogThrottle())
@@ -34,6 +40,7 @@ final class FrameScheduler: Sendable {
         self.registry = registry
         self.outbox = outbox
         renderer = Renderer(threadCount: renderThreads)
+        lanes = renderThreads >= 2 ? [Renderer(threadCount: 1), Renderer(threadCount: 1)] : []
         self.logger = logger
     }
 
@@ -91,21 +98,39 @@ final class FrameScheduler: Sendable {
             let due = watched.map { stream -> (StreamSlot, pass: Double, tick: Double) in
                 let state = states[ObjectIdentifier(stream)]
                 return (stream, state?.pass ?? joined, state?.ticks.nextTick ?? 0)
-            }.filter { $0.tick <= now }.min { ($0.pass, $0.tick) < ($1.pass, $1.tick) }?.0
-            if let stream = due {
+            }.filter { $0.tick <= now }.sorted { ($0.pass, $0.tick) < ($1.pass, $1.tick) }.map(\.0)
+            if let stream = due.first {
                 var state = states[ObjectIdentifier(stream)] ?? StreamRenderState(stream: stream, pass: joined)
                 if !postponeForDrive(stream, ticks: &state.ticks, now: now) {
                     // Streams due now that show the same view take the same picture.
-                    let view = stream.settings.viewKey
-                    let companions = watched.filter { other in
-                        other !== stream && other.settings.viewKey == view
-                            && (states[ObjectIdentifier(other)]?.ticks.nextTick ?? 0) <= now
-                    }.map { ($0, states[ObjectIdentifier($0)] ?? StreamRenderState(stream: $0, pass: joined)) }
-                    for var shared in renderFrame(stream, state: &state, now: now, companions: companions) {
-                        shared.pass += 1 / Double(shared.stream.settings.fps)
-                        states[ObjectIdentifier(shared.stream)] = shared
+                    func job(_ stream: StreamSlot, _ state: StreamRenderState) -> RenderJob {
+                        let view = stream.settings.viewKey
+                        let companions = watched.filter { other in
+                            other !== stream && other.settings.viewKey == view
+                                && (states[ObjectIdentifier(other)]?.ticks.nextTick ?? 0) <= now
+                        }.map { ($0, states[ObjectIdentifier($0)] ?? StreamRenderState(stream: $0, pass: joined)) }
+                        return RenderJob(stream: stream, state: state, companions: companions)
                     }
-                    state.pass += 1 / Double(stream.settings.fps)
+                    var jobs = [job(stream, state)]
+                    // The next due stream of another view renders beside it — if it would be
+                    // next anyway, before this one's following frame: with two lanes and two
+                    // streams, pairing always would give a 10 and a 30 fps stream the same rate.
+                    let turn = state.pass + 1 / Double(stream.settings.fps) + 1e-9
+                    if lanes.count == 2, let second = due.dropFirst().first(where: {
+                        $0.settings.viewKey != stream.settings.viewKey && (states[ObjectIdentifier($0)]?.pass ?? joined) <= turn
+                    }) {
+                        var secondState = states[ObjectIdentifier(second)] ?? StreamRenderState(stream: second, pass: joined)
+                        if !postponeForDrive(second, ticks: &secondState.ticks, now: now) {
+                            jobs.append(job(second, secondState))
+                        } else {
+                            states[ObjectIdentifier(second)] = secondState
+                        }
+                    }
+                    for var done in renderSideBySide(jobs, now: now) {
+                        done.pass += 1 / Double(done.stream.settings.fps)
+                        states[ObjectIdentifier(done.stream)] = done
+                    }
+                    continue
                 }
                 states[ObjectIdentifier(stream)] = state
                 continue
@@ -114,6 +139,40 @@ final class FrameScheduler: Sendable {
             let next = watched.map { states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0 }.min() ?? (now + 0.25)
             _ = wake.wait(timeout: .now() + max(0.0005, min(next - now, 0.25)))
         }
+    }
+
+    /// A stream to render now and the due streams of the same view that take its picture.
+    /// Handed to one thread and read back after it finished.
+    private final class RenderJob: @unchecked Sendable {
+        let stream: StreamSlot
+        var state: StreamRenderState
+        let companions: [(stream: StreamSlot, state: StreamRenderState)]
+        /// The states after the frame: the stream's, then its companions' that were served.
+        var finished: [StreamRenderState] = []
+
+        init(stream: StreamSlot, state: StreamRenderState, companions: [(stream: StreamSlot, state: StreamRenderState)]) {
+            self.stream = stream; self.state = state; self.companions = companions
+        }
+    }
+
+    /// Renders one job with every core, or two side by side with one core each (the second on
+    /// a helper thread); returns the states of every stream served.
+    private func renderSideBySide(_ jobs: [RenderJob], now: Double) -> [StreamRenderState] {
+        if jobs.count == 1 {
+            run(jobs[0], now: now, renderer: renderer)
+        } else {
+            let beside = DispatchGroup()
+            let second = jobs[1]
+            DispatchQueue.global(qos: .userInteractive).async(group: beside) { [self] in run(second, now: now, renderer: lanes[1]) }
+            run(jobs[0], now: now, renderer: lanes[0])
+            beside.wait()
+        }
+        return jobs.flatMap(\.finished)
+    }
+
+    private func run(_ job: RenderJob, now: Double, renderer: Renderer) {
+        let shared = renderFrame(job.stream, state: &job.state, now: now, companions: job.companions, renderer: renderer)
+        job.finished = [job.state] + shared
     }
 
     /// One rendered view: the pixels, the pose they show and when it was rendered. Streams that
@@ -134,14 +193,14 @@ final class FrameScheduler: Sendable {
     /// Renders `stream`'s next frame, and the same picture for `companions` (due streams that
     /// show the same view), each encoded its own way.
     private func renderFrame(_ stream: StreamSlot, state: inout StreamRenderState, now: Double,
-                             companions: [(stream: StreamSlot, state: StreamRenderState)] = []) -> [StreamRenderState] {
+                             companions: [(stream: StreamSlot, state: StreamRenderState)], renderer: Renderer) -> [StreamRenderState] {
         let settings = stream.settings
         let (tick, skipped) = state.ticks.take(now: now, period: 1 / Double(settings.fps))
         guard let slot = registry.avatar(settings.avatarID) else { return [] }
         let picture: Picture
         do {
             var resources = try prepare(&state, settings: settings, slot: slot)
-            picture = try render(settings, slot: slot, resources: &resources, tick: tick)
+            picture = try render(settings, slot: slot, resources: &resources, tick: tick, renderer: renderer)
             try publish(stream, state: &state, resources: &resources, picture: picture, tick: tick, skipped: skipped)
             state.resources = resources
         } catch {
@@ -167,7 +226,8 @@ final class FrameScheduler: Sendable {
 
     /// Poses the avatar as it is at `tick` and renders the stream's view (both eyes of a stereo
     /// pair) into its framebuffer.
-    private func render(_ settings: StreamSettings, slot: AvatarSlot, resources: inout RenderResources, tick: Double) throws -> Picture {
+    private func render(_ settings: StreamSettings, slot: AvatarSlot, resources: inout RenderResources, tick: Double,
+                        renderer: Renderer) throws -> Picture {
         let renderStartUs = wallClockMicroseconds()
         let renderStart = monotonicSeconds()
         // The face as it is at the tick, the time the frame is stamped with: a render that
