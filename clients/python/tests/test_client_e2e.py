@@ -80,6 +80,25 @@ def test_stereo_stream(splatd_daemon, control):
         control.close_stream("vrcheck")
 
 
+def test_admission_control_and_render_load(splatd_daemon, control):
+    """A stream watched at more fps than the machine renders shows up in status as falling
+    short; an admission-controlled stream that would not fit is refused with LIMIT_REACHED."""
+    control.open_stream("demo", stream_id="heavy", width=1024, height=1024, fps=120, codec="raw")
+    try:
+        with FrameSubscriber(splatd_daemon.frames, "heavy") as sub:
+            for _ in range(12):
+                sub.next_frame(FRAME_TIMEOUT)
+            status = control.status()
+            heavy = next(s for s in status.streams if s.info.stream_id == "heavy")
+            assert heavy.render_load > 1 and heavy.fps_shortfall > 5, heavy
+            assert status.render_load >= heavy.render_load
+            with pytest.raises(SplatdError) as refused:
+                control.open_stream("demo", stream_id="wouldnt", width=512, height=512, fps=30, admission_control=True)
+            assert refused.value.status == pb.STATUS_LIMIT_REACHED and "admission control" in str(refused.value)
+    finally:
+        control.close_stream("heavy")
+
+
 def test_exact_topic_matching(splatd_daemon, control):
     """A subscription to frames/topiccam also receives frames/topiccam2 from ZeroMQ; the
     subscriber must drop those."""
