@@ -30,9 +30,8 @@ public struct DetailLevels: Sendable {
     public static let cellsPerPixel: Float = 4.5
 
     /// Builds the levels of `avatar`: cells 2 and 4 times the typical Gaussian's size (the
-    /// median of √(s₁ s₂), its two largest scales), each kept only when it has at most 3/4 of
-    /// the Gaussians of the level before. (Coarser cells fell below 35 dB on the demo head at
-    /// every size: what they lose is the cell-sized structure of the surface.)
+    /// median of √(s₁ s₂), its two largest scales) up to ``largestCell``, each kept only when it
+    /// has at most 3/4 of the Gaussians of the level before.
     public init(_ avatar: Avatar) throws {
         full = avatar
         guard avatar.boundGaussians != nil, avatar.gaussianCount >= Self.minimumGaussians else { levels = []; return }
@@ -48,6 +47,7 @@ public struct DetailLevels: Sendable {
         var previous = avatar.gaussianCount
         for step in 1...2 where typical > 0 && typical.isFinite {
             let cell = typical * Float(1 << step)
+            guard cell <= Self.largestCell * avatar.reach else { break }
             let reduced = try avatar.reduced(cellSize: cell, rest: rest)
             guard reduced.gaussianCount * 4 <= previous * 3 else { continue }
             levels.append(Level(cellSize: cell, avatar: reduced))
@@ -55,6 +55,11 @@ public struct DetailLevels: Sendable {
         }
         self.levels = levels
     }
+
+    /// The largest cell, as a fraction of the avatar's reach (half its bounding box's diagonal;
+    /// 6.7 mm on the demo head): coarser cells merge across the features of a face — lids, lips,
+    /// nostrils are about a centimetre across — and fall below 35 dB at every size.
+    public static let largestCell: Float = 0.04
 
     /// Avatars with fewer Gaussians are rendered in full at every size.
     public static let minimumGaussians = 2000

@@ -62,6 +62,23 @@ final class DetailLevelTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(quality, 35)
     }
 
+    /// The rule that picks a level holds for sparser and denser avatars too (bigger and smaller
+    /// Gaussians, so other cell sizes).
+    func testOtherDensitiesStayWithin35dB() throws {
+        for count in [30_000, 150_000] {
+            let avatar = try DemoAvatar.make(gaussianCount: count)
+            let levels = try DetailLevels(avatar)
+            XCTAssertFalse(levels.levels.isEmpty, "\(count) Gaussians")
+            for size in [128, 256, 512] {
+                let camera = try Self.camera(avatar, size: size)
+                let level = levels.avatar(forPixelSize: 1 / camera.fy)
+                let quality = Self.psnr(try Self.render(avatar, size: size).rgb8, try Self.render(level, size: size).rgb8)
+                print(String(format: "%d Gaussians at %d²: %d rendered, %.1f dB", count, size, level.gaussianCount, quality))
+                XCTAssertGreaterThanOrEqual(quality, 35, "\(count) Gaussians at \(size)²")
+            }
+        }
+    }
+
     /// The reduced head still follows the rig: with the jaw open, the level chosen at 256² shows
     /// the open mouth where the full head does (the merged Gaussians of the lower lip and chin
     /// went down with the jaw instead of staying at the closed mouth).
