@@ -59,7 +59,7 @@ package struct TileCompositor {
         // gsplat stops at T ≤ 1e-4, INRIA at T < 1e-4.
         let stopBelow = inclusiveStop ? RasterConstants.minTransmittance.nextUp : RasterConstants.minTransmittance
         let stopT = SIMD8<Float>(repeating: stopBelow)
-        let zero = SIMD8<Float>.zero
+        let zero = SIMD8<Float>.zero, one = SIMD8<Float>(repeating: 1)
         let rowTop = Float(y0) + 0.5
 
         var k = 0
@@ -75,60 +75,52 @@ package struct TileCompositor {
             let left = s.meanX - s.extentX, right = s.meanX + s.extentX
             let useHalf0 = left <= Float(x0) + 7.5 && right >= Float(x0) + 0.5
             let useHalf1 = left <= Float(x0) + 15.5 && right >= Float(x0) + 8.5
-            let halfMask: UInt32 = (useHalf0 ? 1 : 0) | (useHalf1 ? 2 : 0)
-            if halfMask == 0 { continue }
-            let dx0 = SIMD8(repeating: s.meanX) - pixelX0
-            let dx1 = SIMD8(repeating: s.meanX) - pixelX1
-            let ca = SIMD8(repeating: s.conicA)
-            let lnOpacity = SIMD8(repeating: s.lnOpacity)
+            let ca = SIMD8(repeating: s.conicA), cb = SIMD8(repeating: s.conicB), cc = SIMD8(repeating: s.conicC)
+            let logOpacity = SIMD8(repeating: s.log2Opacity)
             let r = SIMD8(repeating: s.red), g = SIMD8(repeating: s.green), b = SIMD8(repeating: s.blue)
-            // σ = dx·(a·dx + b·dy) + c·dy², with b·dy and c·dy² computed once per row.
-            // (The blend is written out here rather than in a helper: Swift passed the
-            // helper's SIMD8 arguments through the stack, which cost a third of the frame.)
-            for row in first...last {
-                var bits = (activeHalves &>> UInt32(2 * row)) & halfMask
-                if bits == 0 { continue }
-                let dy = s.meanY - (rowTop + Float(row))
-                let bdy = SIMD8(repeating: s.conicB * dy)
-                let cdy = SIMD8(repeating: s.conicC * dy * dy)
-                while bits != 0 {
-                    let half = bits & 1 == 1 ? 0 : 1
-                    bits &= bits &- 1
-                    let h = 2 * row + half
-                    let dx = half == 0 ? dx0 : dx1
-                    let sigma = cdy.addingProduct(dx, bdy.addingProduct(ca, dx))
-                    var alpha = fastExp(lnOpacity - sigma)
+            let dyFirst = SIMD8(repeating: s.meanY - (rowTop + Float(first)))
+            // One half column at a time: dx is fixed, so σ = a·dx² + dy·(b·dx + c·dy) costs two
+            // FMAs per row. (The blend is written out here rather than in a helper: Swift passed
+            // the helper's SIMD8 arguments through the stack, which cost a third of the frame.)
+            for half in 0..<2 {
+                if half == 0 ? !useHalf0 : !useHalf1 { continue }
+                let dx = SIMD8(repeating: s.meanX) - (half == 0 ? pixelX0 : pixelX1)
+                let adx2 = ca * dx * dx, bdx = cb * dx
+                var dy = dyFirst
+                var bit: UInt32 = 1 << UInt32(2 * first + half)
+                var h = 2 * first + half
+                for _ in first...last {
+                    defer { dy -= one; bit &<<= 2; h += 2 }
+                    if activeHalves & bit == 0 { continue }
+                    let sigma = adx2.addingProduct(dy, bdx.addingProduct(cc, dy))
+                    var alpha = fastExp2(logOpacity - sigma)
                     alpha.replace(with: clamp, where: alpha .> clamp)
+                    // Lanes that miss get α = 0, so their weight is 0 and T is left unchanged;
+                    // finished pixels carry T = 0 and get weight 0 too.
+                    alpha.replace(with: zero, where: (sigma .< zero) .| (alpha .< minAlpha))
                     let T = transmittance[h]
-                    let hit = (sigma .>= zero) .& (alpha .>= minAlpha) .& (T .> zero)
-                    // No branch on "any lane hit": with a third of half rows missing at a
-                    // splat's edge, the mispredictions cost more than the masked no-op (−7 %).
-                    let weight = zero.replacing(with: alpha * T, where: hit)
+                    let weight = alpha * T
                     let next = T - weight
-                    let stop = hit .& (next .< stopT)
+                    // A pixel stops where T would fall to the threshold and actually changed
+                    // (next ≠ T excludes missed lanes and finished ones).
+                    let stop = (next .< stopT) .& (next .!= T)
                     if !any(stop) {
                         red[h] = red[h].addingProduct(weight, r)
                         green[h] = green[h].addingProduct(weight, g)
                         blue[h] = blue[h].addingProduct(weight, b)
                         transmittance[h] = next
                     } else {
-                        // Pixels reaching T ≤ 1e-4 stop without this splat's contribution.
+                        // Pixels reaching T ≤ 1e-4 stop without this splat's contribution; a
+                        // half whose pixels have all stopped is not visited again.
                         finalT[h].replace(with: T, where: stop)
                         let w = weight.replacing(with: zero, where: stop)
                         red[h] = red[h].addingProduct(w, r)
                         green[h] = green[h].addingProduct(w, g)
                         blue[h] = blue[h].addingProduct(w, b)
-                        transmittance[h] = (T - w).replacing(with: zero, where: stop)
+                        let kept = next.replacing(with: zero, where: stop)
+                        transmittance[h] = kept
+                        if !any(kept .> zero) { activeHalves &= ~bit }
                     }
-                }
-            }
-            // Every 16 splats, retire halves whose pixels have all stopped.
-            if k & 15 == 0 {
-                var bits = activeHalves
-                while bits != 0 {
-                    let h = bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    if transmittance[h].max() == 0 { activeHalves &= ~(1 << UInt32(h)) }
                 }
             }
         }
