@@ -1,4 +1,5 @@
-/// `2^x` for eight lanes at once, for `x ≤ 0` (results below `2^−126` are not meaningful).
+/// `2^x` for eight lanes at once, for `−126 ≤ x ≤ 0`; lanes outside get meaningless values
+/// (the compositor masks them: it needs `2^x` only where `x ≥ log2(1/255)`).
 ///
 /// glibc's `exp2f` does not vectorise, so the compositing loop uses this instead: split `x`
 /// into an integer `n` and a fraction `f ∈ [−½, ½]`, evaluate `2^f` with a degree-6
@@ -8,12 +9,10 @@
 /// scales its arguments by log2(e) once per splat) saves a multiply per call.
 @inline(__always)
 package func fastExp2(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    // x < −126 would carry n into the sign bit; the comparison-and-replace compiles to vmaxps.
-    let clamped = x.replacing(with: -126, where: x .< -126)
     let shifter = SIMD8<Float>(repeating: 12_582_912)  // 1.5 · 2^23
-    let r = clamped + shifter
+    let r = x + shifter
     let n = r - shifter
-    let f = clamped - n
+    let f = x - n
     var p = SIMD8<Float>(repeating: 1.5403530393381606e-4)  // ln2^6/6!
     p = SIMD8(repeating: 1.3333558146428443e-3).addingProduct(p, f)  // ln2^5/5!
     p = SIMD8(repeating: 9.618129107628477e-3).addingProduct(p, f)  // ln2^4/4!

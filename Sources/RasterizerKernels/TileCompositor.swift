@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Stage 3: blends the depth-ordered splats of one 16×16 tile front to back.
 ///
 /// This is the hot loop of the renderer, so it works on raw pointers and `SIMD8<Float>`: a tile
@@ -54,12 +60,12 @@ package struct TileCompositor {
 
         let pixelX0 = laneIndex + (Float(x0) + 0.5)
         let pixelX1 = pixelX0 + 8
-        let minAlpha = SIMD8<Float>(repeating: RasterConstants.minAlpha)
-        let clamp = SIMD8<Float>(repeating: alphaClamp)
+        let minLog2Alpha = SIMD8<Float>(repeating: log2(RasterConstants.minAlpha))
+        let logClamp = SIMD8<Float>(repeating: log2(alphaClamp))
         // gsplat stops at T ≤ 1e-4, INRIA at T < 1e-4.
         let stopBelow = inclusiveStop ? RasterConstants.minTransmittance.nextUp : RasterConstants.minTransmittance
         let stopT = SIMD8<Float>(repeating: stopBelow)
-        let zero = SIMD8<Float>.zero, one = SIMD8<Float>(repeating: 1)
+        let zero = SIMD8<Float>.zero
         let rowTop = Float(y0) + 0.5
 
         var k = 0
@@ -78,7 +84,7 @@ package struct TileCompositor {
             let ca = SIMD8(repeating: s.conicA), cb = SIMD8(repeating: s.conicB), cc = SIMD8(repeating: s.conicC)
             let logOpacity = SIMD8(repeating: s.log2Opacity)
             let r = SIMD8(repeating: s.red), g = SIMD8(repeating: s.green), b = SIMD8(repeating: s.blue)
-            let dyFirst = SIMD8(repeating: s.meanY - (rowTop + Float(first)))
+            let dyFirst = s.meanY - (rowTop + Float(first))
             // One half column at a time: dx is fixed, so σ = a·dx² + dy·(b·dx + c·dy) costs two
             // FMAs per row. (The blend is written out here rather than in a helper: Swift passed
             // the helper's SIMD8 arguments through the stack, which cost a third of the frame.)
@@ -86,18 +92,21 @@ package struct TileCompositor {
                 if half == 0 ? !useHalf0 : !useHalf1 { continue }
                 let dx = SIMD8(repeating: s.meanX) - (half == 0 ? pixelX0 : pixelX1)
                 let adx2 = ca * dx * dx, bdx = cb * dx
+                // dy stays a scalar: a SIMD8 decremented per row compiled to lane shuffles.
                 var dy = dyFirst
                 var bit: UInt32 = 1 << UInt32(2 * first + half)
                 var h = 2 * first + half
                 for _ in first...last {
-                    defer { dy -= one; bit &<<= 2; h += 2 }
+                    defer { dy -= 1; bit &<<= 2; h += 2 }
                     if activeHalves & bit == 0 { continue }
-                    let sigma = adx2.addingProduct(dy, bdx.addingProduct(cc, dy))
-                    var alpha = fastExp2(logOpacity - sigma)
-                    alpha.replace(with: clamp, where: alpha .> clamp)
-                    // Lanes that miss get α = 0, so their weight is 0 and T is left unchanged;
-                    // finished pixels carry T = 0 and get weight 0 too.
-                    alpha.replace(with: zero, where: (sigma .< zero) .| (alpha .< minAlpha))
+                    let dyv = SIMD8(repeating: dy)
+                    let sigma = adx2.addingProduct(dyv, bdx.addingProduct(cc, dyv))
+                    let x = logOpacity - sigma
+                    // α = min(2^x, clamp) ≥ 1/255 exactly where x ≥ −log2(255); lanes that miss
+                    // (or have σ < 0) get α = 0, so their weight is 0 and T is left unchanged, and
+                    // their 2^x need not be valid. Finished pixels carry T = 0 and get weight 0 too.
+                    let miss = (sigma .< zero) .| (x .< minLog2Alpha)
+                    let alpha = zero.replacing(with: fastExp2(x.replacing(with: logClamp, where: x .> logClamp)), where: .!miss)
                     let T = transmittance[h]
                     let weight = alpha * T
                     let next = T - weight
