@@ -32,11 +32,11 @@ package struct TileCompositor {
         for p in [transmittance, finalT, red, green, blue] { p.deallocate() }
     }
 
-    /// Composites `ids[0..<count]` (indices into `splats`, front to back) over the tile whose
-    /// top-left pixel is `(x0, y0)`, then writes colour, alpha and 8-bit RGB into `output`.
+    /// Composites `splats[0..<count]` (front to back) over the tile whose top-left pixel is
+    /// `(x0, y0)`, then writes colour, alpha and 8-bit RGB into `output`.
     package func composite(
-        tileX x0: Int, tileY y0: Int, ids: UnsafePointer<UInt32>, count: Int,
-        splats: UnsafePointer<ProjectedSplat>, alphaClamp: Float, inclusiveStop: Bool,
+        tileX x0: Int, tileY y0: Int, splats: UnsafePointer<ProjectedSplat>, count: Int,
+        alphaClamp: Float, inclusiveStop: Bool,
         background: SIMD3<Float>, output: ImagePlanes
     ) {
         let tile = RasterConstants.tileSize
@@ -70,7 +70,7 @@ package struct TileCompositor {
 
         var k = 0
         while k < count && activeHalves != 0 {
-            let s = splats[Int(ids[k])]
+            let s = splats[k]
             k += 1
             if s.extentY < 0 { continue }
             // Rows whose centre lies within the ellipse's vertical extent.
