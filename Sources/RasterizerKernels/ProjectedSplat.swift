@@ -1,4 +1,5 @@
-/// One Gaussian after projection, laid out for the compositing loop (48 bytes).
+/// One Gaussian after projection, laid out for the compositing loop: only what it reads (44 bytes,
+/// copied once per tile the splat covers).
 ///
 /// The conic is stored pre-halved and in base-2 units, so that the loop computes
 /// `log2(e)·σ = conicA·dx² + conicB·dx·dy + conicC·dy²` and `α = 2^(log2Opacity − log2(e)·σ)`
@@ -14,17 +15,14 @@ package struct ProjectedSplat: Sendable {
     package var red: Float, green: Float, blue: Float
     /// Half-extents (pixels) of the ellipse outside which `α < 1/255`; negative when no pixel can reach it.
     package var extentX: Float, extentY: Float
-    /// Opacity (activated).
-    package var opacity: Float
 
     package init(meanX: Float, meanY: Float, conicA: Float, conicB: Float, conicC: Float, log2Opacity: Float,
-                 red: Float, green: Float, blue: Float, extentX: Float, extentY: Float, opacity: Float) {
+                 red: Float, green: Float, blue: Float, extentX: Float, extentY: Float) {
         self.meanX = meanX; self.meanY = meanY
         self.conicA = conicA; self.conicB = conicB; self.conicC = conicC
         self.log2Opacity = log2Opacity
         self.red = red; self.green = green; self.blue = blue
         self.extentX = extentX; self.extentY = extentY
-        self.opacity = opacity
     }
 }
 

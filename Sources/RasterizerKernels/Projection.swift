@@ -158,7 +158,7 @@ package struct Projection: Sendable {
                 conicA: 0.5 * c * scaledInvDet, conicB: -b * scaledInvDet, conicC: 0.5 * a * scaledInvDet,
                 log2Opacity: lnOpacity * log2e,
                 red: colour.x, green: colour.y, blue: colour.z,
-                extentX: extentX, extentY: extentY, opacity: opacity)
+                extentX: extentX, extentY: extentY)
             depthKeys[i] = z.bitPattern
             rects[i] = rect
         }
