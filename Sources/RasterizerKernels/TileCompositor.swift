@@ -67,6 +67,9 @@ package struct TileCompositor {
         let stopT = SIMD8<Float>(repeating: stopBelow)
         let zero = SIMD8<Float>.zero
         let rowTop = Float(y0) + 0.5, columnLeft = Float(x0) + 0.5
+        // Pixel centres within a window. (Subtracting `laneIndex` instead, whose lane 0 is 0,
+        // let the optimiser special-case that lane with shuffles and blends.)
+        let laneCentre = laneIndex + 0.5
         // The pixel state as bytes: row r, column c at 64·r + 4·c. An 8-pixel window may start at
         // any column 0…8, so a splat narrower than 8 pixels costs one window per row even where
         // it straddles the two halves.
@@ -98,7 +101,7 @@ package struct TileCompositor {
             // helper's SIMD8 arguments through the stack, which cost a third of the frame.)
             while true {
                 let windowHalves: UInt32 = offset == 0 ? 1 : (offset == 8 ? 2 : 3)
-                let dx = SIMD8(repeating: s.meanX - (columnLeft + Float(offset))) - laneIndex
+                let dx = SIMD8(repeating: s.meanX - Float(x0 + offset)) - laneCentre
                 let adx2 = ca * dx * dx, bdx = cb * dx
                 // dy stays a scalar: a SIMD8 decremented per row compiled to lane shuffles.
                 var dy = dyFirst
@@ -114,7 +117,7 @@ package struct TileCompositor {
                     // (or have σ < 0) get α = 0, so their weight is 0 and T is left unchanged, and
                     // their 2^x need not be valid. Finished pixels carry T = 0 and get weight 0 too.
                     let miss = (sigma .< zero) .| (x .< minLog2Alpha)
-                    let alpha = zero.replacing(with: fastExp2(x.replacing(with: logClamp, where: x .> logClamp)), where: .!miss)
+                    let alpha = zero.replacing(with: fastExp2(logClamp.replacing(with: x, where: x .< logClamp)), where: .!miss)
                     let T = tState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
                     let weight = alpha * T
                     let next = T - weight
