@@ -90,7 +90,7 @@ public final class Renderer: @unchecked Sendable {
         framebuffer.withPlanes { output in
             Parallel.run(workers, CompositeStep(
                 renderer: self, tileCount: tileCount, tilesX: Int(projection.tilesX),
-                starts: intersection.tileStarts, ids: intersection.tileIDs, sorted: intersection.sortedSplats,
+                starts: intersection.tileStarts, splats: intersection.tileSplats,
                 alphaClamp: options.alphaClamp, inclusiveStop: options.convention == .gsplat,
                 background: options.background, output: output))
         }
@@ -117,7 +117,7 @@ private struct ProjectStep: ParallelWork {
 /// Stage 3: workers take tiles from the renderer's shared counter until none are left.
 private struct CompositeStep: ParallelWork {
     let renderer: Renderer, tileCount: Int, tilesX: Int
-    let starts: UnsafePointer<Int>, ids: UnsafePointer<UInt32>, sorted: UnsafePointer<ProjectedSplat>
+    let starts: UnsafePointer<Int>, splats: UnsafePointer<ProjectedSplat>
     let alphaClamp: Float, inclusiveStop: Bool, background: SIMD3<Float>, output: ImagePlanes
 
     func run(worker: Int) {
@@ -128,7 +128,7 @@ private struct CompositeStep: ParallelWork {
             if t >= tileCount { break }
             compositor.composite(
                 tileX: (t % tilesX) * ts, tileY: (t / tilesX) * ts,
-                ids: ids + starts[t], count: starts[t + 1] - starts[t], splats: sorted,
+                splats: splats + starts[t], count: starts[t + 1] - starts[t],
                 alphaClamp: alphaClamp, inclusiveStop: inclusiveStop,
                 background: background, output: output)
         }

@@ -1,29 +1,28 @@
-/// One Gaussian after projection, laid out for the compositing loop (48 bytes).
+/// One Gaussian after projection, laid out for the compositing loop: only what it reads (44 bytes,
+/// copied once per tile the splat covers).
 ///
-/// The conic is stored pre-halved so that the loop computes
-/// `σ = conicA·dx² + conicB·dx·dy + conicC·dy²` with no extra multiplies.
+/// The conic is stored pre-halved and in base-2 units, so that the loop computes
+/// `log2(e)·σ = conicA·dx² + conicB·dx·dy + conicC·dy²` and `α = 2^(log2Opacity − log2(e)·σ)`
+/// with no extra multiplies.
 package struct ProjectedSplat: Sendable {
     /// Projected centre, pixels (pixel centres at `+0.5`).
     package var meanX: Float, meanY: Float
-    /// `0.5·A`, `B`, `0.5·C` of the inverse 2D covariance.
+    /// `0.5·A`, `B`, `0.5·C` of the inverse 2D covariance, times `log2(e)`.
     package var conicA: Float, conicB: Float, conicC: Float
-    /// `ln(opacity)`: `α = exp(lnOpacity − σ)` saves a multiply per pixel.
-    package var lnOpacity: Float
+    /// `log2(opacity)`: `α = 2^(log2Opacity − log2(e)·σ)` saves a multiply per pixel.
+    package var log2Opacity: Float
     /// View-dependent colour (already `max(c + 0.5, 0)`).
     package var red: Float, green: Float, blue: Float
     /// Half-extents (pixels) of the ellipse outside which `α < 1/255`; negative when no pixel can reach it.
     package var extentX: Float, extentY: Float
-    /// Opacity (activated).
-    package var opacity: Float
 
-    package init(meanX: Float, meanY: Float, conicA: Float, conicB: Float, conicC: Float, lnOpacity: Float,
-                 red: Float, green: Float, blue: Float, extentX: Float, extentY: Float, opacity: Float) {
+    package init(meanX: Float, meanY: Float, conicA: Float, conicB: Float, conicC: Float, log2Opacity: Float,
+                 red: Float, green: Float, blue: Float, extentX: Float, extentY: Float) {
         self.meanX = meanX; self.meanY = meanY
         self.conicA = conicA; self.conicB = conicB; self.conicC = conicC
-        self.lnOpacity = lnOpacity
+        self.log2Opacity = log2Opacity
         self.red = red; self.green = green; self.blue = blue
         self.extentX = extentX; self.extentY = extentY
-        self.opacity = opacity
     }
 }
 

@@ -150,13 +150,15 @@ package struct Projection: Sendable {
             let colour = SphericalHarmonics.colour(
                 degree: cloud.shDegree, direction: direction / (direction * direction).sum().squareRoot(),
                 coefficients: cloud.sh + i * coefficients * 3)
-            let invDet = 1 / det
+            // The compositor works in base 2 (`α = 2^(log2 o − log2(e)·σ)`).
+            let log2e: Float = 1.4426950408889634
+            let scaledInvDet = log2e / det
             splats[i] = ProjectedSplat(
                 meanX: mx, meanY: my,
-                conicA: 0.5 * c * invDet, conicB: -b * invDet, conicC: 0.5 * a * invDet,
-                lnOpacity: lnOpacity,
+                conicA: 0.5 * c * scaledInvDet, conicB: -b * scaledInvDet, conicC: 0.5 * a * scaledInvDet,
+                log2Opacity: lnOpacity * log2e,
                 red: colour.x, green: colour.y, blue: colour.z,
-                extentX: extentX, extentY: extentY, opacity: opacity)
+                extentX: extentX, extentY: extentY)
             depthKeys[i] = z.bitPattern
             rects[i] = rect
         }

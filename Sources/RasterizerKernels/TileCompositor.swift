@@ -1,9 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Stage 3: blends the depth-ordered splats of one 16×16 tile front to back.
 ///
 /// This is the hot loop of the renderer, so it works on raw pointers and `SIMD8<Float>`: a tile
 /// row is two 8-lane halves. For every splat only the rows inside its ellipse (where
-/// `α ≥ 1/255` is possible) and the halves its box touches are visited. Finished pixels carry
-/// `T = 0` (so they add nothing) and keep their final transmittance in `finalT`.
+/// `α ≥ 1/255` is possible) are visited, with one 8-pixel window per row placed over the
+/// columns its box touches (two, the halves, when it is wider than 8 pixels). Finished pixels
+/// carry `T = 0` (so they add nothing) and keep their final transmittance in `finalT`; a half
+/// whose pixels have all finished is skipped.
 package struct TileCompositor {
     /// Per-tile pixel state, 32 halves (16 rows × 2) of 8 lanes each.
     let transmittance: UnsafeMutablePointer<SIMD8<Float>>
@@ -26,11 +34,11 @@ package struct TileCompositor {
         for p in [transmittance, finalT, red, green, blue] { p.deallocate() }
     }
 
-    /// Composites `ids[0..<count]` (indices into `splats`, front to back) over the tile whose
-    /// top-left pixel is `(x0, y0)`, then writes colour, alpha and 8-bit RGB into `output`.
+    /// Composites `splats[0..<count]` (front to back) over the tile whose top-left pixel is
+    /// `(x0, y0)`, then writes colour, alpha and 8-bit RGB into `output`.
     package func composite(
-        tileX x0: Int, tileY y0: Int, ids: UnsafePointer<UInt32>, count: Int,
-        splats: UnsafePointer<ProjectedSplat>, alphaClamp: Float, inclusiveStop: Bool,
+        tileX x0: Int, tileY y0: Int, splats: UnsafePointer<ProjectedSplat>, count: Int,
+        alphaClamp: Float, inclusiveStop: Bool,
         background: SIMD3<Float>, output: ImagePlanes
     ) {
         let tile = RasterConstants.tileSize
@@ -52,84 +60,98 @@ package struct TileCompositor {
             if any(live) { activeHalves |= 1 << UInt32(h) }
         }
 
-        let pixelX0 = laneIndex + (Float(x0) + 0.5)
-        let pixelX1 = pixelX0 + 8
-        let minAlpha = SIMD8<Float>(repeating: RasterConstants.minAlpha)
-        let clamp = SIMD8<Float>(repeating: alphaClamp)
+        let minLog2Alpha = SIMD8<Float>(repeating: log2(RasterConstants.minAlpha))
+        let logClamp = SIMD8<Float>(repeating: log2(alphaClamp))
         // gsplat stops at T ≤ 1e-4, INRIA at T < 1e-4.
         let stopBelow = inclusiveStop ? RasterConstants.minTransmittance.nextUp : RasterConstants.minTransmittance
         let stopT = SIMD8<Float>(repeating: stopBelow)
         let zero = SIMD8<Float>.zero
-        let rowTop = Float(y0) + 0.5
+        let rowTop = Float(y0) + 0.5, columnLeft = Float(x0) + 0.5
+        // Pixel centres within a window. (Subtracting `laneIndex` instead, whose lane 0 is 0,
+        // let the optimiser special-case that lane with shuffles and blends.)
+        let laneCentre = laneIndex + 0.5
+        // The pixel state as bytes: row r, column c at 64·r + 4·c. An 8-pixel window may start at
+        // any column 0…8, so a splat narrower than 8 pixels costs one window per row even where
+        // it straddles the two halves.
+        let tState = UnsafeMutableRawPointer(transmittance), finalState = UnsafeMutableRawPointer(finalT)
+        let redState = UnsafeMutableRawPointer(red), greenState = UnsafeMutableRawPointer(green)
+        let blueState = UnsafeMutableRawPointer(blue)
 
         var k = 0
         while k < count && activeHalves != 0 {
-            let s = splats[Int(ids[k])]
+            let s = splats[k]
             k += 1
             if s.extentY < 0 { continue }
-            // Rows whose centre lies within the ellipse's vertical extent.
+            // Rows and columns whose centre lies within the ellipse's extent.
             let first = max(0, Int((s.meanY - s.extentY - rowTop).rounded(.up)))
             let last = min(rows - 1, Int((s.meanY + s.extentY - rowTop).rounded(.down)))
             if first > last { continue }
-            // Halves touched by the horizontal extent.
-            let left = s.meanX - s.extentX, right = s.meanX + s.extentX
-            let useHalf0 = left <= Float(x0) + 7.5 && right >= Float(x0) + 0.5
-            let useHalf1 = left <= Float(x0) + 15.5 && right >= Float(x0) + 8.5
-            let halfMask: UInt32 = (useHalf0 ? 1 : 0) | (useHalf1 ? 2 : 0)
-            if halfMask == 0 { continue }
-            let dx0 = SIMD8(repeating: s.meanX) - pixelX0
-            let dx1 = SIMD8(repeating: s.meanX) - pixelX1
-            let ca = SIMD8(repeating: s.conicA)
-            let lnOpacity = SIMD8(repeating: s.lnOpacity)
+            let firstColumn = max(0, Int((s.meanX - s.extentX - columnLeft).rounded(.up)))
+            let lastColumn = min(tile - 1, Int((s.meanX + s.extentX - columnLeft).rounded(.down)))
+            if firstColumn > lastColumn { continue }
+            let ca = SIMD8(repeating: s.conicA), cb = SIMD8(repeating: s.conicB), cc = SIMD8(repeating: s.conicC)
+            let logOpacity = SIMD8(repeating: s.log2Opacity)
             let r = SIMD8(repeating: s.red), g = SIMD8(repeating: s.green), b = SIMD8(repeating: s.blue)
-            // σ = dx·(a·dx + b·dy) + c·dy², with b·dy and c·dy² computed once per row.
-            // (The blend is written out here rather than in a helper: Swift passed the
+            let dyFirst = s.meanY - (rowTop + Float(first))
+            // One window when the splat spans at most 8 columns, else the two halves.
+            let narrow = lastColumn - firstColumn < 8
+            var offset = narrow ? min(firstColumn, 8) : 0
+            // One window at a time: dx is fixed, so σ = a·dx² + dy·(b·dx + c·dy) costs two FMAs
+            // per row. (The blend is written out here rather than in a helper: Swift passed the
             // helper's SIMD8 arguments through the stack, which cost a third of the frame.)
-            for row in first...last {
-                var bits = (activeHalves &>> UInt32(2 * row)) & halfMask
-                if bits == 0 { continue }
-                let dy = s.meanY - (rowTop + Float(row))
-                let bdy = SIMD8(repeating: s.conicB * dy)
-                let cdy = SIMD8(repeating: s.conicC * dy * dy)
-                while bits != 0 {
-                    let half = bits & 1 == 1 ? 0 : 1
-                    bits &= bits &- 1
-                    let h = 2 * row + half
-                    let dx = half == 0 ? dx0 : dx1
-                    let sigma = cdy.addingProduct(dx, bdy.addingProduct(ca, dx))
-                    var alpha = fastExp(lnOpacity - sigma)
-                    alpha.replace(with: clamp, where: alpha .> clamp)
-                    let T = transmittance[h]
-                    let hit = (sigma .>= zero) .& (alpha .>= minAlpha) .& (T .> zero)
-                    // No branch on "any lane hit": with a third of half rows missing at a
-                    // splat's edge, the mispredictions cost more than the masked no-op (−7 %).
-                    let weight = zero.replacing(with: alpha * T, where: hit)
+            while true {
+                let windowHalves: UInt32 = offset == 0 ? 1 : (offset == 8 ? 2 : 3)
+                let dx = SIMD8(repeating: s.meanX - Float(x0 + offset)) - laneCentre
+                let adx2 = ca * dx * dx, bdx = cb * dx
+                // dy stays a scalar: a SIMD8 decremented per row compiled to lane shuffles.
+                var dy = dyFirst
+                var rowHalves = windowHalves &<< UInt32(2 * first)
+                var at = 64 * first + 4 * offset
+                for _ in first...last {
+                    defer { dy -= 1; rowHalves &<<= 2; at += 64 }
+                    if activeHalves & rowHalves == 0 { continue }
+                    let dyv = SIMD8(repeating: dy)
+                    let sigma = adx2.addingProduct(dyv, bdx.addingProduct(cc, dyv))
+                    let x = logOpacity - sigma
+                    // α = min(2^x, clamp) ≥ 1/255 exactly where x ≥ −log2(255); lanes that miss
+                    // (or have σ < 0) get α = 0, so their weight is 0 and T is left unchanged, and
+                    // their 2^x need not be valid. Finished pixels carry T = 0 and get weight 0 too.
+                    let miss = (sigma .< zero) .| (x .< minLog2Alpha)
+                    let alpha = zero.replacing(with: fastExp2(logClamp.replacing(with: x, where: x .< logClamp)), where: .!miss)
+                    let T = tState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                    let weight = alpha * T
                     let next = T - weight
-                    let stop = hit .& (next .< stopT)
+                    // A pixel stops where T would fall to the threshold and actually changed
+                    // (next ≠ T excludes missed lanes and finished ones).
+                    let stop = (next .< stopT) .& (next .!= T)
                     if !any(stop) {
-                        red[h] = red[h].addingProduct(weight, r)
-                        green[h] = green[h].addingProduct(weight, g)
-                        blue[h] = blue[h].addingProduct(weight, b)
-                        transmittance[h] = next
+                        let cr = redState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                        let cg = greenState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                        let cb = blueState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                        redState.storeBytes(of: cr.addingProduct(weight, r), toByteOffset: at, as: SIMD8<Float>.self)
+                        greenState.storeBytes(of: cg.addingProduct(weight, g), toByteOffset: at, as: SIMD8<Float>.self)
+                        blueState.storeBytes(of: cb.addingProduct(weight, b), toByteOffset: at, as: SIMD8<Float>.self)
+                        tState.storeBytes(of: next, toByteOffset: at, as: SIMD8<Float>.self)
                     } else {
-                        // Pixels reaching T ≤ 1e-4 stop without this splat's contribution.
-                        finalT[h].replace(with: T, where: stop)
+                        // Pixels reaching T ≤ 1e-4 stop without this splat's contribution; a
+                        // half whose pixels have all stopped is not visited again.
+                        let final = finalState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                        finalState.storeBytes(of: final.replacing(with: T, where: stop), toByteOffset: at, as: SIMD8<Float>.self)
                         let w = weight.replacing(with: zero, where: stop)
-                        red[h] = red[h].addingProduct(w, r)
-                        green[h] = green[h].addingProduct(w, g)
-                        blue[h] = blue[h].addingProduct(w, b)
-                        transmittance[h] = (T - w).replacing(with: zero, where: stop)
+                        let cr = redState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                        let cg = greenState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                        let cb = blueState.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                        redState.storeBytes(of: cr.addingProduct(w, r), toByteOffset: at, as: SIMD8<Float>.self)
+                        greenState.storeBytes(of: cg.addingProduct(w, g), toByteOffset: at, as: SIMD8<Float>.self)
+                        blueState.storeBytes(of: cb.addingProduct(w, b), toByteOffset: at, as: SIMD8<Float>.self)
+                        tState.storeBytes(of: next.replacing(with: zero, where: stop), toByteOffset: at, as: SIMD8<Float>.self)
+                        let h = 2 * (at >> 6)
+                        if windowHalves & 1 != 0 && !any(transmittance[h] .> zero) { activeHalves &= ~(1 << UInt32(h)) }
+                        if windowHalves & 2 != 0 && !any(transmittance[h + 1] .> zero) { activeHalves &= ~(2 << UInt32(h)) }
                     }
                 }
-            }
-            // Every 16 splats, retire halves whose pixels have all stopped.
-            if k & 15 == 0 {
-                var bits = activeHalves
-                while bits != 0 {
-                    let h = bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    if transmittance[h].max() == 0 { activeHalves &= ~(1 << UInt32(h)) }
-                }
+                if narrow || offset == 8 { break }
+                offset = 8
             }
         }
 

@@ -4,9 +4,11 @@ import SplatCore
 /// `isect_offset_encode`).
 ///
 /// From the projected splats, their depth keys and tile rectangles it keeps the visible ones,
-/// sorts them front to back (a radix sort over the bits in which the depths differ), gathers
-/// them in that order and writes, for every tile, the list of sorted splat indices that cover
-/// it. Tile `t`'s list is `ids[starts[t] ..< starts[t + 1]]`, front to back.
+/// sorts them front to back (a radix sort over the bits in which the depths differ) and writes,
+/// for every tile, copies of the splats that cover it in that order: tile `t`'s splats are
+/// `tileSplats[starts[t] ..< starts[t + 1]]`, front to back. Copying (rather than listing
+/// indices into one sorted array) lets the compositor stream each tile's splats from
+/// consecutive memory instead of missing the cache on most of them.
 ///
 /// The buffers are reused across frames: once a scene size has been seen, nothing is
 /// allocated. Not thread-safe; the work inside runs on `workers` threads.
@@ -16,32 +18,29 @@ package struct TileIntersection {
     private var tempKeys = ScratchBuffer<UInt32>()
     private var tempValues = ScratchBuffer<UInt32>()
     private var histogram = ScratchBuffer<Int>()
-    private var sorted = ScratchBuffer<ProjectedSplat>()
     private var sortedRects = ScratchBuffer<TileRect>()
     private var tileCounts = ScratchBuffer<Int>()      // [worker][tile], then exclusive offsets
     private var starts = ScratchBuffer<Int>()          // [tile + 1]
-    private var ids = ScratchBuffer<UInt32>()
+    private var copies = ScratchBuffer<ProjectedSplat>()
 
     package init() {
         histogram.reserve(2048)
     }
 
     package func deallocate() {
-        for b in [sortKeys, sortValues, tempKeys, tempValues, ids] { b.deallocate() }
+        for b in [sortKeys, sortValues, tempKeys, tempValues] { b.deallocate() }
         histogram.deallocate(); tileCounts.deallocate(); starts.deallocate()
-        sorted.deallocate(); sortedRects.deallocate()
+        copies.deallocate(); sortedRects.deallocate()
     }
 
-    /// The visible splats in depth order (valid until the next `intersect`).
-    package var sortedSplats: UnsafePointer<ProjectedSplat> { UnsafePointer(sorted.pointer) }
-    /// `tileCount + 1` offsets into `tileIDs`.
+    /// `tileCount + 1` offsets into `tileSplats` (valid until the next `intersect`).
     package var tileStarts: UnsafePointer<Int> { UnsafePointer(starts.pointer) }
-    /// Indices into `sortedSplats`, grouped by tile.
-    package var tileIDs: UnsafePointer<UInt32> { UnsafePointer(ids.pointer) }
+    /// Copies of the visible splats, grouped by tile, each tile's front to back.
+    package var tileSplats: UnsafePointer<ProjectedSplat> { UnsafePointer(copies.pointer) }
 
-    /// The splats that cover tile `t`, front to back, as indices into `sortedSplats`.
-    package func splats(inTile t: Int) -> UnsafeBufferPointer<UInt32> {
-        UnsafeBufferPointer(start: ids.pointer + starts.pointer[t], count: starts.pointer[t + 1] - starts.pointer[t])
+    /// The splats that cover tile `t`, front to back.
+    package func splats(inTile t: Int) -> UnsafeBufferPointer<ProjectedSplat> {
+        UnsafeBufferPointer(start: copies.pointer + starts.pointer[t], count: starts.pointer[t + 1] - starts.pointer[t])
     }
 
     /// Intersects `count` projected splats with a grid of `tilesX × tilesY` tiles. Returns the
@@ -52,18 +51,17 @@ package struct TileIntersection {
     ) -> (visible: Int, instances: Int) {
         let tileCount = tilesX * tilesY
         sortKeys.reserve(n); sortValues.reserve(n); tempKeys.reserve(n); tempValues.reserve(n)
-        sorted.reserve(n); sortedRects.reserve(n)
+        sortedRects.reserve(n)
         tileCounts.reserve(tileCount * workers); starts.reserve(max(tileCount + 1, workers + 1))
 
-        // Compaction and gathering run on every worker; the radix sort sorts only the bits in
-        // which the depths differ (usually two passes instead of three).
+        // Compaction, gathering and binning run on every worker; the radix sort sorts only the
+        // bits in which the depths differ (usually two passes instead of three).
         let visible = compactVisible(depthKeys: depthKeys, rects: rects, count: n, workers: workers)
         RadixSort.sort(keys: sortKeys.pointer, values: sortValues.pointer, tempKeys: tempKeys.pointer,
                        tempValues: tempValues.pointer, count: visible, histogram: histogram.pointer)
-        let order = sortValues.pointer, sorted = self.sorted.pointer, sortedRects = self.sortedRects.pointer
-        Parallel.run(workers, Gather(order: order, splats: splats, rects: rects, sorted: sorted, sortedRects: sortedRects,
-                                     count: visible, workers: workers))
-        let instances = bin(visible: visible, tileCount: tileCount, tilesX: tilesX, workers: workers)
+        let order = sortValues.pointer, sortedRects = self.sortedRects.pointer
+        Parallel.run(workers, Gather(order: order, rects: rects, sortedRects: sortedRects, count: visible, workers: workers))
+        let instances = bin(splats: splats, visible: visible, tileCount: tileCount, tilesX: tilesX, workers: workers)
         return (visible, instances)
     }
 
@@ -85,9 +83,10 @@ package struct TileIntersection {
         return total
     }
 
-    /// Counts, offsets and fills the per-tile lists of sorted splat indices. Each worker takes a
+    /// Counts, offsets and fills the per-tile lists of splat copies. Each worker takes a
     /// contiguous run of the depth order, so concatenating workers' runs per tile keeps depth order.
-    private mutating func bin(visible: Int, tileCount: Int, tilesX: Int, workers: Int) -> Int {
+    private mutating func bin(splats: UnsafePointer<ProjectedSplat>, visible: Int, tileCount: Int, tilesX: Int,
+                              workers: Int) -> Int {
         let counts = tileCounts.pointer, rects = sortedRects.pointer
         counts.initialize(repeating: 0, count: workers * tileCount)
         Parallel.run(workers, CountTiles(rects: rects, counts: counts, count: visible, tileCount: tileCount, tilesX: tilesX,
@@ -104,26 +103,21 @@ package struct TileIntersection {
             }
         }
         starts[tileCount] = total
-        ids.reserve(total)
-        let ids = self.ids.pointer
-        Parallel.run(workers, FillTiles(rects: rects, cursors: counts, ids: ids, count: visible, tileCount: tileCount,
-                                        tilesX: tilesX, workers: workers))
+        copies.reserve(total)
+        Parallel.run(workers, FillTiles(order: sortValues.pointer, splats: splats, rects: rects, cursors: counts,
+                                        copies: copies.pointer, count: visible, tileCount: tileCount, tilesX: tilesX,
+                                        workers: workers))
         return total
     }
 
     // The parallel steps, as values (a closure handed to the worker threads would allocate).
 
     private struct Gather: ParallelWork {
-        let order: UnsafePointer<UInt32>, splats: UnsafePointer<ProjectedSplat>, rects: UnsafePointer<TileRect>
-        let sorted: UnsafeMutablePointer<ProjectedSplat>, sortedRects: UnsafeMutablePointer<TileRect>
+        let order: UnsafePointer<UInt32>, rects: UnsafePointer<TileRect>, sortedRects: UnsafeMutablePointer<TileRect>
         let count: Int, workers: Int
 
         func run(worker: Int) {
-            for k in Parallel.chunk(count, worker, workers) {
-                let i = Int(order[k])
-                sorted[k] = splats[i]
-                sortedRects[k] = rects[i]
-            }
+            for k in Parallel.chunk(count, worker, workers) { sortedRects[k] = rects[Int(order[k])] }
         }
     }
 
@@ -167,17 +161,19 @@ package struct TileIntersection {
     }
 
     private struct FillTiles: ParallelWork {
-        let rects: UnsafePointer<TileRect>, cursors: UnsafeMutablePointer<Int>, ids: UnsafeMutablePointer<UInt32>
+        let order: UnsafePointer<UInt32>, splats: UnsafePointer<ProjectedSplat>, rects: UnsafePointer<TileRect>
+        let cursors: UnsafeMutablePointer<Int>, copies: UnsafeMutablePointer<ProjectedSplat>
         let count: Int, tileCount: Int, tilesX: Int, workers: Int
 
         func run(worker: Int) {
             let cursor = cursors + worker * tileCount
             for k in Parallel.chunk(count, worker, workers) {
                 let r = rects[k]
+                let splat = splats[Int(order[k])]
                 for ty in Int(r.y0)..<Int(r.y1) {
                     for tx in Int(r.x0)..<Int(r.x1) {
                         let t = ty * tilesX + tx
-                        ids[cursor[t]] = UInt32(k)
+                        copies[cursor[t]] = splat
                         cursor[t] += 1
                     }
                 }

@@ -30,8 +30,8 @@ final class TileIntersectionTests: XCTestCase {
             XCTAssertEqual(visible, 3, "workers \(workers)")
             XCTAssertEqual(instances, 2 + 4 + 1)
             for t in 0..<6 {
-                // The sorted splats carry their original index in meanX (see `splat(id:)`).
-                let ids = intersection.splats(inTile: t).map { Int(intersection.sortedSplats[Int($0)].meanX) }
+                // The splats carry their original index in meanX (see `splat(id:)`).
+                let ids = intersection.splats(inTile: t).map { Int($0.meanX) }
                 XCTAssertEqual(ids, expected[t], "tile \(t), workers \(workers)")
             }
             XCTAssertEqual((0...6).map { intersection.tileStarts[$0] }, [0, 1, 3, 4, 4, 5, 7])
@@ -54,7 +54,7 @@ final class TileIntersectionTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(intersection.splats(inTile: 0).map { Int(intersection.sortedSplats[Int($0)].meanX) }, Array(0..<n))
+        XCTAssertEqual(intersection.splats(inTile: 0).map { Int($0.meanX) }, Array(0..<n))
     }
 
     /// A Gaussian whose tile range follows from the numbers: an isotropic Gaussian of σ = 2 px
@@ -88,7 +88,7 @@ final class TileIntersectionTests: XCTestCase {
     }
 
     private func splat(id: Int) -> ProjectedSplat {
-        ProjectedSplat(meanX: Float(id), meanY: 0, conicA: 0, conicB: 0, conicC: 0, lnOpacity: 0,
-                       red: 0, green: 0, blue: 0, extentX: 0, extentY: 0, opacity: 1)
+        ProjectedSplat(meanX: Float(id), meanY: 0, conicA: 0, conicB: 0, conicC: 0, log2Opacity: 0,
+                       red: 0, green: 0, blue: 0, extentX: 0, extentY: 0)
     }
 }
