@@ -37,6 +37,12 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Benchmark a synthetic head-sized shell of this many Gaussians.")
     var synthetic: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Also write the scene to this .splat or .ply file (a .splat keeps only the base colour), so another renderer can be measured on it.", valueName: "file"))
+    var saveScene: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write the camera to this JSON file (the --camera format).", valueName: "file"))
+    var saveCamera: String?
+
     @Option(name: .long, help: "Image width for --synthetic.")
     var width: Int = 512
 
@@ -83,6 +89,9 @@ struct BenchCommand: ParsableCommand {
         if let bound, !(1...20_000_000).contains(bound) {
             throw ValidationError("--bound must be 1…20000000, got \(bound)")
         }
+        if (saveScene != nil || saveCamera != nil) && (avatar != nil || bound != nil) {
+            throw ValidationError("--save-scene and --save-camera go with --synthetic or --scene")
+        }
         if let synthetic, !(1...50_000_000).contains(synthetic) {
             throw ValidationError("--synthetic must be 1…50000000, got \(synthetic)")
         }
@@ -109,6 +118,10 @@ struct BenchCommand: ParsableCommand {
             cam = try camera.map { try CameraOptions.parse(["--camera", $0]).load() }
                 ?? SyntheticScene.headCamera(width: width, height: height)
         }
+        do {
+            if let saveScene { try SceneFile.write(cloud, to: URL(fileURLWithPath: saveScene)) }
+            if let saveCamera { try cam.jsonData().write(to: URL(fileURLWithPath: saveCamera)) }
+        } catch { throw ValidationError("\(error)") }
         let codecValue: FrameCodec
         do { codecValue = try FrameCodec(parsing: codec) } catch { throw ValidationError("\(error)") }
         var encoder = try makeEncoder(for: codecValue)
