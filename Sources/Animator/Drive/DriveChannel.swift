@@ -145,7 +145,7 @@ public struct DriveChannel: Sendable {
     }
 
     /// Seconds since the last applied frame, or nil if none.
-    public func age(at now: Double) -> Double? { lastReceivedTime.map { now - $0 } }
+    public func age(at now: Double) -> Double? { lastReceivedTime.map { max(0, now - $0) } }
 }
 
 /// Natural idle behaviour for an undriven face: blinks every few seconds and a slow, small

@@ -156,7 +156,8 @@ final class TrackerListener<Decoder: TrackerDecoder>: Sendable {
                 $0.lastSubject = s.lastSubject
                 $0.lastAvatarID = s.lastAvatar
                 $0.lastRejection = s.lastRejection
-                $0.lastPacketAgeMs = s.lastPacket.map { (now - $0) * 1000 } ?? -1
+                // A packet that arrived after `now` was read (status is built while they come) is 0 ms old.
+                $0.lastPacketAgeMs = s.lastPacket.map { max(0, now - $0) * 1000 } ?? -1
                 $0.namesIgnored = s.decoder.ignoredNames
             }
         }
