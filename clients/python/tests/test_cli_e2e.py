@@ -234,9 +234,9 @@ def _probe(path):
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffmpeg is not installed")
 @pytest.mark.parametrize("codec", ["jpeg", "h264"])
 def test_watch_mp4_keeps_real_time_below_the_stream_rate(splatd_daemon, control, tmp_path, codec):
-    # 512² at 60 fps: more than the daemon renders here, so frames come at their own, lower rate;
+    # 768² at 60 fps: more than the daemon renders here, so frames come at their own, lower rate;
     # a nominal-rate recording would be shorter than the time it covers.
-    control.open_stream("demo", stream_id=f"slow{codec}", width=512, height=512, codec=codec, fps=60)
+    control.open_stream("demo", stream_id=f"slow{codec}", width=768, height=768, codec=codec, fps=60)
     try:
         mp4 = tmp_path / "slow.mp4"
         r = run_cli("watch", f"slow{codec}", "--frames", splatd_daemon.frames, "--control", splatd_daemon.control,
@@ -248,5 +248,11 @@ def test_watch_mp4_keeps_real_time_below_the_stream_rate(splatd_daemon, control,
     duration, frames = _probe(mp4)
     print(f"{codec}: {received} frames received in 6 s; {mp4.name}: {duration:.3f} s, {frames} frames")
     assert frames == received, r.stderr
-    # From the first frame (a moment after the start) to the last, plus the last frame's 1/60 s.
-    assert 5.6 <= duration <= 6.2, (duration, received)
+    nominal = frames / 60
+    if nominal > 4.5:
+        pytest.skip(f"the daemon renders 768² at {received / 6:.0f} fps here, too close to 60 to tell the file's times from the nominal rate")
+    # From the first frame to the last, plus the last frame's 1/60 s: at most the 6 s watched,
+    # and less by how far the watcher lags at the end (it starts ffmpeg at the first frame and
+    # frames queue meanwhile: ~0.7 s for JPEG here); a file at the nominal 60 fps would last
+    # frames/60 s.
+    assert 4.5 <= duration <= 6.2 and duration > nominal + 1, (duration, received)
