@@ -92,6 +92,46 @@ public nonisolated enum Splatd_V1_Codec: SwiftProtobuf.Enum, Swift.CaseIterable 
 
 }
 
+/// How a stream with several views (a stereo pair, a camera rig) delivers them.
+public nonisolated enum Splatd_V1_Layout: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// One image, the views left to right; `width` holds them all (each view width / N × height).
+  case sideBySide // = 0
+
+  /// One image per view in each message: ["frames/<id>"][FrameMeta][view 0]…[view N-1], each
+  /// width / N × height and encoded on its own (H.264: one encoder per view, keyframes together).
+  case views // = 1
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .sideBySide
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .sideBySide
+    case 1: self = .views
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .sideBySide: return 0
+    case .views: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Splatd_V1_Layout] = [
+    .sideBySide,
+    .views,
+  ]
+
+}
+
 /// Which reference renderer's semantics to reproduce.
 public nonisolated enum Splatd_V1_Convention: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -810,6 +850,25 @@ public nonisolated struct Splatd_V1_OpenStream: @unchecked Sendable {
     set {_uniqueStorage()._admissionControl = newValue}
   }
 
+  /// Present: N views (2…16) of one animation state from these cameras, left to right (a
+  /// capture rig, a light-field display, a video wall); each camera is for an image of
+  /// width / N × height (width must divide by N). `camera`/`orbit` and `stereo` are then unused.
+  public var cameraRig: Splatd_V1_CameraRig {
+    get {_storage._cameraRig ?? Splatd_V1_CameraRig()}
+    set {_uniqueStorage()._cameraRig = newValue}
+  }
+  /// Returns true if `cameraRig` has been explicitly set.
+  public var hasCameraRig: Bool {_storage._cameraRig != nil}
+  /// Clears the value of `cameraRig`. Subsequent reads from it will return its default value.
+  public mutating func clearCameraRig() {_uniqueStorage()._cameraRig = nil}
+
+  /// How a stereo pair or a rig is delivered: side by side in one image (default) or one image
+  /// per view.
+  public var layout: Splatd_V1_Layout {
+    get {_storage._layout}
+    set {_uniqueStorage()._layout = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_View: Equatable, Sendable {
@@ -831,6 +890,19 @@ public nonisolated struct Splatd_V1_Stereo: Sendable {
 
   /// interpupillary distance, metres, 0.02…0.2 (0 → 0.063)
   public var ipdM: Float = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The cameras of a multi-view stream, left to right.
+public nonisolated struct Splatd_V1_CameraRig: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var cameras: [Splatd_V1_Camera] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -996,26 +1068,48 @@ public nonisolated struct Splatd_V1_UpdateStream: @unchecked Sendable {
     set {_uniqueStorage()._gopSet = .gopSeconds(newValue)}
   }
 
-  /// Stereo on (with this IPD) or off (mono = true).
-  public var stereoSet: OneOf_StereoSet? {
-    get {return _storage._stereoSet}
-    set {_uniqueStorage()._stereoSet = newValue}
+  /// Stereo on (with this IPD), a camera rig (replaces the cameras; 90 Hz is fine), or back
+  /// to one view (mono = true).
+  public var viewsSet: OneOf_ViewsSet? {
+    get {return _storage._viewsSet}
+    set {_uniqueStorage()._viewsSet = newValue}
   }
 
   public var stereo: Splatd_V1_Stereo {
     get {
-      if case .stereo(let v)? = _storage._stereoSet {return v}
+      if case .stereo(let v)? = _storage._viewsSet {return v}
       return Splatd_V1_Stereo()
     }
-    set {_uniqueStorage()._stereoSet = .stereo(newValue)}
+    set {_uniqueStorage()._viewsSet = .stereo(newValue)}
   }
 
   public var mono: Bool {
     get {
-      if case .mono(let v)? = _storage._stereoSet {return v}
+      if case .mono(let v)? = _storage._viewsSet {return v}
       return false
     }
-    set {_uniqueStorage()._stereoSet = .mono(newValue)}
+    set {_uniqueStorage()._viewsSet = .mono(newValue)}
+  }
+
+  public var cameraRig: Splatd_V1_CameraRig {
+    get {
+      if case .cameraRig(let v)? = _storage._viewsSet {return v}
+      return Splatd_V1_CameraRig()
+    }
+    set {_uniqueStorage()._viewsSet = .cameraRig(newValue)}
+  }
+
+  public var layoutSet: OneOf_LayoutSet? {
+    get {return _storage._layoutSet}
+    set {_uniqueStorage()._layoutSet = newValue}
+  }
+
+  public var layout: Splatd_V1_Layout {
+    get {
+      if case .layout(let v)? = _storage._layoutSet {return v}
+      return .sideBySide
+    }
+    set {_uniqueStorage()._layoutSet = .layout(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1072,10 +1166,17 @@ public nonisolated struct Splatd_V1_UpdateStream: @unchecked Sendable {
 
   }
 
-  /// Stereo on (with this IPD) or off (mono = true).
-  public nonisolated enum OneOf_StereoSet: Equatable, Sendable {
+  /// Stereo on (with this IPD), a camera rig (replaces the cameras; 90 Hz is fine), or back
+  /// to one view (mono = true).
+  public nonisolated enum OneOf_ViewsSet: Equatable, Sendable {
     case stereo(Splatd_V1_Stereo)
     case mono(Bool)
+    case cameraRig(Splatd_V1_CameraRig)
+
+  }
+
+  public nonisolated enum OneOf_LayoutSet: Equatable, Sendable {
+    case layout(Splatd_V1_Layout)
 
   }
 
@@ -1450,6 +1551,21 @@ public nonisolated struct Splatd_V1_StreamInfo: @unchecked Sendable {
   /// Clears the value of `stereo`. Subsequent reads from it will return its default value.
   public mutating func clearStereo() {_uniqueStorage()._stereo = nil}
 
+  /// Every view's camera, left to right, for a stereo pair (the eyes) or a rig; absent for one view.
+  public var views: Splatd_V1_CameraRig {
+    get {_storage._views ?? Splatd_V1_CameraRig()}
+    set {_uniqueStorage()._views = newValue}
+  }
+  /// Returns true if `views` has been explicitly set.
+  public var hasViews: Bool {_storage._views != nil}
+  /// Clears the value of `views`. Subsequent reads from it will return its default value.
+  public mutating func clearViews() {_uniqueStorage()._views = nil}
+
+  public var layout: Splatd_V1_Layout {
+    get {_storage._layout}
+    set {_uniqueStorage()._layout = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1819,6 +1935,13 @@ public nonisolated struct Splatd_V1_DaemonStatus: @unchecked Sendable {
   public var renderLoad: Double {
     get {_storage._renderLoad}
     set {_uniqueStorage()._renderLoad = newValue}
+  }
+
+  /// Avatar poses computed since start: streams of one avatar at one rate pose it once per tick
+  /// and share it (compare with the streams' frames_rendered).
+  public var poses: UInt64 {
+    get {_storage._poses}
+    set {_uniqueStorage()._poses = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -2326,6 +2449,12 @@ public nonisolated struct Splatd_V1_FrameMeta: @unchecked Sendable {
     set {_uniqueStorage()._driveState = newValue}
   }
 
+  /// fields describe a live drive only while LIVE or HOLD
+  public var views: UInt32 {
+    get {_storage._views}
+    set {_uniqueStorage()._views = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2457,6 +2586,10 @@ fileprivate nonisolated let _protobuf_package = "splatd.v1"
 
 nonisolated extension Splatd_V1_Codec: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CODEC_JPEG\0\u{1}CODEC_PNG\0\u{1}CODEC_RAW\0\u{1}CODEC_H264\0")
+}
+
+nonisolated extension Splatd_V1_Layout: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0LAYOUT_SIDE_BY_SIDE\0\u{1}LAYOUT_VIEWS\0")
 }
 
 nonisolated extension Splatd_V1_Convention: SwiftProtobuf._ProtoNameProviding {
@@ -3012,7 +3145,7 @@ nonisolated extension Splatd_V1_ListAvatars: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OpenStream"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0\u{3}admission_control\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0\u{3}admission_control\0\u{3}camera_rig\0\u{1}layout\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -3029,6 +3162,8 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
     var _gopSeconds: Float = 0
     var _stereo: Splatd_V1_Stereo? = nil
     var _admissionControl: Bool = false
+    var _cameraRig: Splatd_V1_CameraRig? = nil
+    var _layout: Splatd_V1_Layout = .sideBySide
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3053,6 +3188,8 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
       _gopSeconds = source._gopSeconds
       _stereo = source._stereo
       _admissionControl = source._admissionControl
+      _cameraRig = source._cameraRig
+      _layout = source._layout
     }
   }
 
@@ -3110,6 +3247,8 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
         case 13: try { try decoder.decodeSingularFloatField(value: &_storage._gopSeconds) }()
         case 14: try { try decoder.decodeSingularMessageField(value: &_storage._stereo) }()
         case 15: try { try decoder.decodeSingularBoolField(value: &_storage._admissionControl) }()
+        case 16: try { try decoder.decodeSingularMessageField(value: &_storage._cameraRig) }()
+        case 17: try { try decoder.decodeSingularEnumField(value: &_storage._layout) }()
         default: break
         }
       }
@@ -3172,6 +3311,12 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
       if _storage._admissionControl != false {
         try visitor.visitSingularBoolField(value: _storage._admissionControl, fieldNumber: 15)
       }
+      try { if let v = _storage._cameraRig {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+      } }()
+      if _storage._layout != .sideBySide {
+        try visitor.visitSingularEnumField(value: _storage._layout, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3195,6 +3340,8 @@ nonisolated extension Splatd_V1_OpenStream: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._gopSeconds != rhs_storage._gopSeconds {return false}
         if _storage._stereo != rhs_storage._stereo {return false}
         if _storage._admissionControl != rhs_storage._admissionControl {return false}
+        if _storage._cameraRig != rhs_storage._cameraRig {return false}
+        if _storage._layout != rhs_storage._layout {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3234,9 +3381,39 @@ nonisolated extension Splatd_V1_Stereo: SwiftProtobuf.Message, SwiftProtobuf._Me
   }
 }
 
+nonisolated extension Splatd_V1_CameraRig: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CameraRig"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cameras\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.cameras) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.cameras.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.cameras, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Splatd_V1_CameraRig, rhs: Splatd_V1_CameraRig) -> Bool {
+    if lhs.cameras != rhs.cameras {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateStream"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}avatar_id\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0\u{1}mono\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{1}orbit\0\u{3}avatar_id\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0\u{1}mono\0\u{3}camera_rig\0\u{1}layout\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -3251,7 +3428,8 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
     var _avatarSet: Splatd_V1_UpdateStream.OneOf_AvatarSet?
     var _bitrateSet: Splatd_V1_UpdateStream.OneOf_BitrateSet?
     var _gopSet: Splatd_V1_UpdateStream.OneOf_GopSet?
-    var _stereoSet: Splatd_V1_UpdateStream.OneOf_StereoSet?
+    var _viewsSet: Splatd_V1_UpdateStream.OneOf_ViewsSet?
+    var _layoutSet: Splatd_V1_UpdateStream.OneOf_LayoutSet?
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3274,7 +3452,8 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
       _avatarSet = source._avatarSet
       _bitrateSet = source._bitrateSet
       _gopSet = source._gopSet
-      _stereoSet = source._stereoSet
+      _viewsSet = source._viewsSet
+      _layoutSet = source._layoutSet
     }
   }
 
@@ -3396,22 +3575,43 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
         case 14: try {
           var v: Splatd_V1_Stereo?
           var hadOneofValue = false
-          if let current = _storage._stereoSet {
+          if let current = _storage._viewsSet {
             hadOneofValue = true
             if case .stereo(let m) = current {v = m}
           }
           try decoder.decodeSingularMessageField(value: &v)
           if let v = v {
             if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._stereoSet = .stereo(v)
+            _storage._viewsSet = .stereo(v)
           }
         }()
         case 15: try {
           var v: Bool?
           try decoder.decodeSingularBoolField(value: &v)
           if let v = v {
-            if _storage._stereoSet != nil {try decoder.handleConflictingOneOf()}
-            _storage._stereoSet = .mono(v)
+            if _storage._viewsSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._viewsSet = .mono(v)
+          }
+        }()
+        case 16: try {
+          var v: Splatd_V1_CameraRig?
+          var hadOneofValue = false
+          if let current = _storage._viewsSet {
+            hadOneofValue = true
+            if case .cameraRig(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._viewsSet = .cameraRig(v)
+          }
+        }()
+        case 17: try {
+          var v: Splatd_V1_Layout?
+          try decoder.decodeSingularEnumField(value: &v)
+          if let v = v {
+            if _storage._layoutSet != nil {try decoder.handleConflictingOneOf()}
+            _storage._layoutSet = .layout(v)
           }
         }()
         default: break
@@ -3470,17 +3670,24 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
       try { if case .gopSeconds(let v)? = _storage._gopSet {
         try visitor.visitSingularFloatField(value: v, fieldNumber: 13)
       } }()
-      switch _storage._stereoSet {
+      switch _storage._viewsSet {
       case .stereo?: try {
-        guard case .stereo(let v)? = _storage._stereoSet else { preconditionFailure() }
+        guard case .stereo(let v)? = _storage._viewsSet else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
       }()
       case .mono?: try {
-        guard case .mono(let v)? = _storage._stereoSet else { preconditionFailure() }
+        guard case .mono(let v)? = _storage._viewsSet else { preconditionFailure() }
         try visitor.visitSingularBoolField(value: v, fieldNumber: 15)
+      }()
+      case .cameraRig?: try {
+        guard case .cameraRig(let v)? = _storage._viewsSet else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
       }()
       case nil: break
       }
+      try { if case .layout(let v)? = _storage._layoutSet {
+        try visitor.visitSingularEnumField(value: v, fieldNumber: 17)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3502,7 +3709,8 @@ nonisolated extension Splatd_V1_UpdateStream: SwiftProtobuf.Message, SwiftProtob
         if _storage._avatarSet != rhs_storage._avatarSet {return false}
         if _storage._bitrateSet != rhs_storage._bitrateSet {return false}
         if _storage._gopSet != rhs_storage._gopSet {return false}
-        if _storage._stereoSet != rhs_storage._stereoSet {return false}
+        if _storage._viewsSet != rhs_storage._viewsSet {return false}
+        if _storage._layoutSet != rhs_storage._layoutSet {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -4073,7 +4281,7 @@ nonisolated extension Splatd_V1_AvatarList: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StreamInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}topic\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}avatar_id\0\u{1}topic\0\u{1}width\0\u{1}height\0\u{1}fps\0\u{1}codec\0\u{1}quality\0\u{1}background\0\u{1}convention\0\u{1}camera\0\u{3}bitrate_kbps\0\u{3}gop_seconds\0\u{1}stereo\0\u{1}views\0\u{1}layout\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -4090,6 +4298,8 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
     var _bitrateKbps: UInt32 = 0
     var _gopSeconds: Float = 0
     var _stereo: Splatd_V1_Stereo? = nil
+    var _views: Splatd_V1_CameraRig? = nil
+    var _layout: Splatd_V1_Layout = .sideBySide
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -4114,6 +4324,8 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
       _bitrateKbps = source._bitrateKbps
       _gopSeconds = source._gopSeconds
       _stereo = source._stereo
+      _views = source._views
+      _layout = source._layout
     }
   }
 
@@ -4146,6 +4358,8 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
         case 12: try { try decoder.decodeSingularUInt32Field(value: &_storage._bitrateKbps) }()
         case 13: try { try decoder.decodeSingularFloatField(value: &_storage._gopSeconds) }()
         case 14: try { try decoder.decodeSingularMessageField(value: &_storage._stereo) }()
+        case 15: try { try decoder.decodeSingularMessageField(value: &_storage._views) }()
+        case 16: try { try decoder.decodeSingularEnumField(value: &_storage._layout) }()
         default: break
         }
       }
@@ -4200,6 +4414,12 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
       try { if let v = _storage._stereo {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
       } }()
+      try { if let v = _storage._views {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      } }()
+      if _storage._layout != .sideBySide {
+        try visitor.visitSingularEnumField(value: _storage._layout, fieldNumber: 16)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4223,6 +4443,8 @@ nonisolated extension Splatd_V1_StreamInfo: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._bitrateKbps != rhs_storage._bitrateKbps {return false}
         if _storage._gopSeconds != rhs_storage._gopSeconds {return false}
         if _storage._stereo != rhs_storage._stereo {return false}
+        if _storage._views != rhs_storage._views {return false}
+        if _storage._layout != rhs_storage._layout {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -4666,7 +4888,7 @@ nonisolated extension Splatd_V1_StreamStatus: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DaemonStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0\u{1}outputs\0\u{3}auth_denied\0\u{3}requests_denied\0\u{3}subscriptions_refused\0\u{3}drive_denied\0\u{3}viewer_disconnects\0\u{3}avatar_bytes\0\u{3}avatar_budget_bytes\0\u{1}curve\0\u{3}render_load\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}uptime_seconds\0\u{1}avatars\0\u{1}streams\0\u{1}requests\0\u{3}malformed_requests\0\u{3}drive_frames_malformed\0\u{3}cpu_seconds\0\u{3}rss_bytes\0\u{3}render_threads\0\u{3}audio_chunks_malformed\0\u{1}trackers\0\u{1}outputs\0\u{3}auth_denied\0\u{3}requests_denied\0\u{3}subscriptions_refused\0\u{3}drive_denied\0\u{3}viewer_disconnects\0\u{3}avatar_bytes\0\u{3}avatar_budget_bytes\0\u{1}curve\0\u{3}render_load\0\u{1}poses\0")
 
   fileprivate class _StorageClass {
     var _version: String = String()
@@ -4691,6 +4913,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
     var _avatarBudgetBytes: UInt64 = 0
     var _curve: Bool = false
     var _renderLoad: Double = 0
+    var _poses: UInt64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -4723,6 +4946,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
       _avatarBudgetBytes = source._avatarBudgetBytes
       _curve = source._curve
       _renderLoad = source._renderLoad
+      _poses = source._poses
     }
   }
 
@@ -4763,6 +4987,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
         case 20: try { try decoder.decodeSingularUInt64Field(value: &_storage._avatarBudgetBytes) }()
         case 21: try { try decoder.decodeSingularBoolField(value: &_storage._curve) }()
         case 22: try { try decoder.decodeSingularDoubleField(value: &_storage._renderLoad) }()
+        case 23: try { try decoder.decodeSingularUInt64Field(value: &_storage._poses) }()
         default: break
         }
       }
@@ -4837,6 +5062,9 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
       if _storage._renderLoad.bitPattern != 0 {
         try visitor.visitSingularDoubleField(value: _storage._renderLoad, fieldNumber: 22)
       }
+      if _storage._poses != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._poses, fieldNumber: 23)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4868,6 +5096,7 @@ nonisolated extension Splatd_V1_DaemonStatus: SwiftProtobuf.Message, SwiftProtob
         if _storage._avatarBudgetBytes != rhs_storage._avatarBudgetBytes {return false}
         if _storage._curve != rhs_storage._curve {return false}
         if _storage._renderLoad != rhs_storage._renderLoad {return false}
+        if _storage._poses != rhs_storage._poses {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -5520,7 +5749,7 @@ nonisolated extension Splatd_V1_AudioChunk: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FrameMeta"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}frame_sequence\0\u{1}codec\0\u{1}width\0\u{1}height\0\u{3}avatar_id\0\u{3}drive_sequence\0\u{3}drive_sender_time_us\0\u{3}drive_received_us\0\u{3}frame_time_us\0\u{3}render_start_us\0\u{3}render_done_us\0\u{3}encode_done_us\0\u{3}gaussians_visible\0\u{3}audio_sequence\0\u{3}audio_sender_time_us\0\u{3}drive_state\0\u{1}keyframe\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}frame_sequence\0\u{1}codec\0\u{1}width\0\u{1}height\0\u{3}avatar_id\0\u{3}drive_sequence\0\u{3}drive_sender_time_us\0\u{3}drive_received_us\0\u{3}frame_time_us\0\u{3}render_start_us\0\u{3}render_done_us\0\u{3}encode_done_us\0\u{3}gaussians_visible\0\u{3}audio_sequence\0\u{3}audio_sender_time_us\0\u{3}drive_state\0\u{1}keyframe\0\u{1}views\0")
 
   fileprivate class _StorageClass {
     var _streamID: String = String()
@@ -5541,6 +5770,7 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
     var _audioSenderTimeUs: UInt64 = 0
     var _keyframe: Bool = false
     var _driveState: Splatd_V1_DriveState = .idle
+    var _views: UInt32 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -5569,6 +5799,7 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
       _audioSenderTimeUs = source._audioSenderTimeUs
       _keyframe = source._keyframe
       _driveState = source._driveState
+      _views = source._views
     }
   }
 
@@ -5605,6 +5836,7 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
         case 16: try { try decoder.decodeSingularUInt64Field(value: &_storage._audioSenderTimeUs) }()
         case 17: try { try decoder.decodeSingularEnumField(value: &_storage._driveState) }()
         case 18: try { try decoder.decodeSingularBoolField(value: &_storage._keyframe) }()
+        case 19: try { try decoder.decodeSingularUInt32Field(value: &_storage._views) }()
         default: break
         }
       }
@@ -5667,6 +5899,9 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
       if _storage._keyframe != false {
         try visitor.visitSingularBoolField(value: _storage._keyframe, fieldNumber: 18)
       }
+      if _storage._views != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._views, fieldNumber: 19)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -5694,6 +5929,7 @@ nonisolated extension Splatd_V1_FrameMeta: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._audioSenderTimeUs != rhs_storage._audioSenderTimeUs {return false}
         if _storage._keyframe != rhs_storage._keyframe {return false}
         if _storage._driveState != rhs_storage._driveState {return false}
+        if _storage._views != rhs_storage._views {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -55,12 +55,13 @@ enum GatewayMessage: Sendable {
     case audio(Splatd_V1_AudioMeta, [UInt8])
     case event(Splatd_V1_Event)
 
-    /// Decodes `[topic][meta][payload]` or `["events"][Event]`; nil for anything malformed.
+    /// Decodes `[topic][meta][payload]…` or `["events"][Event]`; nil for anything malformed.
     init?(_ parts: [[UInt8]]) {
         guard let topic = parts.first.map({ String(decoding: $0, as: UTF8.self) }) else { return nil }
         if topic == Topic.events, parts.count == 2, let event = try? Splatd_V1_Event(serializedBytes: parts[1]) {
             self = .event(event)
-        } else if topic.hasPrefix("frames/"), parts.count == 3, let meta = try? Splatd_V1_FrameMeta(serializedBytes: parts[1]) {
+        } else if topic.hasPrefix("frames/"), parts.count >= 3, let meta = try? Splatd_V1_FrameMeta(serializedBytes: parts[1]) {
+            // A frame of several views (LAYOUT_VIEWS) keeps only its first image; `meta.views` says so.
             self = .frame(meta, parts[2])
         } else if topic.hasPrefix("audio/"), parts.count == 3, let meta = try? Splatd_V1_AudioMeta(serializedBytes: parts[1]) {
             self = .audio(meta, parts[2])

@@ -39,8 +39,17 @@ struct StreamRelay {
             group.addTask {
                 var lastSequence: UInt64?
                 var awaitingKeyframe = false
+                var toldViews = false
                 for await message in subscription.messages {
                     switch message {
+                    case let .frame(meta, _) where meta.views > 1:
+                        // The page shows one image a frame: views come side by side or not at all.
+                        if !toldViews {
+                            toldViews = true
+                            try await outbound.write(.text(GatewayReply.error(
+                                "stream \(streamID.quotedForMessage) sends one image per view (layout views), which this page cannot show: "
+                                + "open it with its views side by side (layout side-by-side)")))
+                        }
                     case let .frame(meta, image):
                         let gap = lastSequence.map { meta.frameSequence != $0 &+ 1 } ?? false
                         lastSequence = meta.frameSequence

@@ -56,6 +56,16 @@ enum Format {
     /// `256×256`.
     static func size(_ w: UInt32, _ h: UInt32) -> String { "\(w)×\(h)" }
 
+    /// A stream's size and views: `512×512`, `1024×512 stereo`, `1536×512 3 cameras, apart`
+    /// (one image per view).
+    static func size(of s: Splatd_V1_StreamInfo) -> String {
+        var text = size(s.width, s.height)
+        let views = s.views.cameras.count
+        if s.hasStereo { text += " stereo" } else if views > 1 { text += " \(views) cameras" }
+        if views > 1, s.layout == .views { text += ", apart" }
+        return text
+    }
+
     /// `live`, `retrying`, … for an output's state.
     static func outputState(_ s: Splatd_V1_OutputState) -> String {
         switch s {

@@ -56,7 +56,8 @@ final class FrameWatcher {
     private let topic: [UInt8]
     private let eventsTopic = Array(Topic.events.utf8)
     private var jsonl: FileHandle?
-    private var h264File: FileHandle?
+    /// `stream.h264`, or one Annex B file per view (`stream-view<i>.h264`).
+    private var h264Files: [FileHandle] = []
     private(set) var statistics: WatchStatistics
     /// Failures printed in full before they are only counted.
     private let verifyMessagesShown = 10
@@ -74,7 +75,7 @@ final class FrameWatcher {
     deinit {
         socket.close()
         try? jsonl?.close()
-        try? h264File?.close()
+        for file in h264Files { try? file.close() }
     }
 
     private func prepare(_ dir: URL) throws {
@@ -166,7 +167,7 @@ final class FrameWatcher {
         var handled: [[[UInt8]]] = []
         var newestImage: [[UInt8]]?
         for message in frames {
-            guard message.count == 3, let meta = try? Splatd_V1_FrameMeta(serializedBytes: message[1]) else {
+            guard message.count >= 3, let meta = try? Splatd_V1_FrameMeta(serializedBytes: message[1]) else {
                 handled.append(message)  // handleFrame reports it
                 continue
             }
@@ -196,9 +197,9 @@ final class FrameWatcher {
     }
 
     private func handleFrame(_ message: [[UInt8]], receivedUs: UInt64, time: Double) throws {
-        guard message.count == 3 else {
+        guard message.count >= 3 else {
             statistics.malformed += 1
-            Console.warn("dropped a frame message of \(message.count) parts (expected [topic][FrameMeta][image])")
+            Console.warn("dropped a frame message of \(message.count) parts (expected [topic][FrameMeta][image]…)")
             return
         }
         let meta: Splatd_V1_FrameMeta
@@ -209,39 +210,53 @@ final class FrameWatcher {
             Console.warn("dropped a frame with unreadable FrameMeta: \(error)")
             return
         }
-        let image = message[2]
+        // One image, or one per view (LAYOUT_VIEWS).
+        let images = Array(message[2...])
+        guard images.count == max(1, Int(meta.views)) else {
+            statistics.malformed += 1
+            Console.warn("dropped a frame of \(images.count) images whose meta says \(max(1, meta.views))")
+            return
+        }
         let index = statistics.frames  // 0-based: the frames received before this one
-        statistics.add(meta, imageBytes: image.count, receivedUs: receivedUs, time: time)
-        if let dir = settings.outDirectory { try write(meta, image: image, index: index, to: dir) }
-        if settings.verify { verify(meta, image: image) }
+        statistics.add(meta, imageBytes: images.reduce(0) { $0 + $1.count }, receivedUs: receivedUs, time: time)
+        if let dir = settings.outDirectory { try write(meta, images: images, index: index, to: dir) }
+        if settings.verify { for image in images { verify(meta, image: image) } }
     }
 
-    /// Writes `frame-NNNNNN.<ext>` (``FrameFileName``; raw frames as binary PPM) and appends
-    /// the meta to `frames.jsonl`. H.264 frames depend on each other: they are appended to one
-    /// Annex B file, `stream.h264` (from the first keyframe on), which players read as it is.
-    private func write(_ meta: Splatd_V1_FrameMeta, image: [UInt8], index: Int, to dir: URL) throws {
+    /// Writes `frame-NNNNNN.<ext>` (``FrameFileName``; raw frames as binary PPM; one file per
+    /// view, `frame-NNNNNN-view<i>.<ext>`, for LAYOUT_VIEWS) and appends the meta to
+    /// `frames.jsonl`. H.264 frames depend on each other: they are appended to one Annex B file,
+    /// `stream.h264` (`stream-view<i>.h264` per view), from the first keyframe on, which players
+    /// read as it is.
+    private func write(_ meta: Splatd_V1_FrameMeta, images: [[UInt8]], index: Int, to dir: URL) throws {
+        func named(_ base: String, _ view: Int, _ ext: String) -> URL {
+            dir.appendingPathComponent(images.count == 1 ? "\(base).\(ext)" : "\(base)-view\(view).\(ext)")
+        }
         if meta.codec == .h264 {
-            let url = dir.appendingPathComponent("stream.h264")
-            if h264File == nil {
+            if h264Files.count != images.count {
                 guard meta.keyframe else { return }
-                guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
-                    throw SplatctlError.cannotWrite(path: url.path, reason: "cannot create the file (is the folder writable?)")
+                for file in h264Files { try? file.close() }
+                h264Files = try images.indices.map { view in
+                    let url = named("stream", view, "h264")
+                    guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+                        throw SplatctlError.cannotWrite(path: url.path, reason: "cannot create the file (is the folder writable?)")
+                    }
+                    return handle
                 }
-                h264File = handle
             }
-            h264File?.write(Data(image))
+            for (file, image) in zip(h264Files, images) { file.write(Data(image)) }
             jsonl?.write(Data((((try? meta.jsonString()) ?? "{}") + "\n").utf8))
             return
         }
-        let url = dir.appendingPathComponent(FrameFileName.name(index: index, fileExtension: Format.fileExtension(meta.codec)))
-        let bytes = meta.codec == .jpeg || meta.codec == .png ? image : Array("P6\n\(meta.width) \(meta.height)\n255\n".utf8) + image
-        do {
-            try Data(bytes).write(to: url)
-            let line = ((try? meta.jsonString()) ?? "{}") + "\n"
-            jsonl?.write(Data(line.utf8))
-        } catch {
-            throw SplatctlError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        let frame = FrameFileName.name(index: index, fileExtension: Format.fileExtension(meta.codec))
+        for (view, image) in images.enumerated() {
+            let url = named(String(frame.prefix { $0 != "." }), view, Format.fileExtension(meta.codec))
+            let bytes = meta.codec == .jpeg || meta.codec == .png ? image : Array("P6\n\(meta.width) \(meta.height)\n255\n".utf8) + image
+            do { try Data(bytes).write(to: url) } catch {
+                throw SplatctlError.cannotWrite(path: url.path, reason: error.localizedDescription)
+            }
         }
+        jsonl?.write(Data((((try? meta.jsonString()) ?? "{}") + "\n").utf8))
     }
 
     /// Decodes the image and checks that its size matches the meta's; counts failures.

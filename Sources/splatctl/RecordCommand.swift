@@ -231,11 +231,17 @@ final class StreamRecorder {
                 }
                 continue
             }
-            guard message.count == 3 else { continue }
+            guard message.count >= 3 else { continue }
             if message[0] == frameTopic {
                 guard let meta = try? Splatd_V1_FrameMeta(serializedBytes: message[1]) else {
                     Console.warn("dropped a frame with unreadable FrameMeta")
                     continue
+                }
+                if meta.views > 1 || message.count > 3 {
+                    try finish()
+                    throw SplatctlError.transport(
+                        "stream \(settings.stream) sends one image per view (layout views); a recording holds one picture: "
+                        + "record its views side by side (splatctl update \(settings.stream) --layout side-by-side)")
                 }
                 try handleFrame(meta, image: message[2])
             } else if message[0] == audioTopic {

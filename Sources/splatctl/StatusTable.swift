@@ -128,7 +128,7 @@ enum StatusTable {
         for s in streams {
             let i = s.info
             let latency = s.hasLatencyMs && s.latencyMs.max > 0 ? "\(Format.ms(s.latencyMs.p50))/\(Format.ms(s.latencyMs.p99))" : "–"
-            t.add([i.streamID, i.avatarID, Format.size(i.width, i.height), Format.codec(i.codec, quality: i.quality),
+            t.add([i.streamID, i.avatarID, Format.size(of: i), Format.codec(i.codec, quality: i.quality),
                    "\(String(format: "%g", i.fps))/\(Format.rate(s.fps))", "\(s.subscribers)",
                    "\(s.framesRendered)", "\(s.framesSent)", "\(s.framesSkipped)", latency,
                    milliseconds(s.renderMs, present: s.hasRenderMs), milliseconds(s.encodeMs, present: s.hasEncodeMs),

@@ -57,7 +57,18 @@ struct StreamOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Stereo: the distance between the eyes, metres (0.02…0.2; default 0.063). Implies --stereo.", valueName: "m"))
     var ipd: Float?
 
-    @Flag(name: .long, help: "update: back to one view (no stereo).")
+    @Option(name: .long, help: ArgumentHelp("""
+        Several views from a camera rig: a JSON file {"cameras": [{"fx", "fy", "cx", "cy", \
+        "worldToCamera": [16 values, row-major]}, …]} with 2…16 cameras, each for a view of \
+        width/N × height (--size holds them all), left to right.
+        """, valueName: "file"), transform: CameraRigFile.init(path:))
+    var cameraRig: CameraRigFile?
+
+    @Option(name: .long, help: ArgumentHelp("Stereo or a rig: side-by-side (one image) or views (one image per view in each message).",
+                                            valueName: "layout"), transform: StreamLayout.init(parsing:))
+    var layout: StreamLayout?
+
+    @Flag(name: .long, help: "update: back to one view (no stereo, no rig).")
     var mono = false
 
     /// Whether stereo was asked for.
@@ -69,7 +80,7 @@ struct StreamOptions: ParsableArguments {
     /// Whether any setting at all was given.
     var isEmpty: Bool {
         size == nil && fps == nil && codec == nil && quality == nil && bitrate == nil && crf == nil && gop == nil
-            && background == nil && convention == nil && !hasOrbit && !wantsStereo && !mono
+            && background == nil && convention == nil && !hasOrbit && !wantsStereo && !mono && cameraRig == nil && layout == nil
     }
 
     /// The orbit camera from the given options; absent ones are 0, which the daemon reads as
@@ -87,7 +98,8 @@ struct StreamOptions: ParsableArguments {
         if crf != nil && (quality != nil || bitrate != nil) {
             throw ValidationError("--crf is H.264's quality: give it alone, not with --quality or --bitrate")
         }
-        if mono && wantsStereo { throw ValidationError("--mono and --stereo/--ipd contradict each other") }
+        if mono && (wantsStereo || cameraRig != nil) { throw ValidationError("--mono and --stereo/--ipd/--camera-rig contradict each other") }
+        if wantsStereo && cameraRig != nil { throw ValidationError("--stereo and --camera-rig exclude each other: a stream shows a stereo pair or a rig") }
         for (name, value) in [("--fps", fps), ("--gop", gop), ("--yaw", yaw), ("--pitch", pitch), ("--distance", distance), ("--fov", fov), ("--ipd", ipd)] {
             if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number, got \(value)") }
         }
@@ -108,6 +120,8 @@ struct StreamOptions: ParsableArguments {
             if let convention { $0.convention = convention.wire }
             if hasOrbit { $0.orbit = orbit }
             if wantsStereo { $0.stereo = .with { $0.ipdM = ipd ?? 0 } }
+            if let cameraRig { $0.cameraRig = cameraRig.rig }
+            if let layout { $0.layout = layout.wire }
         }
     }
 
@@ -127,7 +141,9 @@ struct StreamOptions: ParsableArguments {
             if hasOrbit { $0.orbit = orbit }
             if let avatar { $0.avatarID = avatar }
             if wantsStereo { $0.stereo = .with { $0.ipdM = ipd ?? 0 } }
+            if let cameraRig { $0.cameraRig = cameraRig.rig }
             if mono { $0.mono = true }
+            if let layout { $0.layout = layout.wire }
         }
     }
 }
@@ -180,6 +196,34 @@ enum StreamCodec: String, CaseIterable {
         case .png: return .png
         case .raw: return .raw
         case .h264: return .h264
+        }
+    }
+}
+
+/// `--layout`: how a stream's several views are delivered.
+enum StreamLayout: String, CaseIterable {
+    case sideBySide = "side-by-side", views
+
+    init(parsing text: String) throws {
+        guard let value = StreamLayout(rawValue: text.lowercased()) else { throw OptionValueError("expected side-by-side or views") }
+        self = value
+    }
+
+    var wire: Splatd_V1_Layout { self == .views ? .views : .sideBySide }
+}
+
+/// `--camera-rig FILE`: the cameras of a multi-view stream, read from protobuf JSON
+/// (`{"cameras": [{"fx": …, "fy": …, "cx": …, "cy": …, "worldToCamera": […]}]}`).
+struct CameraRigFile {
+    var rig: Splatd_V1_CameraRig
+
+    init(path: String) throws {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw OptionValueError("cannot read \(path): \(error.localizedDescription)")
+        }
+        do { rig = try Splatd_V1_CameraRig(jsonUTF8Data: data) } catch {
+            throw OptionValueError("\(path) is not a camera rig in JSON ({\"cameras\": [{\"fx\", \"fy\", \"cx\", \"cy\", \"worldToCamera\"}, …]}): \(error)")
         }
     }
 }

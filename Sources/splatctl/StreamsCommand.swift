@@ -24,7 +24,7 @@ struct StreamsCommand: ParsableCommand {
         guard !streams.isEmpty else { return "no streams open (open one with `splatctl open AVATAR`)" }
         var t = TextTable(["ID", "AVATAR", "SIZE", "FPS", "CODEC", "CONVENTION", "BACKGROUND", "TOPIC"], rightAligned: [2, 3])
         for s in streams {
-            t.add([s.streamID, s.avatarID, Format.size(s.width, s.height), String(format: "%g", s.fps),
+            t.add([s.streamID, s.avatarID, Format.size(of: s), String(format: "%g", s.fps),
                    Format.codec(s.codec, quality: s.quality), Format.convention(s.convention), Format.background(s), s.topic])
         }
         return t.text

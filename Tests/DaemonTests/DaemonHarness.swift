@@ -144,7 +144,9 @@ struct HarnessError: Error, CustomStringConvertible {
 struct ReceivedFrame {
     let topic: String
     let meta: Splatd_V1_FrameMeta
-    let image: [UInt8]
+    /// Every image of the frame: one, or one per view (`LAYOUT_VIEWS`).
+    let images: [[UInt8]]
+    var image: [UInt8] { images[0] }
 }
 
 extension ZMQSocket {
@@ -154,8 +156,8 @@ extension ZMQSocket {
         while Date() < end {
             guard let parts = try receiveMultipart() else { return nil }
             let t = String(decoding: parts[0], as: UTF8.self)
-            guard t == topic, parts.count == 3 else { continue }
-            return ReceivedFrame(topic: t, meta: try Splatd_V1_FrameMeta(serializedBytes: parts[1]), image: parts[2])
+            guard t == topic, parts.count >= 3 else { continue }
+            return ReceivedFrame(topic: t, meta: try Splatd_V1_FrameMeta(serializedBytes: parts[1]), images: Array(parts[2...]))
         }
         return nil
     }

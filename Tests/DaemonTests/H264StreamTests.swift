@@ -9,7 +9,7 @@ import ZeroMQ
 /// starts at a keyframe, `request_keyframe` gives one, the picture matches the raw render.
 final class H264StreamTests: XCTestCase {
     /// Decodes an Annex B stream with the `ffmpeg` command-line tool into RGB frames.
-    func decode(_ stream: [UInt8], width: Int, height: Int) throws -> [[UInt8]] {
+    static func decode(_ stream: [UInt8], width: Int, height: Int) throws -> [[UInt8]] {
         let ffmpeg = try ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first { FileManager.default.isExecutableFile(atPath: $0) }
             ?? { throw XCTSkip("ffmpeg is not installed (scripts/bootstrap installs it)") }()
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-h264-\(UUID().uuidString).h264")
@@ -67,7 +67,7 @@ final class H264StreamTests: XCTestCase {
         while units.count < 20, let f = try late.nextFrame(topic: "frames/video") { units.append(f) }
         XCTAssertTrue(units[0].meta.keyframe, "a new subscriber's first frame is a keyframe")
         XCTAssertEqual(units.filter(\.meta.keyframe).count, 1, "no other keyframe within a 60 s GOP")
-        let decoded = try decode(units.flatMap(\.image), width: 256, height: 256)
+        let decoded = try Self.decode(units.flatMap(\.image), width: 256, height: 256)
         XCTAssertEqual(decoded.count, units.count, "every frame decodes, from the first message on")
 
         let raw = try XCTUnwrap(try d.subscriber(["frames/still"]).nextFrame(topic: "frames/still")).image

@@ -20,12 +20,30 @@ final class StreamTicksTests: XCTestCase {
         let second = ticks.take(now: 10 + period + 0.001, period: period)
         XCTAssertEqual(second.tick, 10 + period, accuracy: 1e-9)
         XCTAssertEqual(second.skipped, 0)
-        // Rendering fell 5½ periods behind: the 5 missed ticks are skipped, the frame shows now.
+        // Rendering fell 5½ periods behind: the 5 missed ticks are skipped, the frame shows the
+        // newest tick.
         let late = 10 + 7.5 * period
         let third = ticks.take(now: late, period: period)
-        XCTAssertEqual(third.tick, late)
+        XCTAssertEqual(third.tick, 10 + 7 * period, accuracy: 1e-9)
         XCTAssertEqual(third.skipped, 5)
-        XCTAssertEqual(ticks.nextTick, late + period, accuracy: 1e-9)
+        XCTAssertEqual(ticks.nextTick, 10 + 8 * period, accuracy: 1e-9)
+    }
+
+    /// Streams of one rate tick on one grid, whenever they started, so that they show the same
+    /// instants (and pose their avatar once per tick); equal ticks are equal to the bit.
+    func testStreamsOfOneRateShareTheTickGrid() {
+        var a = StreamTicks(), b = StreamTicks()
+        XCTAssertEqual(a.take(now: 100.004, period: period).tick, 100.004, "the first frame at once")
+        XCTAssertEqual(b.take(now: 100.021, period: period).tick, 100.021)
+        XCTAssertEqual(a.nextTick, b.nextTick, "then both on the grid")
+        XCTAssertGreaterThan(a.nextTick, 100.021)
+        for k in 0..<100 {
+            let now = a.nextTick + 0.003
+            XCTAssertEqual(a.take(now: now, period: period).tick, b.take(now: now + 0.01, period: period).tick, "tick \(k)")
+        }
+        // One falls behind and skips: it lands on the grid again.
+        let late = a.nextTick + 3.4 * period
+        XCTAssertEqual(a.take(now: late, period: period).tick, b.take(now: late, period: period).tick)
     }
 
     func testANewViewerGetsAFrameAtOnce() {
@@ -114,7 +132,7 @@ final class OutboxTests: XCTestCase {
         let settings = try StreamSettings(Splatd_V1_OpenStream.with { $0.avatarID = "demo" })
         let a = StreamSlot(id: "a", settings: settings), b = StreamSlot(id: "b", settings: settings)
         func frame(_ stream: StreamSlot, _ byte: UInt8) -> Outbox.Frame {
-            Outbox.Frame(stream: stream, meta: [byte], image: ZMQOwnedBuffer(copying: [byte]), driveSenderTimeUs: nil)
+            Outbox.Frame(stream: stream, meta: [byte], images: [ZMQOwnedBuffer(copying: [byte])], driveSenderTimeUs: nil)
         }
         outbox.post(frame(a, 1))
         outbox.post(frame(b, 2))
@@ -134,7 +152,7 @@ final class OutboxTests: XCTestCase {
         let settings = try StreamSettings(Splatd_V1_OpenStream.with { $0.avatarID = "demo"; $0.codec = .h264 })
         let v = StreamSlot(id: "v", settings: settings)
         func frame(_ byte: UInt8) -> Outbox.Frame {
-            Outbox.Frame(stream: v, meta: [byte], image: ZMQOwnedBuffer(copying: [byte]), driveSenderTimeUs: nil, chained: true)
+            Outbox.Frame(stream: v, meta: [byte], images: [ZMQOwnedBuffer(copying: [byte])], driveSenderTimeUs: nil, chained: true)
         }
         for b in 0..<3 { outbox.post(frame(UInt8(b))) }
         XCTAssertEqual(outbox.drain().frames.map(\.meta), [[0], [1], [2]], "H.264 frames are never replaced")

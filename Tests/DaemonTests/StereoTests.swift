@@ -11,14 +11,7 @@ final class StereoTests: XCTestCase {
     /// scene turns it about itself), seen from 0.5 m by a pinhole camera of known intrinsics:
     /// each eye must show it where the pinhole model puts it, `fx · ipd / z` pixels apart.
     func testEachEyeSeesThePointWhereThePinholeModelPutsIt() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("splatd-stereo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let scene = folder.appendingPathComponent("point.splat")
-        let cloud = GaussianCloud(positions: [.zero], scales: [SIMD3(repeating: 0.004)], rotations: [SIMD4(1, 0, 0, 0)],
-                                  opacities: [1], sh: [2, 2, 2], shDegree: 0)
-        try SplatFile.write(cloud, to: scene)
-
+        let scene = try PointScene()
         let d = try DaemonHarness { $0.loadDemo = false }
         try d.ok { $0.loadAvatar = .with { $0.avatarID = "point"; $0.path = scene.path } }
         let (eye, depth, ipd, fx): (Int, Float, Float, Float) = (64, 0.5, 0.063, 64)
@@ -40,21 +33,8 @@ final class StereoTests: XCTestCase {
         let frame = try XCTUnwrap(sub.nextFrame(topic: Topic.frames("vr")))
         XCTAssertEqual(frame.meta.width, UInt32(2 * eye))
         XCTAssertEqual(frame.image.count, 2 * eye * eye * 3)
-        // Brightness-weighted column of the point in each half.
-        func centreColumn(_ half: Int) -> Float {
-            var sum: Float = 0, weight: Float = 0
-            for y in 0..<eye {
-                for x in 0..<eye {
-                    let i = (y * 2 * eye + half * eye + x) * 3
-                    let v = Float(frame.image[i]) + Float(frame.image[i + 1]) + Float(frame.image[i + 2])
-                    sum += v * (Float(x) + 0.5)
-                    weight += v
-                }
-            }
-            XCTAssertGreaterThan(weight, 0, "eye \(half) shows nothing")
-            return sum / max(weight, 1)
-        }
-        let left = centreColumn(0), right = centreColumn(1)
+        let left = PointScene.column(frame.image, width: 2 * eye, height: eye, from: 0, to: eye)
+        let right = PointScene.column(frame.image, width: 2 * eye, height: eye, from: eye, to: 2 * eye)
         let centre = Float(eye) / 2
         // The left eye sits ipd/2 to the left: the point appears right of centre, and vice versa.
         XCTAssertEqual(left, centre + fx * ipd / 2 / depth, accuracy: 0.5)

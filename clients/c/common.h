@@ -69,8 +69,9 @@ int curve_keys_apply(const curve_keys_t *keys, void *socket);
 /* The hint a tool prints when the daemon stays silent: with CURVE an unknown key gets no reply. */
 const char *curve_silence_hint(const curve_keys_t *keys);
 
-/* One received multipart message: up to MULTIPART_MAX frames, each a zmq_msg_t. */
-#define MULTIPART_MAX 8
+/* One received multipart message: up to MULTIPART_MAX frames, each a zmq_msg_t (a frame
+ * of a 16-camera rig in LAYOUT_VIEWS is topic, meta and 16 images). */
+#define MULTIPART_MAX 18
 typedef struct {
     size_t count;      /* frames kept (at most MULTIPART_MAX) */
     size_t total;      /* frames that arrived (more than count if the message was longer) */

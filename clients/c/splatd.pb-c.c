@@ -457,6 +457,51 @@ void   splatd__v1__stereo__free_unpacked
   assert(message->base.descriptor == &splatd__v1__stereo__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   splatd__v1__camera_rig__init
+                     (Splatd__V1__CameraRig         *message)
+{
+  static const Splatd__V1__CameraRig init_value = SPLATD__V1__CAMERA_RIG__INIT;
+  *message = init_value;
+}
+size_t splatd__v1__camera_rig__get_packed_size
+                     (const Splatd__V1__CameraRig *message)
+{
+  assert(message->base.descriptor == &splatd__v1__camera_rig__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t splatd__v1__camera_rig__pack
+                     (const Splatd__V1__CameraRig *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &splatd__v1__camera_rig__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t splatd__v1__camera_rig__pack_to_buffer
+                     (const Splatd__V1__CameraRig *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &splatd__v1__camera_rig__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Splatd__V1__CameraRig *
+       splatd__v1__camera_rig__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Splatd__V1__CameraRig *)
+     protobuf_c_message_unpack (&splatd__v1__camera_rig__descriptor,
+                                allocator, len, data);
+}
+void   splatd__v1__camera_rig__free_unpacked
+                     (Splatd__V1__CameraRig *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &splatd__v1__camera_rig__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   splatd__v1__update_stream__init
                      (Splatd__V1__UpdateStream         *message)
 {
@@ -2391,7 +2436,7 @@ const ProtobufCMessageDescriptor splatd__v1__list_avatars__descriptor =
   (ProtobufCMessageInit) splatd__v1__list_avatars__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors[15] =
+static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors[17] =
 {
   {
     "stream_id",
@@ -2573,6 +2618,30 @@ static const ProtobufCFieldDescriptor splatd__v1__open_stream__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "camera_rig",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OpenStream, camera_rig),
+    &splatd__v1__camera_rig__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "layout",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__OpenStream, layout),
+    &splatd__v1__layout__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
   14,   /* field[14] = admission_control */
@@ -2580,11 +2649,13 @@ static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
   7,   /* field[7] = background */
   11,   /* field[11] = bitrate_kbps */
   9,   /* field[9] = camera */
+  15,   /* field[15] = camera_rig */
   5,   /* field[5] = codec */
   8,   /* field[8] = convention */
   4,   /* field[4] = fps */
   12,   /* field[12] = gop_seconds */
   3,   /* field[3] = height */
+  16,   /* field[16] = layout */
   10,   /* field[10] = orbit */
   6,   /* field[6] = quality */
   13,   /* field[13] = stereo */
@@ -2594,7 +2665,7 @@ static const unsigned splatd__v1__open_stream__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__open_stream__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 15 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor =
 {
@@ -2604,7 +2675,7 @@ const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor =
   "Splatd__V1__OpenStream",
   "splatd.v1",
   sizeof(Splatd__V1__OpenStream),
-  15,
+  17,
   splatd__v1__open_stream__field_descriptors,
   splatd__v1__open_stream__field_indices_by_name,
   1,  splatd__v1__open_stream__number_ranges,
@@ -2649,7 +2720,45 @@ const ProtobufCMessageDescriptor splatd__v1__stereo__descriptor =
   (ProtobufCMessageInit) splatd__v1__stereo__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descriptors[15] =
+static const ProtobufCFieldDescriptor splatd__v1__camera_rig__field_descriptors[1] =
+{
+  {
+    "cameras",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__CameraRig, n_cameras),
+    offsetof(Splatd__V1__CameraRig, cameras),
+    &splatd__v1__camera__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned splatd__v1__camera_rig__field_indices_by_name[] = {
+  0,   /* field[0] = cameras */
+};
+static const ProtobufCIntRange splatd__v1__camera_rig__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor splatd__v1__camera_rig__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "splatd.v1.CameraRig",
+  "CameraRig",
+  "Splatd__V1__CameraRig",
+  "splatd.v1",
+  sizeof(Splatd__V1__CameraRig),
+  1,
+  splatd__v1__camera_rig__field_descriptors,
+  splatd__v1__camera_rig__field_indices_by_name,
+  1,  splatd__v1__camera_rig__number_ranges,
+  (ProtobufCMessageInit) splatd__v1__camera_rig__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descriptors[17] =
 {
   {
     "stream_id",
@@ -2812,7 +2921,7 @@ static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descripto
     14,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    offsetof(Splatd__V1__UpdateStream, stereo_set_case),
+    offsetof(Splatd__V1__UpdateStream, views_set_case),
     offsetof(Splatd__V1__UpdateStream, stereo),
     &splatd__v1__stereo__descriptor,
     NULL,
@@ -2824,9 +2933,33 @@ static const ProtobufCFieldDescriptor splatd__v1__update_stream__field_descripto
     15,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_BOOL,
-    offsetof(Splatd__V1__UpdateStream, stereo_set_case),
+    offsetof(Splatd__V1__UpdateStream, views_set_case),
     offsetof(Splatd__V1__UpdateStream, mono),
     NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "camera_rig",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Splatd__V1__UpdateStream, views_set_case),
+    offsetof(Splatd__V1__UpdateStream, camera_rig),
+    &splatd__v1__camera_rig__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "layout",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Splatd__V1__UpdateStream, layout_set_case),
+    offsetof(Splatd__V1__UpdateStream, layout),
+    &splatd__v1__layout__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -2837,11 +2970,13 @@ static const unsigned splatd__v1__update_stream__field_indices_by_name[] = {
   6,   /* field[6] = background */
   11,   /* field[11] = bitrate_kbps */
   8,   /* field[8] = camera */
+  15,   /* field[15] = camera_rig */
   4,   /* field[4] = codec */
   7,   /* field[7] = convention */
   3,   /* field[3] = fps */
   12,   /* field[12] = gop_seconds */
   2,   /* field[2] = height */
+  16,   /* field[16] = layout */
   14,   /* field[14] = mono */
   9,   /* field[9] = orbit */
   5,   /* field[5] = quality */
@@ -2852,7 +2987,7 @@ static const unsigned splatd__v1__update_stream__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__update_stream__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 15 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor =
 {
@@ -2862,7 +2997,7 @@ const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor =
   "Splatd__V1__UpdateStream",
   "splatd.v1",
   sizeof(Splatd__V1__UpdateStream),
-  15,
+  17,
   splatd__v1__update_stream__field_descriptors,
   splatd__v1__update_stream__field_indices_by_name,
   1,  splatd__v1__update_stream__number_ranges,
@@ -3611,7 +3746,7 @@ const ProtobufCMessageDescriptor splatd__v1__avatar_list__descriptor =
   (ProtobufCMessageInit) splatd__v1__avatar_list__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors[14] =
+static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors[16] =
 {
   {
     "stream_id",
@@ -3781,6 +3916,30 @@ static const ProtobufCFieldDescriptor splatd__v1__stream_info__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "views",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StreamInfo, views),
+    &splatd__v1__camera_rig__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "layout",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__StreamInfo, layout),
+    &splatd__v1__layout__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__stream_info__field_indices_by_name[] = {
   1,   /* field[1] = avatar_id */
@@ -3792,16 +3951,18 @@ static const unsigned splatd__v1__stream_info__field_indices_by_name[] = {
   5,   /* field[5] = fps */
   12,   /* field[12] = gop_seconds */
   4,   /* field[4] = height */
+  15,   /* field[15] = layout */
   7,   /* field[7] = quality */
   13,   /* field[13] = stereo */
   0,   /* field[0] = stream_id */
   2,   /* field[2] = topic */
+  14,   /* field[14] = views */
   3,   /* field[3] = width */
 };
 static const ProtobufCIntRange splatd__v1__stream_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor splatd__v1__stream_info__descriptor =
 {
@@ -3811,7 +3972,7 @@ const ProtobufCMessageDescriptor splatd__v1__stream_info__descriptor =
   "Splatd__V1__StreamInfo",
   "splatd.v1",
   sizeof(Splatd__V1__StreamInfo),
-  14,
+  16,
   splatd__v1__stream_info__field_descriptors,
   splatd__v1__stream_info__field_indices_by_name,
   1,  splatd__v1__stream_info__number_ranges,
@@ -4424,7 +4585,7 @@ const ProtobufCMessageDescriptor splatd__v1__stream_status__descriptor =
   (ProtobufCMessageInit) splatd__v1__stream_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[22] =
+static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descriptors[23] =
 {
   {
     "version",
@@ -4690,6 +4851,18 @@ static const ProtobufCFieldDescriptor splatd__v1__daemon_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "poses",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__DaemonStatus, poses),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   10,   /* field[10] = audio_chunks_malformed */
@@ -4703,6 +4876,7 @@ static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
   6,   /* field[6] = drive_frames_malformed */
   5,   /* field[5] = malformed_requests */
   12,   /* field[12] = outputs */
+  22,   /* field[22] = poses */
   21,   /* field[21] = render_load */
   9,   /* field[9] = render_threads */
   4,   /* field[4] = requests */
@@ -4718,7 +4892,7 @@ static const unsigned splatd__v1__daemon_status__field_indices_by_name[] = {
 static const ProtobufCIntRange splatd__v1__daemon_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 22 }
+  { 0, 23 }
 };
 const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
 {
@@ -4728,7 +4902,7 @@ const ProtobufCMessageDescriptor splatd__v1__daemon_status__descriptor =
   "Splatd__V1__DaemonStatus",
   "splatd.v1",
   sizeof(Splatd__V1__DaemonStatus),
-  22,
+  23,
   splatd__v1__daemon_status__field_descriptors,
   splatd__v1__daemon_status__field_indices_by_name,
   1,  splatd__v1__daemon_status__number_ranges,
@@ -5678,7 +5852,7 @@ const ProtobufCMessageDescriptor splatd__v1__audio_chunk__descriptor =
   (ProtobufCMessageInit) splatd__v1__audio_chunk__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[18] =
+static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[19] =
 {
   {
     "stream_id",
@@ -5896,6 +6070,18 @@ static const ProtobufCFieldDescriptor splatd__v1__frame_meta__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "views",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Splatd__V1__FrameMeta, views),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned splatd__v1__frame_meta__field_indices_by_name[] = {
   15,   /* field[15] = audio_sender_time_us */
@@ -5915,12 +6101,13 @@ static const unsigned splatd__v1__frame_meta__field_indices_by_name[] = {
   11,   /* field[11] = render_done_us */
   10,   /* field[10] = render_start_us */
   0,   /* field[0] = stream_id */
+  18,   /* field[18] = views */
   3,   /* field[3] = width */
 };
 static const ProtobufCIntRange splatd__v1__frame_meta__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 18 }
+  { 0, 19 }
 };
 const ProtobufCMessageDescriptor splatd__v1__frame_meta__descriptor =
 {
@@ -5930,7 +6117,7 @@ const ProtobufCMessageDescriptor splatd__v1__frame_meta__descriptor =
   "Splatd__V1__FrameMeta",
   "splatd.v1",
   sizeof(Splatd__V1__FrameMeta),
-  18,
+  19,
   splatd__v1__frame_meta__field_descriptors,
   splatd__v1__frame_meta__field_indices_by_name,
   1,  splatd__v1__frame_meta__number_ranges,
@@ -6252,6 +6439,34 @@ const ProtobufCEnumDescriptor splatd__v1__codec__descriptor =
   splatd__v1__codec__enum_values_by_name,
   1,
   splatd__v1__codec__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue splatd__v1__layout__enum_values_by_number[2] =
+{
+  { "LAYOUT_SIDE_BY_SIDE", "SPLATD__V1__LAYOUT__LAYOUT_SIDE_BY_SIDE", 0 },
+  { "LAYOUT_VIEWS", "SPLATD__V1__LAYOUT__LAYOUT_VIEWS", 1 },
+};
+static const ProtobufCIntRange splatd__v1__layout__value_ranges[] = {
+{0, 0},{0, 2}
+};
+static const ProtobufCEnumValueIndex splatd__v1__layout__enum_values_by_name[2] =
+{
+  { "LAYOUT_SIDE_BY_SIDE", 0 },
+  { "LAYOUT_VIEWS", 1 },
+};
+const ProtobufCEnumDescriptor splatd__v1__layout__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "splatd.v1.Layout",
+  "Layout",
+  "Splatd__V1__Layout",
+  "splatd.v1",
+  2,
+  splatd__v1__layout__enum_values_by_number,
+  2,
+  splatd__v1__layout__enum_values_by_name,
+  1,
+  splatd__v1__layout__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue splatd__v1__convention__enum_values_by_number[3] =

@@ -25,6 +25,7 @@ typedef struct Splatd__V1__UnloadAvatar Splatd__V1__UnloadAvatar;
 typedef struct Splatd__V1__ListAvatars Splatd__V1__ListAvatars;
 typedef struct Splatd__V1__OpenStream Splatd__V1__OpenStream;
 typedef struct Splatd__V1__Stereo Splatd__V1__Stereo;
+typedef struct Splatd__V1__CameraRig Splatd__V1__CameraRig;
 typedef struct Splatd__V1__UpdateStream Splatd__V1__UpdateStream;
 typedef struct Splatd__V1__RequestKeyframe Splatd__V1__RequestKeyframe;
 typedef struct Splatd__V1__CloseStream Splatd__V1__CloseStream;
@@ -83,6 +84,21 @@ typedef enum _Splatd__V1__Codec {
   SPLATD__V1__CODEC__CODEC_H264 = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__CODEC)
 } Splatd__V1__Codec;
+/*
+ * How a stream with several views (a stereo pair, a camera rig) delivers them.
+ */
+typedef enum _Splatd__V1__Layout {
+  /*
+   * One image, the views left to right; `width` holds them all (each view width / N × height).
+   */
+  SPLATD__V1__LAYOUT__LAYOUT_SIDE_BY_SIDE = 0,
+  /*
+   * One image per view in each message: ["frames/<id>"][FrameMeta][view 0]…[view N-1], each
+   * width / N × height and encoded on its own (H.264: one encoder per view, keyframes together).
+   */
+  SPLATD__V1__LAYOUT__LAYOUT_VIEWS = 1
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__LAYOUT)
+} Splatd__V1__Layout;
 /*
  * Which reference renderer's semantics to reproduce.
  */
@@ -437,6 +453,17 @@ struct  Splatd__V1__OpenStream
    * measured on this machine, the watched streams and this one cannot all get their fps.
    */
   protobuf_c_boolean admission_control;
+  /*
+   * Present: N views (2…16) of one animation state from these cameras, left to right (a
+   * capture rig, a light-field display, a video wall); each camera is for an image of
+   * width / N × height (width must divide by N). `camera`/`orbit` and `stereo` are then unused.
+   */
+  Splatd__V1__CameraRig *camera_rig;
+  /*
+   * How a stereo pair or a rig is delivered: side by side in one image (default) or one image
+   * per view.
+   */
+  Splatd__V1__Layout layout;
   Splatd__V1__OpenStream__ViewCase view_case;
   union {
     Splatd__V1__Camera *camera;
@@ -445,7 +472,7 @@ struct  Splatd__V1__OpenStream
 };
 #define SPLATD__V1__OPEN_STREAM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__open_stream__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, 0, 0, NULL, 0, SPLATD__V1__OPEN_STREAM__VIEW__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, 0, 0, NULL, 0, NULL, SPLATD__V1__LAYOUT__LAYOUT_SIDE_BY_SIDE, SPLATD__V1__OPEN_STREAM__VIEW__NOT_SET, {0} }
 
 
 /*
@@ -462,6 +489,20 @@ struct  Splatd__V1__Stereo
 #define SPLATD__V1__STEREO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__stereo__descriptor) \
     , 0 }
+
+
+/*
+ * The cameras of a multi-view stream, left to right.
+ */
+struct  Splatd__V1__CameraRig
+{
+  ProtobufCMessage base;
+  size_t n_cameras;
+  Splatd__V1__Camera **cameras;
+};
+#define SPLATD__V1__CAMERA_RIG__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__camera_rig__descriptor) \
+    , 0,NULL }
 
 
 typedef enum {
@@ -526,11 +567,18 @@ typedef enum {
 } Splatd__V1__UpdateStream__GopSetCase;
 
 typedef enum {
-  SPLATD__V1__UPDATE_STREAM__STEREO_SET__NOT_SET = 0,
-  SPLATD__V1__UPDATE_STREAM__STEREO_SET_STEREO = 14,
-  SPLATD__V1__UPDATE_STREAM__STEREO_SET_MONO = 15
-    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__UPDATE_STREAM__STEREO_SET__CASE)
-} Splatd__V1__UpdateStream__StereoSetCase;
+  SPLATD__V1__UPDATE_STREAM__VIEWS_SET__NOT_SET = 0,
+  SPLATD__V1__UPDATE_STREAM__VIEWS_SET_STEREO = 14,
+  SPLATD__V1__UPDATE_STREAM__VIEWS_SET_MONO = 15,
+  SPLATD__V1__UPDATE_STREAM__VIEWS_SET_CAMERA_RIG = 16
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__UPDATE_STREAM__VIEWS_SET__CASE)
+} Splatd__V1__UpdateStream__ViewsSetCase;
+
+typedef enum {
+  SPLATD__V1__UPDATE_STREAM__LAYOUT_SET__NOT_SET = 0,
+  SPLATD__V1__UPDATE_STREAM__LAYOUT_SET_LAYOUT = 17
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SPLATD__V1__UPDATE_STREAM__LAYOUT_SET__CASE)
+} Splatd__V1__UpdateStream__LayoutSetCase;
 
 /*
  * Changes a stream's settings; absent fields keep their value.
@@ -581,15 +629,20 @@ struct  Splatd__V1__UpdateStream
   union {
     float gop_seconds;
   };
-  Splatd__V1__UpdateStream__StereoSetCase stereo_set_case;
+  Splatd__V1__UpdateStream__ViewsSetCase views_set_case;
   union {
     Splatd__V1__Stereo *stereo;
     protobuf_c_boolean mono;
+    Splatd__V1__CameraRig *camera_rig;
+  };
+  Splatd__V1__UpdateStream__LayoutSetCase layout_set_case;
+  union {
+    Splatd__V1__Layout layout;
   };
 };
 #define SPLATD__V1__UPDATE_STREAM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__update_stream__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, SPLATD__V1__UPDATE_STREAM__WIDTH_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__HEIGHT_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__FPS_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CODEC_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__QUALITY_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CONVENTION_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__VIEW__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__AVATAR_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__BITRATE_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__GOP_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__STEREO_SET__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, NULL, SPLATD__V1__UPDATE_STREAM__WIDTH_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__HEIGHT_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__FPS_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CODEC_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__QUALITY_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__CONVENTION_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__VIEW__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__AVATAR_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__BITRATE_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__GOP_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__VIEWS_SET__NOT_SET, {0}, SPLATD__V1__UPDATE_STREAM__LAYOUT_SET__NOT_SET, {0} }
 
 
 /*
@@ -831,10 +884,15 @@ struct  Splatd__V1__StreamInfo
    * present for a stereo stream (ipd resolved); `camera` is then the head's, of one eye's size
    */
   Splatd__V1__Stereo *stereo;
+  /*
+   * Every view's camera, left to right, for a stereo pair (the eyes) or a rig; absent for one view.
+   */
+  Splatd__V1__CameraRig *views;
+  Splatd__V1__Layout layout;
 };
 #define SPLATD__V1__STREAM_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__stream_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, NULL, 0, 0, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, NULL, SPLATD__V1__CONVENTION__CONVENTION_DEFAULT, NULL, 0, 0, NULL, NULL, SPLATD__V1__LAYOUT__LAYOUT_SIDE_BY_SIDE }
 
 
 struct  Splatd__V1__StreamList
@@ -1030,10 +1088,15 @@ struct  Splatd__V1__DaemonStatus
    * fps, and they share what it can do in proportion to their fps.
    */
   double render_load;
+  /*
+   * Avatar poses computed since start: streams of one avatar at one rate pose it once per tick
+   * and share it (compare with the streams' frames_rendered).
+   */
+  uint64_t poses;
 };
 #define SPLATD__V1__DAEMON_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__daemon_status__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -1343,10 +1406,17 @@ struct  Splatd__V1__FrameMeta
    * the tracker's state when the frame was rendered: the drive_*
    */
   Splatd__V1__DriveState drive_state;
+  /*
+   * fields describe a live drive only while LIVE or HOLD
+   */
+  /*
+   * LAYOUT_VIEWS: the images that follow the meta, one per view
+   */
+  uint32_t views;
 };
 #define SPLATD__V1__FRAME_META__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&splatd__v1__frame_meta__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SPLATD__V1__DRIVE_STATE__DRIVE_STATE_IDLE }
+    , (char *)protobuf_c_empty_string, 0, SPLATD__V1__CODEC__CODEC_JPEG, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SPLATD__V1__DRIVE_STATE__DRIVE_STATE_IDLE, 0 }
 
 
 struct  Splatd__V1__AudioMeta
@@ -1619,6 +1689,25 @@ Splatd__V1__Stereo *
                       const uint8_t       *data);
 void   splatd__v1__stereo__free_unpacked
                      (Splatd__V1__Stereo *message,
+                      ProtobufCAllocator *allocator);
+/* Splatd__V1__CameraRig methods */
+void   splatd__v1__camera_rig__init
+                     (Splatd__V1__CameraRig         *message);
+size_t splatd__v1__camera_rig__get_packed_size
+                     (const Splatd__V1__CameraRig   *message);
+size_t splatd__v1__camera_rig__pack
+                     (const Splatd__V1__CameraRig   *message,
+                      uint8_t             *out);
+size_t splatd__v1__camera_rig__pack_to_buffer
+                     (const Splatd__V1__CameraRig   *message,
+                      ProtobufCBuffer     *buffer);
+Splatd__V1__CameraRig *
+       splatd__v1__camera_rig__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   splatd__v1__camera_rig__free_unpacked
+                     (Splatd__V1__CameraRig *message,
                       ProtobufCAllocator *allocator);
 /* Splatd__V1__UpdateStream methods */
 void   splatd__v1__update_stream__init
@@ -2206,6 +2295,9 @@ typedef void (*Splatd__V1__OpenStream_Closure)
 typedef void (*Splatd__V1__Stereo_Closure)
                  (const Splatd__V1__Stereo *message,
                   void *closure_data);
+typedef void (*Splatd__V1__CameraRig_Closure)
+                 (const Splatd__V1__CameraRig *message,
+                  void *closure_data);
 typedef void (*Splatd__V1__UpdateStream_Closure)
                  (const Splatd__V1__UpdateStream *message,
                   void *closure_data);
@@ -2303,6 +2395,7 @@ typedef void (*Splatd__V1__Event_Closure)
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    splatd__v1__codec__descriptor;
+extern const ProtobufCEnumDescriptor    splatd__v1__layout__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__convention__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__source__descriptor;
 extern const ProtobufCEnumDescriptor    splatd__v1__status__descriptor;
@@ -2320,6 +2413,7 @@ extern const ProtobufCMessageDescriptor splatd__v1__unload_avatar__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__list_avatars__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__open_stream__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__stereo__descriptor;
+extern const ProtobufCMessageDescriptor splatd__v1__camera_rig__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__update_stream__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__request_keyframe__descriptor;
 extern const ProtobufCMessageDescriptor splatd__v1__close_stream__descriptor;

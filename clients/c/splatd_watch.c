@@ -348,7 +348,7 @@ int main(int argc, char **argv)
             multipart_close(message);
             continue;
         }
-        if (message->total != 3 || sizes[0] != topic_length || memcmp(parts[0], topic, topic_length) != 0) {
+        if (message->total < 3 || sizes[0] != topic_length || memcmp(parts[0], topic, topic_length) != 0) {
             other_topics++;
             multipart_close(message);
             continue;
@@ -356,6 +356,16 @@ int main(int argc, char **argv)
         Splatd__V1__FrameMeta *meta = splatd__v1__frame_meta__unpack(NULL, sizes[1], parts[1]);
         if (meta == NULL) {
             fprintf(stderr, "splatd_watch: undecodable FrameMeta (%zu bytes)\n", sizes[1]);
+            multipart_close(message);
+            result = EXIT_ERROR;
+            break;
+        }
+        /* One image, or one per view (LAYOUT_VIEWS: meta->views images after the meta). */
+        size_t views = meta->views > 1 ? meta->views : 1;
+        if (message->total != 2 + views || message->count != message->total) {
+            fprintf(stderr, "splatd_watch: frame %" PRIu64 " holds %zu images, its meta says %zu\n",
+                    meta->frame_sequence, message->total - 2, views);
+            splatd__v1__frame_meta__free_unpacked(meta, NULL);
             multipart_close(message);
             result = EXIT_ERROR;
             break;
@@ -404,21 +414,28 @@ int main(int argc, char **argv)
         fflush(stdout);
 
         int failed = 0;
-        const char *problem = image_problem(meta, parts[2], sizes[2]);
-        if (problem != NULL) {
-            fprintf(stderr, "splatd_watch: frame %" PRIu64 ": %s\n", meta->frame_sequence, problem);
-            failed = 1;
-        } else if (strcmp(meta->stream_id, stream_id) != 0) {
+        if (strcmp(meta->stream_id, stream_id) != 0) {
             fprintf(stderr, "splatd_watch: frame for stream '%s' on topic %s\n", meta->stream_id, topic);
             failed = 1;
-        } else if (out_dir != NULL) {
-            char path[4096];
-            if ((size_t)snprintf(path, sizeof path, "%s/%s-%06" PRIu64 ".%s", out_dir, stream_id,
-                                 meta->frame_sequence, codec_short_name(meta->codec)) >= sizeof path) {
-                fprintf(stderr, "splatd_watch: output path too long\n");
+        }
+        for (size_t v = 0; v < views && !failed; v++) {
+            size_t size;
+            const uint8_t *image = multipart_data(message, 2 + v, &size);
+            const char *problem = image_problem(meta, image, size);
+            if (problem != NULL) {
+                fprintf(stderr, "splatd_watch: frame %" PRIu64 " view %zu: %s\n", meta->frame_sequence, v, problem);
                 failed = 1;
-            } else if (write_file(path, parts[2], sizes[2]) != 0) {
-                failed = 1;
+            } else if (out_dir != NULL) {
+                char path[4096], view[32] = "";
+                if (views > 1)
+                    snprintf(view, sizeof view, "-view%zu", v);
+                if ((size_t)snprintf(path, sizeof path, "%s/%s-%06" PRIu64 "%s.%s", out_dir, stream_id,
+                                     meta->frame_sequence, view, codec_short_name(meta->codec)) >= sizeof path) {
+                    fprintf(stderr, "splatd_watch: output path too long\n");
+                    failed = 1;
+                } else if (write_file(path, image, size) != 0) {
+                    failed = 1;
+                }
             }
         }
         splatd__v1__frame_meta__free_unpacked(meta, NULL);

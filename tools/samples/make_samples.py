@@ -5,6 +5,7 @@
                           blinks, glances, brow raises and a slow head sway, all procedural
     samples/scene.ply     a static 3DGS scene: a ringed planet of 3600 Gaussians, 16 cm across
     samples/camera.json   a 512×512 camera that frames it, a little from above
+    samples/camera-rig.json  three cameras around the demo head, for a multi-view stream
 
 Deterministic: the same script gives byte-identical files. Needs Python 3 and numpy.
 
@@ -196,9 +197,9 @@ def write_scene(path: Path):
     return count
 
 
-def write_camera(path: Path, eye=(0.0, 0.12, 0.62), target=(0.0, 0.0, 0.0), fov_y_degrees=32.0, size=512):
-    """A pinhole camera in the layout of `splatd render --camera` (OpenCV axes: x right, y down,
-    z forward), looking from `eye` at `target` with +y up."""
+def look_at(eye, target):
+    """The world→camera 4×4 matrix (OpenCV axes: x right, y down, z forward) of a camera at
+    `eye` looking at `target` with +y up, rounded to 6 decimals."""
     eye, target = np.array(eye), np.array(target)
     forward = (target - eye) / np.linalg.norm(target - eye)
     right = np.cross(forward, [0.0, 1.0, 0.0])
@@ -206,11 +207,30 @@ def write_camera(path: Path, eye=(0.0, 0.12, 0.62), target=(0.0, 0.0, 0.0), fov_
     down = np.cross(forward, right)
     rotation = np.stack([right, down, forward])
     translation = -rotation @ eye
-    focal = size / 2 / math.tan(math.radians(fov_y_degrees) / 2)
-    view = [[round(float(v), 6) for v in row] for row in np.vstack([np.hstack([rotation, translation[:, None]]), [0, 0, 0, 1]])]
-    camera = {"width": size, "height": size, "fx": round(focal, 3), "fy": round(focal, 3), "cx": size / 2, "cy": size / 2,
-              "viewmat_world_to_camera_row_major": view}
+    return [[round(float(v), 6) for v in row] for row in np.vstack([np.hstack([rotation, translation[:, None]]), [0, 0, 0, 1]])]
+
+
+def focal_length(size, fov_y_degrees):
+    return round(size / 2 / math.tan(math.radians(fov_y_degrees) / 2), 3)
+
+
+def write_camera(path: Path, eye=(0.0, 0.12, 0.62), target=(0.0, 0.0, 0.0), fov_y_degrees=32.0, size=512):
+    """A pinhole camera in the layout of `splatd render --camera`, looking from `eye` at `target`."""
+    focal = focal_length(size, fov_y_degrees)
+    camera = {"width": size, "height": size, "fx": focal, "fy": focal, "cx": size / 2, "cy": size / 2,
+              "viewmat_world_to_camera_row_major": look_at(eye, target)}
     path.write_text(json.dumps(camera, indent=2) + "\n")
+
+
+def write_camera_rig(path: Path, spread_m=0.3, distance_m=1.0, head=(0.0, -0.007, 0.015), fov_y_degrees=20.0, size=256):
+    """Three cameras a metre from the demo head, `spread_m` apart side to side, each aimed at
+    the head, for views of `size`² — in the protobuf JSON form of splatd's CameraRig, which
+    `splatctl open --camera-rig` reads (a 768×256 stream, or 256×256 per view)."""
+    focal = focal_length(size, fov_y_degrees)
+    cameras = [{"fx": focal, "fy": focal, "cx": size / 2, "cy": size / 2,
+                "worldToCamera": [v for row in look_at((x, head[1], head[2] + distance_m), head) for v in row]}
+               for x in (-spread_m, 0.0, spread_m)]
+    path.write_text(json.dumps({"cameras": cameras}, indent=2) + "\n")
 
 
 def main():
@@ -223,8 +243,9 @@ def main():
     rows = write_take(out / "take.csv")
     gaussians = write_scene(out / "scene.ply")
     write_camera(out / "camera.json")
+    write_camera_rig(out / "camera-rig.json")
     print(f"wrote {out / 'take.csv'} ({rows} frames at {FPS} fps), {out / 'scene.ply'} ({gaussians} Gaussians), "
-          f"{out / 'camera.json'}")
+          f"{out / 'camera.json'}, {out / 'camera-rig.json'}")
 
 
 if __name__ == "__main__":

@@ -473,9 +473,11 @@ final class IOLoop: @unchecked Sendable {
             do {
                 _ = try frames.send(frame.stream.topic, more: true, dontWait: true)
                 _ = try frames.send(frame.meta, more: true, dontWait: true)
-                _ = try frames.sendZeroCopy(frame.image, more: false, dontWait: true)
+                for (index, image) in frame.images.enumerated() {
+                    _ = try frames.sendZeroCopy(image, more: index < frame.images.count - 1, dontWait: true)
+                }
                 let latency = frame.driveSenderTimeUs.map { Double(Int64(bitPattern: wallClockMicroseconds() &- $0)) / 1000 }
-                frame.stream.recordSent(bytes: frame.image.count, latencyMs: latency, now: monotonicSeconds())
+                frame.stream.recordSent(bytes: frame.images.reduce(0) { $0 + $1.count }, latencyMs: latency, now: monotonicSeconds())
             } catch {
                 if let note = sendErrors.admit() { logger.warning("frames: publish failed: \(error)\(note)") }
             }

@@ -13,7 +13,8 @@ final class Outbox: Sendable {
     struct Frame: Sendable {
         let stream: StreamSlot
         let meta: [UInt8]
-        let image: ZMQOwnedBuffer
+        /// The encoded image, or one per view (`LAYOUT_VIEWS`).
+        let images: [ZMQOwnedBuffer]
         /// Sender time of the drive frame first shown in this frame (for latency), if any.
         let driveSenderTimeUs: UInt64?
         /// Part of a chain of frames that decode only together (H.264).

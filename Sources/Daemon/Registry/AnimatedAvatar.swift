@@ -58,6 +58,11 @@ final class AnimatedAvatar: Sendable {
     /// full avatar.
     func level(for camera: Camera) -> Avatar { detail.avatar(seenFrom: camera.centre, focalLength: camera.fy) }
 
+    /// The level that suits every one of `cameras`: the finest any of them needs.
+    func level(for cameras: [Camera]) -> Avatar {
+        cameras.map(level(for:)).max { $0.gaussianCount < $1.gaussianCount } ?? model
+    }
+
     /// Poses `level` (``model`` or one of its ``detail`` levels) into `cloud`.
     func pose(_ values: DriveValues, level: Avatar, into cloud: inout GaussianCloud) throws {
         try level.pose(values.avatarDrive(for: model.kind), into: &cloud)

@@ -24,6 +24,10 @@ final class FrameScheduler: Sendable {
     /// Two single-threaded renderers for two frames side by side (none on a one-core machine):
     /// the render thread uses the first, a helper thread the second.
     private let lanes: [Renderer]
+    /// Poses made (both threads' caches).
+    let poseCount = PoseCount()
+    /// The render thread's poses, and the helper lane's.
+    private let poses: PoseCache, helperPoses: PoseCache
     private let logger: Logger
     private let control = Locked(Control())
     private let renderErrors = Locked(LogThrottle())
@@ -41,6 +45,8 @@ final class FrameScheduler: Sendable {
         self.outbox = outbox
         renderer = Renderer(threadCount: renderThreads)
         lanes = renderThreads >= 2 ? [Renderer(threadCount: 1), Renderer(threadCount: 1)] : []
+        poses = PoseCache(counting: poseCount)
+        helperPoses = PoseCache(counting: poseCount)
         self.logger = logger
     }
 
@@ -159,26 +165,31 @@ final class FrameScheduler: Sendable {
     /// a helper thread); returns the states of every stream served.
     private func renderSideBySide(_ jobs: [RenderJob], now: Double) -> [StreamRenderState] {
         if jobs.count == 1 {
-            run(jobs[0], now: now, renderer: renderer)
+            run(jobs[0], now: now, renderer: renderer, poses: poses)
         } else {
             let beside = DispatchGroup()
             let second = jobs[1]
-            DispatchQueue.global(qos: .userInteractive).async(group: beside) { [self] in run(second, now: now, renderer: lanes[1]) }
-            run(jobs[0], now: now, renderer: lanes[0])
+            DispatchQueue.global(qos: .userInteractive).async(group: beside) { [self] in
+                run(second, now: now, renderer: lanes[1], poses: helperPoses)
+            }
+            run(jobs[0], now: now, renderer: lanes[0], poses: poses)
             beside.wait()
         }
         return jobs.flatMap(\.finished)
     }
 
-    private func run(_ job: RenderJob, now: Double, renderer: Renderer) {
-        let shared = renderFrame(job.stream, state: &job.state, now: now, companions: job.companions, renderer: renderer)
+    private func run(_ job: RenderJob, now: Double, renderer: Renderer, poses: PoseCache) {
+        let shared = renderFrame(job.stream, state: &job.state, now: now, companions: job.companions, renderer: renderer, poses: poses)
         job.finished = [job.state] + shared
     }
 
     /// One rendered view: the pixels, the pose they show and when it was rendered. Streams that
     /// show the same view (`StreamSettings.viewKey`) at the same time encode the same picture.
     private struct Picture {
+        /// The whole frame: one view, or the views side by side.
         let framebuffer: Framebuffer
+        /// Each view's own image, when there are several.
+        let views: [Framebuffer]
         let slot: AvatarSlot
         let snapshot: DriveSnapshot
         let report: RenderReport
@@ -193,14 +204,15 @@ final class FrameScheduler: Sendable {
     /// Renders `stream`'s next frame, and the same picture for `companions` (due streams that
     /// show the same view), each encoded its own way.
     private func renderFrame(_ stream: StreamSlot, state: inout StreamRenderState, now: Double,
-                             companions: [(stream: StreamSlot, state: StreamRenderState)], renderer: Renderer) -> [StreamRenderState] {
+                             companions: [(stream: StreamSlot, state: StreamRenderState)], renderer: Renderer,
+                             poses: PoseCache) -> [StreamRenderState] {
         let settings = stream.settings
         let (tick, skipped) = state.ticks.take(now: now, period: 1 / Double(settings.fps))
         guard let slot = registry.avatar(settings.avatarID) else { return [] }
         let picture: Picture
         do {
             var resources = try prepare(&state, settings: settings, slot: slot)
-            picture = try render(settings, slot: slot, resources: &resources, tick: tick, renderer: renderer)
+            picture = try render(settings, slot: slot, resources: resources, tick: tick, renderer: renderer, poses: poses)
             try publish(stream, state: &state, resources: &resources, picture: picture, tick: tick, skipped: skipped)
             state.resources = resources
         } catch {
@@ -224,17 +236,16 @@ final class FrameScheduler: Sendable {
         }
     }
 
-    /// Poses the avatar as it is at `tick` and renders the stream's view (both eyes of a stereo
-    /// pair) into its framebuffer.
-    private func render(_ settings: StreamSettings, slot: AvatarSlot, resources: inout RenderResources, tick: Double,
-                        renderer: Renderer) throws -> Picture {
+    /// Poses the avatar as it is at `tick` and renders the stream's views (both eyes of a stereo
+    /// pair, every camera of a rig) into its framebuffer.
+    private func render(_ settings: StreamSettings, slot: AvatarSlot, resources: RenderResources, tick: Double,
+                        renderer: Renderer, poses: PoseCache) throws -> Picture {
         let renderStartUs = wallClockMicroseconds()
         let renderStart = monotonicSeconds()
         // The face as it is at the tick, the time the frame is stamped with: a render that
         // starts late (a busy machine) still shows the mouth shape that goes with the voice
         // heard at that time. (Drive frames that arrived since are in the target already.)
         let snapshot = slot.driveSnapshot(at: min(tick, renderStart))
-        try slot.avatar.pose(snapshot.values, level: resources.level, into: &resources.cloud)
         let convention: Convention = switch settings.convention {
         case .gsplat: .gsplat
         case .inria: .inria
@@ -242,17 +253,24 @@ final class FrameScheduler: Sendable {
         }
         let background = settings.background ?? slot.avatar.defaultBackground
         let options = RenderOptions(convention: convention, background: background)
-        var report = RenderReport()
-        if resources.eyes.isEmpty {
-            report = renderer.render(resources.cloud, camera: resources.camera, options: options, into: resources.framebuffer)
-        } else {
-            // One pose, one render per eye, placed side by side.
-            for (index, eye) in resources.eyes.enumerated() {
-                report = renderer.render(resources.cloud, camera: eye.camera, options: options, into: eye.framebuffer)
-                resources.framebuffer.place(eye.framebuffer, atColumn: index * eye.framebuffer.width)
+        let report = try poses.withPose(level: resources.level, values: snapshot.values,
+                                        pose: { try slot.avatar.pose(snapshot.values, level: resources.level, into: &$0) }) { cloud in
+            if resources.views.isEmpty {
+                return renderer.render(cloud, camera: resources.camera, options: options, into: resources.framebuffer)
             }
+            // One pose, one render per view, placed side by side (live outputs and side-by-side
+            // encoders take the whole frame; separate views are encoded from their own images).
+            var report = RenderReport(), visible = 0
+            for (index, view) in resources.views.enumerated() {
+                report = renderer.render(cloud, camera: view.camera, options: options, into: view.framebuffer)
+                visible = max(visible, report.visible)
+                resources.framebuffer.place(view.framebuffer, atColumn: index * view.framebuffer.width)
+            }
+            report.visible = visible
+            return report
         }
-        return Picture(framebuffer: resources.framebuffer, slot: slot, snapshot: snapshot, report: report, tick: tick,
+        return Picture(framebuffer: resources.framebuffer, views: resources.views.map(\.framebuffer), slot: slot,
+                       snapshot: snapshot, report: report, tick: tick,
                        frameTimeUs: renderStartUs &- UInt64(max(0, (renderStart - tick) * 1e6)),
                        renderStart: renderStart, renderStartUs: renderStartUs, renderDoneUs: wallClockMicroseconds())
     }
@@ -265,12 +283,19 @@ final class FrameScheduler: Sendable {
         let settings = resources.settings
         let snapshot = picture.snapshot
         let encodeStart = monotonicSeconds()
-        let keyframe = try picture.framebuffer.rgb8.withUnsafeBytes { pixels in
-            try resources.encoder.encode(pixels, width: settings.width, height: settings.height, presentationUs: UInt64(tick * 1e6),
-                                         keyframe: stream.takeKeyframeWanted(), into: &resources.encoded)
+        // One image, or one per view (each view's encoder; H.264 keyframes together).
+        let images = settings.separateViews ? picture.views : [picture.framebuffer]
+        let keyframeWanted = stream.takeKeyframeWanted()
+        var keyframe = true
+        for (index, image) in images.enumerated() {
+            keyframe = try image.rgb8.withUnsafeBytes { pixels in
+                try resources.encoders[index].encode(pixels, width: settings.imageWidth, height: settings.height,
+                                                     presentationUs: UInt64(tick * 1e6), keyframe: keyframeWanted,
+                                                     into: &resources.encoded[index])
+            } && keyframe
         }
         let encodeDone = monotonicSeconds()
-        let image = ZMQOwnedBuffer(copying: resources.encoded)
+        let encoded = resources.encoded.map { ZMQOwnedBuffer(copying: $0) }
         state.frameSequence += 1
         // Latency counts only frames that are the first to show a drive frame that arrived
         // while the stream was running (not one from before a viewer subscribed).
@@ -281,8 +306,9 @@ final class FrameScheduler: Sendable {
             $0.streamID = stream.id
             $0.frameSequence = state.frameSequence
             $0.codec = settings.codec
-            $0.width = UInt32(settings.width)
+            $0.width = UInt32(settings.imageWidth)
             $0.height = UInt32(settings.height)
+            if settings.separateViews { $0.views = UInt32(images.count) }
             $0.avatarID = picture.slot.id
             $0.driveSequence = snapshot.sequence
             $0.driveSenderTimeUs = snapshot.senderTimeUs
@@ -307,7 +333,7 @@ final class FrameScheduler: Sendable {
         // A stream that encodes a picture rendered for another reports no render time of its own.
         let renderSeconds = resources.framebuffer === picture.framebuffer ? encodeStart - picture.renderStart : 0
         stream.recordRender(renderSeconds: renderSeconds, encodeSeconds: encodeDone - encodeStart, skipped: skipped)
-        outbox.post(Outbox.Frame(stream: stream, meta: meta.wireBytes(), image: image,
+        outbox.post(Outbox.Frame(stream: stream, meta: meta.wireBytes(), images: encoded,
                                  driveSenderTimeUs: firstShowing ? snapshot.senderTimeUs : nil, chained: settings.codec == .h264))
     }
 
@@ -344,21 +370,22 @@ final class FrameScheduler: Sendable {
             let cameras = try slot.avatar.cameras(for: settings)
             return RenderResources(settings: settings, slot: slot, camera: try slot.avatar.camera(for: settings),
                                    framebuffer: r.framebuffer,
-                                   eyes: r.eyes.isEmpty ? [] : zip(cameras, r.eyes).map { ($0, $1.framebuffer) },
-                                   encoder: r.encoder, level: slot.avatar.level(for: cameras[0]), cloud: r.cloud,
+                                   views: r.views.isEmpty ? [] : zip(cameras, r.views).map { ($0, $1.framebuffer) },
+                                   encoders: r.encoders, level: slot.avatar.level(for: cameras),
                                    encoded: r.encoded)
         }
-        if let r = kept, r.slot === slot, r.encoder.adapt(to: settings, from: r.settings) {
+        if let r = kept, r.slot === slot, r.encoders.allSatisfy({ $0.adapt(to: settings, from: r.settings) }) {
             return RenderResources(settings: settings, slot: slot, camera: r.camera, framebuffer: r.framebuffer,
-                                   eyes: r.eyes, encoder: r.encoder, level: r.level, cloud: r.cloud, encoded: r.encoded)
+                                   views: r.views, encoders: r.encoders, level: r.level, encoded: r.encoded)
         }
         let cameras = try slot.avatar.cameras(for: settings)
-        let encoder = try StreamEncoder(settings)
-        let eyes = cameras.count < 2 ? [] : cameras.map { ($0, Framebuffer(width: $0.width, height: $0.height)) }
-        let level = slot.avatar.level(for: cameras[0])
+        let encoders = try (0..<(settings.separateViews ? cameras.count : 1)).map { _ in try StreamEncoder(settings) }
+        let views = cameras.count < 2 ? [] : cameras.map { ($0, Framebuffer(width: $0.width, height: $0.height)) }
+        let level = slot.avatar.level(for: cameras)
         return RenderResources(settings: settings, slot: slot, camera: try slot.avatar.camera(for: settings),
                                framebuffer: Framebuffer(width: settings.width, height: settings.height),
-                               eyes: eyes, encoder: encoder, level: level, cloud: level.makeCloud())
+                               views: views, encoders: encoders, level: level,
+                               encoded: Array(repeating: [], count: encoders.count))
     }
 }
 

@@ -23,20 +23,56 @@ struct StreamSettings: Sendable, Equatable {
     var background: SIMD3<Float>?
     var convention: Splatd_V1_Convention = .default
     var view: View = .orbit(Splatd_V1_OrbitCamera())
-    /// A stereo pair side by side (each eye `width / 2` × `height`) with this interpupillary
-    /// distance, metres; nil: one view.
-    var stereoIPD: Float?
+    /// One view, a stereo pair or a camera rig; each view is `width / views.count` × `height`.
+    var views: Views = .one
+    /// Several views side by side in one image, or one image each.
+    var layout: Splatd_V1_Layout = .sideBySide
 
     static let defaultIPD: Float = 0.063
     static let ipdRange: ClosedRange<Float> = 0.02...0.2
+    static let rigSizes: ClosedRange<Int> = 2...16
 
-    /// The width of one view: half the frame for a stereo pair.
-    var viewWidth: Int { stereoIPD == nil ? width : width / 2 }
+    /// The width of one view: the frame's, split between the views.
+    var viewWidth: Int { width / views.count }
 
+    /// Where the picture is seen from: `camera`, or an orbit about the head.
     enum View: Sendable, Equatable {
         case camera(Splatd_V1_Camera)
         case orbit(Splatd_V1_OrbitCamera)
     }
+
+    /// The views a frame shows of one animation state.
+    enum Views: Sendable, Equatable {
+        /// From the stream's `view`.
+        case one
+        /// A stereo pair about the stream's `view` (the head), the eyes this far apart, metres.
+        case stereo(ipd: Float)
+        /// From each of these cameras, left to right (the stream's `view` is unused).
+        case rig([Splatd_V1_Camera])
+
+        var count: Int {
+            switch self {
+            case .one: return 1
+            case .stereo: return 2
+            case .rig(let cameras): return cameras.count
+            }
+        }
+
+        /// Whether `self` and `other` are the same kind with the same number of views.
+        func sameShape(as other: Views) -> Bool {
+            switch (self, other) {
+            case (.one, .one), (.stereo, .stereo): return true
+            case (.rig(let a), .rig(let b)): return a.count == b.count
+            default: return false
+            }
+        }
+    }
+
+    /// One encoded image per view (`LAYOUT_VIEWS` with more than one view).
+    var separateViews: Bool { layout == .views && views.count > 1 }
+
+    /// The size of each encoded image: a view's, or the whole frame's side by side.
+    var imageWidth: Int { separateViews ? viewWidth : width }
 
     /// The quality actually used: the codec's default when the client gave 0 (H.264: the CRF,
     /// 0 when a bitrate rules).
@@ -61,7 +97,7 @@ struct StreamSettings: Sendable, Equatable {
 
     /// The H.264 encoder settings of this stream.
     var h264Settings: H264Settings {
-        H264Settings(width: width, height: height, fps: max(1, Int(fps.rounded())), rateControl: h264RateControl,
+        H264Settings(width: imageWidth, height: height, fps: max(1, Int(fps.rounded())), rateControl: h264RateControl,
                      gopSeconds: Double(effectiveGOPSeconds))
     }
 
@@ -99,7 +135,12 @@ struct StreamSettings: Sendable, Equatable {
         case .orbit(let o)?: view = .orbit(o)
         case nil: break
         }
-        if open.hasStereo { stereoIPD = try Self.ipd(open.stereo.ipdM) }
+        if open.hasStereo { views = .stereo(ipd: try Self.ipd(open.stereo.ipdM)) }
+        if open.hasCameraRig {
+            guard !open.hasStereo else { throw ControlError.invalid("stereo and camera_rig exclude each other: give one") }
+            views = try Self.rig(open.cameraRig)
+        }
+        layout = try Self.layout(open.layout)
         try validate()
     }
 
@@ -121,11 +162,13 @@ struct StreamSettings: Sendable, Equatable {
         case nil: break
         }
         if case .avatarID(let a)? = update.avatarSet { s.avatarID = a }
-        switch update.stereoSet {
-        case .stereo(let stereo)?: s.stereoIPD = try Self.ipd(stereo.ipdM)
-        case .mono(true)?: s.stereoIPD = nil
+        switch update.viewsSet {
+        case .stereo(let stereo)?: s.views = .stereo(ipd: try Self.ipd(stereo.ipdM))
+        case .cameraRig(let rig)?: s.views = try Self.rig(rig)
+        case .mono(true)?: s.views = .one
         case .mono(false)?, nil: break
         }
+        if case .layout(let l)? = update.layoutSet { s.layout = try Self.layout(l) }
         try s.validate()
         return s
     }
@@ -137,9 +180,17 @@ struct StreamSettings: Sendable, Equatable {
         if gopSeconds != 0, !(gopSeconds.isFinite && H264Settings.gopSecondsRange.contains(Double(gopSeconds))) {
             throw ControlError.invalid("gop_seconds \(gopSeconds) is outside 0.1…60")
         }
+        if views.count > 1 {
+            let n = views.count
+            guard width % n == 0, width / n >= Int(Self.sideRange.lowerBound) else {
+                var what = "a \(n)-camera stream's width holds every view"
+                if case .stereo = views { what = "a stereo stream's width holds both eyes" }
+                throw ControlError.invalid("\(what): it must divide by \(n) into views at least \(Self.sideRange.lowerBound) wide, got \(width)")
+            }
+        }
         if codec == .h264 {
-            guard width % 2 == 0, height % 2 == 0 else {
-                throw ControlError.invalid("H.264 needs an even width and height, got \(width)×\(height)")
+            guard imageWidth % 2 == 0, height % 2 == 0 else {
+                throw ControlError.invalid("H.264 needs an even width and height, got \(imageWidth)×\(height)\(separateViews ? " per view" : "")")
             }
             guard quality <= 51 else { throw ControlError.invalid("quality \(quality) is out of range for H.264 (CRF 1…51)") }
         } else {
@@ -147,12 +198,7 @@ struct StreamSettings: Sendable, Equatable {
                 throw ControlError.invalid("quality \(quality) is out of range for \(codec == .png ? "PNG (0…9)" : "JPEG (1…100)")")
             }
         }
-        if stereoIPD != nil {
-            guard width % 2 == 0, width / 2 >= Int(Self.sideRange.lowerBound) else {
-                throw ControlError.invalid("a stereo stream's width holds both eyes: it must be even and at least \(2 * Self.sideRange.lowerBound), got \(width)")
-            }
-        }
-        _ = try camera(headCentre: .zero)
+        _ = try cameras(headCentre: .zero)
     }
 
     /// What the picture depends on: streams with equal keys render the same pixels (they may
@@ -161,33 +207,50 @@ struct StreamSettings: Sendable, Equatable {
         let avatarID: String
         let width: Int, height: Int
         let view: View
-        let stereoIPD: Float?
+        let views: Views
         let convention: Splatd_V1_Convention
         let background: SIMD3<Float>?
     }
 
     var viewKey: ViewKey {
-        ViewKey(avatarID: avatarID, width: width, height: height, view: view, stereoIPD: stereoIPD,
+        ViewKey(avatarID: avatarID, width: width, height: height, view: view, views: views,
                 convention: convention, background: background)
     }
 
-    /// Whether `self` and `old` differ only in where the views are (camera, orbit, stereo IPD):
-    /// the same images, encoded the same way.
+    /// Whether `self` and `old` differ only in where the views are (camera, orbit, stereo IPD,
+    /// the rig's cameras): the same images, encoded the same way.
     func differsOnlyInView(from old: StreamSettings) -> Bool {
-        guard (stereoIPD == nil) == (old.stereoIPD == nil) else { return false }
+        guard views.sameShape(as: old.views) else { return false }
         var moved = old
         moved.view = view
-        moved.stereoIPD = stereoIPD
+        moved.views = views
         return moved == self
     }
 
-    /// The cameras of the views this stream shows, left to right: the head's camera, or the
-    /// two eyes of a stereo pair about it.
+    /// The cameras of the views this stream shows, left to right: the head's camera, the
+    /// two eyes of a stereo pair about it, or the rig's cameras.
     func cameras(headCentre: SIMD3<Float>, sceneReach: Float? = nil) throws -> [Camera] {
-        let head = try camera(headCentre: headCentre, sceneReach: sceneReach)
-        guard let ipd = stereoIPD else { return [head] }
-        let pair = head.stereoPair(ipd: ipd)
-        return [pair.left, pair.right]
+        switch views {
+        case .one:
+            return [try camera(headCentre: headCentre, sceneReach: sceneReach)]
+        case .stereo(let ipd):
+            let pair = try camera(headCentre: headCentre, sceneReach: sceneReach).stereoPair(ipd: ipd)
+            return [pair.left, pair.right]
+        case .rig(let cameras):
+            return try cameras.enumerated().map { try Self.camera($1, width: viewWidth, height: height, name: "camera_rig.cameras[\($0)]") }
+        }
+    }
+
+    private static func rig(_ rig: Splatd_V1_CameraRig) throws -> Views {
+        guard rigSizes.contains(rig.cameras.count) else {
+            throw ControlError.invalid("camera_rig holds \(rig.cameras.count) cameras; a rig has \(rigSizes.lowerBound)…\(rigSizes.upperBound)")
+        }
+        return .rig(rig.cameras)
+    }
+
+    private static func layout(_ l: Splatd_V1_Layout) throws -> Splatd_V1_Layout {
+        if case .UNRECOGNIZED(let raw) = l { throw ControlError.invalid("unknown layout \(raw)") }
+        return l
     }
 
     private static func ipd(_ value: Float) throws -> Float {
@@ -198,23 +261,15 @@ struct StreamSettings: Sendable, Equatable {
         return value
     }
 
-    /// The camera for this stream (for a stereo pair, the head's, of one eye's size), aimed at
-    /// `headCentre` for orbit views. Without a distance,
+    /// The camera for this stream (for a stereo pair, the head's, of one eye's size; for a rig,
+    /// its first camera), aimed at `headCentre` for orbit views. Without a distance,
     /// an orbit is 1 m away — or, for a static scene reaching `sceneReach` from its centre, far
     /// enough that the scene fills about 80 % of the view.
     func camera(headCentre: SIMD3<Float>, sceneReach: Float? = nil) throws -> Camera {
+        if case .rig(let cameras) = views { return try Self.camera(cameras[0], width: viewWidth, height: height, name: "camera_rig.cameras[0]") }
         switch view {
         case .camera(let c):
-            guard c.worldToCamera.count == 16 else {
-                throw ControlError.invalid("camera.world_to_camera must hold 16 values (row-major 4×4), got \(c.worldToCamera.count)")
-            }
-            let m = c.worldToCamera.map(Double.init)
-            let rows = (0..<4).map { Array(m[($0 * 4)..<($0 * 4 + 4)]) }
-            guard m.allSatisfy(\.isFinite) else { throw ControlError.invalid("camera.world_to_camera holds NaN or infinity") }
-            do {
-                return try Camera(width: viewWidth, height: height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
-                                  worldToCamera: RigidTransform(rowMajor: rows))
-            } catch { throw ControlError.invalid("\(error)") }
+            return try Self.camera(c, width: viewWidth, height: height, name: "camera")
         case .orbit(let o):
             let fov = o.fovYDegrees == 0 ? 20 : o.fovYDegrees
             var distance = o.distance
@@ -235,6 +290,20 @@ struct StreamSettings: Sendable, Equatable {
                                          up: [0, 1, 0], fovY: fov, width: viewWidth, height: height)
             } catch { throw ControlError.invalid("\(error)") }
         }
+    }
+
+    /// A camera message as a validated camera for a `width` × `height` image.
+    private static func camera(_ c: Splatd_V1_Camera, width: Int, height: Int, name: String) throws -> Camera {
+        guard c.worldToCamera.count == 16 else {
+            throw ControlError.invalid("\(name).world_to_camera must hold 16 values (row-major 4×4), got \(c.worldToCamera.count)")
+        }
+        let m = c.worldToCamera.map(Double.init)
+        let rows = (0..<4).map { Array(m[($0 * 4)..<($0 * 4 + 4)]) }
+        guard m.allSatisfy(\.isFinite) else { throw ControlError.invalid("\(name).world_to_camera holds NaN or infinity") }
+        do {
+            return try Camera(width: width, height: height, fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy,
+                              worldToCamera: RigidTransform(rowMajor: rows))
+        } catch { throw ControlError.invalid("\(name): \(error)") }
     }
 
     var cameraMessage: Splatd_V1_Camera? {

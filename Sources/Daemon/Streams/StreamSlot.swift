@@ -175,7 +175,11 @@ final class StreamSlot: Sendable {
             if let b = s.background ?? avatar?.defaultBackground { $0.background = .with { $0.x = b.x; $0.y = b.y; $0.z = b.z } }
             $0.convention = s.convention != .default ? s.convention : (avatar?.defaultConvention == .inria ? .inria : .gsplat)
             if let camera { $0.camera = Self.message(camera) }
-            if let ipd = s.stereoIPD { $0.stereo = .with { $0.ipdM = ipd } }
+            if case .stereo(let ipd) = s.views { $0.stereo = .with { $0.ipdM = ipd } }
+            if s.views.count > 1, let avatar, let cameras = try? avatar.cameras(for: s) {
+                $0.views = .with { $0.cameras = cameras.map(Self.message) }
+            }
+            $0.layout = s.layout
         }
     }
 
@@ -226,11 +230,13 @@ struct RenderResources {
     let slot: AvatarSlot
     let camera: Camera
     let framebuffer: Framebuffer
-    /// A stereo stream's eyes: their cameras and images, placed side by side in `framebuffer`.
-    var eyes: [(camera: Camera, framebuffer: Framebuffer)] = []
-    var encoder: StreamEncoder
-    /// What is posed: the avatar, or the level of detail that suits the camera.
+    /// The views of a stereo or rig stream: their cameras and images, placed side by side in
+    /// `framebuffer`; empty for one view.
+    var views: [(camera: Camera, framebuffer: Framebuffer)] = []
+    /// One encoder, or one per view (`StreamSettings.separateViews`).
+    var encoders: [StreamEncoder]
+    /// What is posed: the avatar, or the level of detail that suits the cameras.
     let level: Avatar
-    var cloud: GaussianCloud
-    var encoded: [UInt8] = []
+    /// Each encoder's output.
+    var encoded: [[UInt8]]
 }

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from typing import Callable, Deque, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import Callable, Deque, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 import zmq
 
@@ -189,6 +189,23 @@ def _stereo(stereo) -> pb.Stereo:
     return pb.Stereo(ipd_m=ipd)
 
 
+def _camera_rig(cameras) -> pb.CameraRig:
+    """A list of cameras (each a `splatd_pb2.Camera` or dict, as for `camera`), left to right."""
+    if isinstance(cameras, pb.CameraRig):
+        return cameras
+    return pb.CameraRig(cameras=[_camera(c) for c in cameras])
+
+
+def _layout(layout) -> int:
+    """"side-by-side", "views" or a `splatd_pb2.Layout`."""
+    if isinstance(layout, str):
+        names = {"side-by-side": pb.LAYOUT_SIDE_BY_SIDE, "views": pb.LAYOUT_VIEWS}
+        if layout.lower() not in names:
+            raise ValueError(f"layout must be 'side-by-side' or 'views', got {layout!r}")
+        return names[layout.lower()]
+    return int(layout)
+
+
 def _orbit(orbit) -> pb.OrbitCamera:
     if isinstance(orbit, pb.OrbitCamera):
         return orbit
@@ -299,15 +316,17 @@ class Control:
     def open_stream(self, avatar_id: str = "demo", stream_id: Optional[str] = None, width: Optional[int] = None,
                     height: Optional[int] = None, fps: Optional[float] = None, codec=None,
                     quality: Optional[int] = None, background: Optional[Sequence[float]] = None,
-                    convention=None, camera=None, orbit=None, stereo=None, admission_control: bool = False,
-                    timeout: Optional[float] = None) -> pb.StreamInfo:
+                    convention=None, camera=None, orbit=None, stereo=None, camera_rig=None, layout=None,
+                    admission_control: bool = False, timeout: Optional[float] = None) -> pb.StreamInfo:
         """Opens a stream rendering `avatar_id`; frames go out on topic "frames/<stream id>".
         Absent values take the daemon's defaults (512×512, 30 fps, JPEG). `codec`: "jpeg",
         "png", "raw" or a `splatd_pb2.Codec`; `background`: RGB 0…1; `camera`: a
         `splatd_pb2.Camera` or dict; `orbit`: a `splatd_pb2.OrbitCamera` or dict with
         distance, yaw_degrees, pitch_degrees, fov_y_degrees; `stereo`: True (or an
         interpupillary distance in metres) for a VR stereo pair side by side, `width` being both
-        eyes together; `admission_control`: refuse (`SplatdError` with STATUS_LIMIT_REACHED) when,
+        eyes together; `camera_rig`: a list of 2…16 cameras (as `camera`), one view each, left
+        to right, each for an image of width / N × height; `layout`: "side-by-side" (one image,
+        the default) or "views" (one image per view: `Frame.images`); `admission_control`: refuse (`SplatdError` with STATUS_LIMIT_REACHED) when,
         by the render times measured so far, the machine cannot give this stream and the watched
         ones their fps."""
         if camera is not None and orbit is not None:
@@ -333,14 +352,21 @@ class Control:
             o.orbit.CopyFrom(_orbit(orbit))
         if stereo is not None and stereo is not False:
             o.stereo.CopyFrom(_stereo(stereo))
+        if camera_rig is not None:
+            o.camera_rig.CopyFrom(_camera_rig(camera_rig))
+        if layout is not None:
+            o.layout = _layout(layout)
         return self._request("open_stream", o, timeout).stream
 
     def update_stream(self, stream_id: str, width: Optional[int] = None, height: Optional[int] = None,
                       fps: Optional[float] = None, codec=None, quality: Optional[int] = None,
                       background: Optional[Sequence[float]] = None, convention=None, camera=None, orbit=None,
-                      avatar_id: Optional[str] = None, stereo=None, timeout: Optional[float] = None) -> pb.StreamInfo:
+                      avatar_id: Optional[str] = None, stereo=None, camera_rig=None, layout=None,
+                      timeout: Optional[float] = None) -> pb.StreamInfo:
         """Changes a stream's settings; values left None keep theirs. `stereo`: True or an
-        interpupillary distance turns a stereo pair on, False back to one view."""
+        interpupillary distance turns a stereo pair on, False back to one view; `camera_rig`:
+        new cameras for a multi-view stream (a VR client may send them at 90 Hz); `layout`:
+        "side-by-side" or "views"."""
         if camera is not None and orbit is not None:
             raise ValueError("give camera or orbit, not both")
         u = pb.UpdateStream(stream_id=stream_id)
@@ -368,6 +394,10 @@ class Control:
             u.mono = True
         elif stereo is not None:
             u.stereo.CopyFrom(_stereo(stereo))
+        if camera_rig is not None:
+            u.camera_rig.CopyFrom(_camera_rig(camera_rig))
+        if layout is not None:
+            u.layout = _layout(layout)
         return self._request("update_stream", u, timeout).stream
 
     def close_stream(self, stream_id: str, timeout: Optional[float] = None) -> pb.StreamInfo:
@@ -412,9 +442,28 @@ class Control:
 # ─── frames ───────────────────────────────────────────────────────────────────
 
 class Frame(NamedTuple):
-    """One published frame: its `splatd_pb2.FrameMeta` and the encoded image bytes."""
+    """One published frame: its `splatd_pb2.FrameMeta` and the encoded image bytes (of a
+    stream with one image per view, LAYOUT_VIEWS, the first view's: `images` holds them all)."""
     meta: pb.FrameMeta
     image: bytes
+
+    @property
+    def images(self) -> Tuple[bytes, ...]:
+        """Every image of the frame, left to right: one, or one per view (`meta.views`)."""
+        return (self.image,)
+
+
+class _ViewsFrame(Frame):
+    """A frame of several images (LAYOUT_VIEWS); still unpacks as `(meta, first image)`."""
+
+    def __new__(cls, meta: pb.FrameMeta, images: Sequence[bytes]) -> "_ViewsFrame":
+        frame = super().__new__(cls, meta, images[0])
+        frame._images = tuple(images)
+        return frame
+
+    @property
+    def images(self) -> Tuple[bytes, ...]:
+        return self._images
 
 
 class AudioPacket(NamedTuple):
@@ -524,7 +573,7 @@ class FrameSubscriber:
         """Decodes one received message; None for one to drop (counted)."""
         topic = parts[0]
         if self._topic is not None and topic == self._topic:
-            if len(parts) != 3:
+            if len(parts) < 3:
                 self.dropped_malformed += 1
                 return None
             try:
@@ -532,8 +581,11 @@ class FrameSubscriber:
             except Exception:
                 self.dropped_malformed += 1
                 return None
+            if len(parts) - 2 != max(1, meta.views):
+                self.dropped_malformed += 1
+                return None
             self.last_received_us = received_us
-            return Frame(meta, parts[2])
+            return Frame(meta, parts[2]) if len(parts) == 3 else _ViewsFrame(meta, parts[2:])
         if self._audio_topic is not None and topic == self._audio_topic:
             if len(parts) != 3:
                 self.dropped_malformed += 1

@@ -80,6 +80,37 @@ def test_stereo_stream(splatd_daemon, control):
         control.close_stream("vrcheck")
 
 
+def test_camera_rig_in_views_layout(splatd_daemon, control):
+    """Three cameras of a rig, one PNG per view in each message; the same cameras side by side."""
+    def camera(x):
+        return {"fx": 96, "fy": 96, "cx": 32, "cy": 32,
+                "world_to_camera": [1, 0, 0, -x, 0, 1, 0, -0.02, 0, 0, 1, 0.6, 0, 0, 0, 1]}
+    rig = [camera(x) for x in (-0.1, 0.0, 0.1)]
+    info = control.open_stream("demo", stream_id="rigcheck", width=192, height=64, codec="png", camera_rig=rig, layout="views")
+    assert len(info.views.cameras) == 3 and info.layout == pb.LAYOUT_VIEWS
+    try:
+        with FrameSubscriber(splatd_daemon.frames, "rigcheck") as sub:
+            frame = sub.next_frame(FRAME_TIMEOUT)
+            meta, first = frame  # still unpacks as (meta, image): the first view
+            assert meta.views == 3 and len(frame.images) == 3 and first == frame.images[0]
+            views = [decode_png(image) for image in frame.images]
+            assert all(v.shape[:2] == (64, 64) for v in views)
+            assert (views[0] != views[2]).any(), "the cameras show the same image"
+            control.update_stream("rigcheck", layout="side-by-side")
+            for _ in range(30):
+                frame = sub.next_frame(FRAME_TIMEOUT)
+                if len(frame.images) == 1:
+                    break
+            assert frame.meta.views == 0 and png_size(frame.image) == (192, 64)
+        with pytest.raises(ValueError):
+            control.update_stream("rigcheck", layout="diagonal")
+        with pytest.raises(SplatdError) as refused:
+            control.update_stream("rigcheck", camera_rig=rig[:1])
+        assert refused.value.status == pb.STATUS_INVALID_REQUEST and "2…16" in str(refused.value)
+    finally:
+        control.close_stream("rigcheck")
+
+
 def test_admission_control_and_render_load(splatd_daemon, control):
     """A stream watched at more fps than the machine renders shows up in status as falling
     short; an admission-controlled stream that would not fit is refused with LIMIT_REACHED."""

@@ -395,7 +395,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     last_report = t0
     last_seq = None
     last_drive = None
-    h264_file = None
+    h264_files = None
     status = 0
     reason = "stopped"
     recording_audio = sink is not None and sink.audio
@@ -417,7 +417,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                         break
                     wait = left if wait is None else min(wait, left)
                 try:
-                    meta, image = sub.next_frame(wait)
+                    frame = sub.next_frame(wait)
                 except SplatdTimeout:
                     if args.seconds is not None and time.monotonic() - t0 >= args.seconds:
                         reason = f"{args.seconds:g} s"
@@ -426,10 +426,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                     warn(PROG, f"no frame of stream {args.stream!r} for {timeout:g} s ({hint} splatd-ctl streams)")
                     status = 1
                     break
+                meta, image = frame
                 received_us = sub.last_received_us
                 for s in (total, window):
                     s.frames += 1
-                    s.bytes += len(image)
+                    s.bytes += sum(len(i) for i in frame.images)
                     if last_seq is not None and meta.frame_sequence > last_seq + 1:
                         s.gaps += 1
                         s.missing += meta.frame_sequence - last_seq - 1
@@ -440,16 +441,25 @@ def main(argv: Optional[List[str]] = None) -> int:
                     if meta.encode_done_us and meta.render_done_us:
                         s.encode.append((meta.encode_done_us - meta.render_done_us) / 1000.0)
                 last_seq, last_drive = meta.frame_sequence, meta.drive_sequence
+                views = len(frame.images)
                 if out_dir is not None and meta.codec == pb.CODEC_H264:
-                    # H.264 frames depend on each other: one Annex B file from the first keyframe on.
-                    if h264_file is None and meta.keyframe:
-                        h264_file = open(out_dir / "stream.h264", "wb")
-                    if h264_file is not None:
-                        h264_file.write(image)
+                    # H.264 frames depend on each other: one Annex B file (per view) from the first keyframe on.
+                    if h264_files is None and meta.keyframe:
+                        h264_files = [open(out_dir / ("stream.h264" if views == 1 else f"stream-view{v}.h264"), "wb")
+                                     for v in range(views)]
+                    if h264_files is not None:
+                        for f, view in zip(h264_files, frame.images):
+                            f.write(view)
                 elif out_dir is not None:
-                    data = raw_to_ppm(image, meta.width, meta.height) if meta.codec == pb.CODEC_RAW else image
-                    (out_dir / frame_file_name(total.frames - 1, meta.codec)).write_bytes(data)
+                    name = frame_file_name(total.frames - 1, meta.codec)
+                    for v, view in enumerate(frame.images):
+                        data = raw_to_ppm(view, meta.width, meta.height) if meta.codec == pb.CODEC_RAW else view
+                        stem, ext = name.rsplit(".", 1)
+                        (out_dir / (name if views == 1 else f"{stem}-view{v}.{ext}")).write_bytes(data)
                 if sink is not None:
+                    if views > 1:
+                        raise RuntimeError(f"stream {args.stream!r} sends one image per view (layout views); --mp4 records one "
+                                           "picture: open it with its views side by side (layout side-by-side)")
                     sink.write(meta, image)
                 now = time.monotonic()
                 if not args.quiet and now - last_report >= 1.0:
@@ -462,8 +472,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         except RuntimeError as e:
             warn(PROG, str(e))
             status = 1
-    if h264_file is not None:
-        h264_file.close()
+    for f in h264_files or []:
+        f.close()
     elapsed = time.monotonic() - t0
     if total.frames == 0 and status == 0 and reason not in ("interrupted", "stream closed"):
         warn(PROG, f"received no frame of stream {args.stream!r} in {elapsed:.1f} s (is it open, and is --frames its daemon's endpoint?)")

@@ -21,6 +21,8 @@ DRIVE_STATE_EASING: DriveState
 DRIVE_STATE_HOLD: DriveState
 DRIVE_STATE_IDLE: DriveState
 DRIVE_STATE_LIVE: DriveState
+LAYOUT_SIDE_BY_SIDE: Layout
+LAYOUT_VIEWS: Layout
 OUTPUT_STATE_CONNECTING: OutputState
 OUTPUT_STATE_FAILED: OutputState
 OUTPUT_STATE_LIVE: OutputState
@@ -194,6 +196,12 @@ class Camera(_message.Message):
     world_to_camera: _containers.RepeatedScalarFieldContainer[float]
     def __init__(self, fx: _Optional[float] = ..., fy: _Optional[float] = ..., cx: _Optional[float] = ..., cy: _Optional[float] = ..., world_to_camera: _Optional[_Iterable[float]] = ...) -> None: ...
 
+class CameraRig(_message.Message):
+    __slots__ = ["cameras"]
+    CAMERAS_FIELD_NUMBER: _ClassVar[int]
+    cameras: _containers.RepeatedCompositeFieldContainer[Camera]
+    def __init__(self, cameras: _Optional[_Iterable[_Union[Camera, _Mapping]]] = ...) -> None: ...
+
 class CloseStream(_message.Message):
     __slots__ = ["stream_id"]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
@@ -201,7 +209,7 @@ class CloseStream(_message.Message):
     def __init__(self, stream_id: _Optional[str] = ...) -> None: ...
 
 class DaemonStatus(_message.Message):
-    __slots__ = ["audio_chunks_malformed", "auth_denied", "avatar_budget_bytes", "avatar_bytes", "avatars", "cpu_seconds", "curve", "drive_denied", "drive_frames_malformed", "malformed_requests", "outputs", "render_load", "render_threads", "requests", "requests_denied", "rss_bytes", "streams", "subscriptions_refused", "trackers", "uptime_seconds", "version", "viewer_disconnects"]
+    __slots__ = ["audio_chunks_malformed", "auth_denied", "avatar_budget_bytes", "avatar_bytes", "avatars", "cpu_seconds", "curve", "drive_denied", "drive_frames_malformed", "malformed_requests", "outputs", "poses", "render_load", "render_threads", "requests", "requests_denied", "rss_bytes", "streams", "subscriptions_refused", "trackers", "uptime_seconds", "version", "viewer_disconnects"]
     AUDIO_CHUNKS_MALFORMED_FIELD_NUMBER: _ClassVar[int]
     AUTH_DENIED_FIELD_NUMBER: _ClassVar[int]
     AVATARS_FIELD_NUMBER: _ClassVar[int]
@@ -213,6 +221,7 @@ class DaemonStatus(_message.Message):
     DRIVE_FRAMES_MALFORMED_FIELD_NUMBER: _ClassVar[int]
     MALFORMED_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     OUTPUTS_FIELD_NUMBER: _ClassVar[int]
+    POSES_FIELD_NUMBER: _ClassVar[int]
     RENDER_LOAD_FIELD_NUMBER: _ClassVar[int]
     RENDER_THREADS_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_DENIED_FIELD_NUMBER: _ClassVar[int]
@@ -235,6 +244,7 @@ class DaemonStatus(_message.Message):
     drive_frames_malformed: int
     malformed_requests: int
     outputs: _containers.RepeatedCompositeFieldContainer[OutputStatus]
+    poses: int
     render_load: float
     render_threads: int
     requests: int
@@ -246,7 +256,7 @@ class DaemonStatus(_message.Message):
     uptime_seconds: float
     version: str
     viewer_disconnects: int
-    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[OutputStatus, _Mapping]]] = ..., auth_denied: _Optional[int] = ..., requests_denied: _Optional[int] = ..., subscriptions_refused: _Optional[int] = ..., drive_denied: _Optional[int] = ..., viewer_disconnects: _Optional[int] = ..., avatar_bytes: _Optional[int] = ..., avatar_budget_bytes: _Optional[int] = ..., curve: bool = ..., render_load: _Optional[float] = ...) -> None: ...
+    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[float] = ..., avatars: _Optional[_Iterable[_Union[AvatarStatus, _Mapping]]] = ..., streams: _Optional[_Iterable[_Union[StreamStatus, _Mapping]]] = ..., requests: _Optional[int] = ..., malformed_requests: _Optional[int] = ..., drive_frames_malformed: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., rss_bytes: _Optional[int] = ..., render_threads: _Optional[int] = ..., audio_chunks_malformed: _Optional[int] = ..., trackers: _Optional[_Iterable[_Union[TrackerStatus, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[OutputStatus, _Mapping]]] = ..., auth_denied: _Optional[int] = ..., requests_denied: _Optional[int] = ..., subscriptions_refused: _Optional[int] = ..., drive_denied: _Optional[int] = ..., viewer_disconnects: _Optional[int] = ..., avatar_bytes: _Optional[int] = ..., avatar_budget_bytes: _Optional[int] = ..., curve: bool = ..., render_load: _Optional[float] = ..., poses: _Optional[int] = ...) -> None: ...
 
 class DriveFrame(_message.Message):
     __slots__ = ["arkit", "avatar_id", "flame", "sender_time_us", "sequence"]
@@ -301,7 +311,7 @@ class FlameValues(_message.Message):
     def __init__(self, expr: _Optional[_Iterable[float]] = ..., jaw_pose: _Optional[_Union[Vec3, _Mapping]] = ..., neck_pose: _Optional[_Union[Vec3, _Mapping]] = ..., left_eye_pose: _Optional[_Union[Vec3, _Mapping]] = ..., right_eye_pose: _Optional[_Union[Vec3, _Mapping]] = ..., rotation: _Optional[_Union[Vec3, _Mapping]] = ..., translation: _Optional[_Union[Vec3, _Mapping]] = ..., eyelids: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class FrameMeta(_message.Message):
-    __slots__ = ["audio_sender_time_us", "audio_sequence", "avatar_id", "codec", "drive_received_us", "drive_sender_time_us", "drive_sequence", "drive_state", "encode_done_us", "frame_sequence", "frame_time_us", "gaussians_visible", "height", "keyframe", "render_done_us", "render_start_us", "stream_id", "width"]
+    __slots__ = ["audio_sender_time_us", "audio_sequence", "avatar_id", "codec", "drive_received_us", "drive_sender_time_us", "drive_sequence", "drive_state", "encode_done_us", "frame_sequence", "frame_time_us", "gaussians_visible", "height", "keyframe", "render_done_us", "render_start_us", "stream_id", "views", "width"]
     AUDIO_SENDER_TIME_US_FIELD_NUMBER: _ClassVar[int]
     AUDIO_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -319,6 +329,7 @@ class FrameMeta(_message.Message):
     RENDER_DONE_US_FIELD_NUMBER: _ClassVar[int]
     RENDER_START_US_FIELD_NUMBER: _ClassVar[int]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    VIEWS_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     audio_sender_time_us: int
     audio_sequence: int
@@ -337,8 +348,9 @@ class FrameMeta(_message.Message):
     render_done_us: int
     render_start_us: int
     stream_id: str
+    views: int
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., frame_sequence: _Optional[int] = ..., codec: _Optional[_Union[Codec, str]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., avatar_id: _Optional[str] = ..., drive_sequence: _Optional[int] = ..., drive_sender_time_us: _Optional[int] = ..., drive_received_us: _Optional[int] = ..., frame_time_us: _Optional[int] = ..., render_start_us: _Optional[int] = ..., render_done_us: _Optional[int] = ..., encode_done_us: _Optional[int] = ..., gaussians_visible: _Optional[int] = ..., audio_sequence: _Optional[int] = ..., audio_sender_time_us: _Optional[int] = ..., keyframe: bool = ..., drive_state: _Optional[_Union[DriveState, str]] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., frame_sequence: _Optional[int] = ..., codec: _Optional[_Union[Codec, str]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., avatar_id: _Optional[str] = ..., drive_sequence: _Optional[int] = ..., drive_sender_time_us: _Optional[int] = ..., drive_received_us: _Optional[int] = ..., frame_time_us: _Optional[int] = ..., render_start_us: _Optional[int] = ..., render_done_us: _Optional[int] = ..., encode_done_us: _Optional[int] = ..., gaussians_visible: _Optional[int] = ..., audio_sequence: _Optional[int] = ..., audio_sender_time_us: _Optional[int] = ..., keyframe: bool = ..., drive_state: _Optional[_Union[DriveState, str]] = ..., views: _Optional[int] = ...) -> None: ...
 
 class GetStatus(_message.Message):
     __slots__ = []
@@ -375,17 +387,19 @@ class Mixing(_message.Message):
     def __init__(self, jaw_and_mouth: _Optional[_Union[Source, str]] = ..., head_pose: _Optional[_Union[Source, str]] = ..., eyes_and_brows: _Optional[_Union[Source, str]] = ...) -> None: ...
 
 class OpenStream(_message.Message):
-    __slots__ = ["admission_control", "avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "orbit", "quality", "stereo", "stream_id", "width"]
+    __slots__ = ["admission_control", "avatar_id", "background", "bitrate_kbps", "camera", "camera_rig", "codec", "convention", "fps", "gop_seconds", "height", "layout", "orbit", "quality", "stereo", "stream_id", "width"]
     ADMISSION_CONTROL_FIELD_NUMBER: _ClassVar[int]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
     BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
     CAMERA_FIELD_NUMBER: _ClassVar[int]
+    CAMERA_RIG_FIELD_NUMBER: _ClassVar[int]
     CODEC_FIELD_NUMBER: _ClassVar[int]
     CONVENTION_FIELD_NUMBER: _ClassVar[int]
     FPS_FIELD_NUMBER: _ClassVar[int]
     GOP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    LAYOUT_FIELD_NUMBER: _ClassVar[int]
     ORBIT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     STEREO_FIELD_NUMBER: _ClassVar[int]
@@ -396,17 +410,19 @@ class OpenStream(_message.Message):
     background: Vec3
     bitrate_kbps: int
     camera: Camera
+    camera_rig: CameraRig
     codec: Codec
     convention: Convention
     fps: float
     gop_seconds: float
     height: int
+    layout: Layout
     orbit: OrbitCamera
     quality: int
     stereo: Stereo
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ..., admission_control: bool = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ..., admission_control: bool = ..., camera_rig: _Optional[_Union[CameraRig, _Mapping]] = ..., layout: _Optional[_Union[Layout, str]] = ...) -> None: ...
 
 class OrbitCamera(_message.Message):
     __slots__ = ["distance", "fov_y_degrees", "pitch_degrees", "yaw_degrees"]
@@ -589,7 +605,7 @@ class StopOutput(_message.Message):
     def __init__(self, output_id: _Optional[str] = ...) -> None: ...
 
 class StreamInfo(_message.Message):
-    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "quality", "stereo", "stream_id", "topic", "width"]
+    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "layout", "quality", "stereo", "stream_id", "topic", "views", "width"]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
     BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
@@ -599,10 +615,12 @@ class StreamInfo(_message.Message):
     FPS_FIELD_NUMBER: _ClassVar[int]
     GOP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    LAYOUT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     STEREO_FIELD_NUMBER: _ClassVar[int]
     STREAM_ID_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
+    VIEWS_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     avatar_id: str
     background: Vec3
@@ -613,12 +631,14 @@ class StreamInfo(_message.Message):
     fps: float
     gop_seconds: float
     height: int
+    layout: Layout
     quality: int
     stereo: Stereo
     stream_id: str
     topic: str
+    views: CameraRig
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., topic: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., avatar_id: _Optional[str] = ..., topic: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ..., views: _Optional[_Union[CameraRig, _Mapping]] = ..., layout: _Optional[_Union[Layout, str]] = ...) -> None: ...
 
 class StreamList(_message.Message):
     __slots__ = ["streams"]
@@ -689,16 +709,18 @@ class UnloadAvatar(_message.Message):
     def __init__(self, avatar_id: _Optional[str] = ...) -> None: ...
 
 class UpdateStream(_message.Message):
-    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "codec", "convention", "fps", "gop_seconds", "height", "mono", "orbit", "quality", "stereo", "stream_id", "width"]
+    __slots__ = ["avatar_id", "background", "bitrate_kbps", "camera", "camera_rig", "codec", "convention", "fps", "gop_seconds", "height", "layout", "mono", "orbit", "quality", "stereo", "stream_id", "width"]
     AVATAR_ID_FIELD_NUMBER: _ClassVar[int]
     BACKGROUND_FIELD_NUMBER: _ClassVar[int]
     BITRATE_KBPS_FIELD_NUMBER: _ClassVar[int]
     CAMERA_FIELD_NUMBER: _ClassVar[int]
+    CAMERA_RIG_FIELD_NUMBER: _ClassVar[int]
     CODEC_FIELD_NUMBER: _ClassVar[int]
     CONVENTION_FIELD_NUMBER: _ClassVar[int]
     FPS_FIELD_NUMBER: _ClassVar[int]
     GOP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    LAYOUT_FIELD_NUMBER: _ClassVar[int]
     MONO_FIELD_NUMBER: _ClassVar[int]
     ORBIT_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
@@ -709,18 +731,20 @@ class UpdateStream(_message.Message):
     background: Vec3
     bitrate_kbps: int
     camera: Camera
+    camera_rig: CameraRig
     codec: Codec
     convention: Convention
     fps: float
     gop_seconds: float
     height: int
+    layout: Layout
     mono: bool
     orbit: OrbitCamera
     quality: int
     stereo: Stereo
     stream_id: str
     width: int
-    def __init__(self, stream_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., avatar_id: _Optional[str] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ..., mono: bool = ...) -> None: ...
+    def __init__(self, stream_id: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[float] = ..., codec: _Optional[_Union[Codec, str]] = ..., quality: _Optional[int] = ..., background: _Optional[_Union[Vec3, _Mapping]] = ..., convention: _Optional[_Union[Convention, str]] = ..., camera: _Optional[_Union[Camera, _Mapping]] = ..., orbit: _Optional[_Union[OrbitCamera, _Mapping]] = ..., avatar_id: _Optional[str] = ..., bitrate_kbps: _Optional[int] = ..., gop_seconds: _Optional[float] = ..., stereo: _Optional[_Union[Stereo, _Mapping]] = ..., mono: bool = ..., camera_rig: _Optional[_Union[CameraRig, _Mapping]] = ..., layout: _Optional[_Union[Layout, str]] = ...) -> None: ...
 
 class Vec3(_message.Message):
     __slots__ = ["x", "y", "z"]
@@ -733,6 +757,9 @@ class Vec3(_message.Message):
     def __init__(self, x: _Optional[float] = ..., y: _Optional[float] = ..., z: _Optional[float] = ...) -> None: ...
 
 class Codec(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class Layout(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class Convention(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
