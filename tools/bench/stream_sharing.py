@@ -2,8 +2,9 @@
 """Measures how a running daemon shares its render time between streams, in one run:
 
   stereo   the cost of a stereo frame (1024×512: two 512² eyes of one pose) against one 512²
-           frame: both streams open at 10 fps side by side, render-time percentiles from
-           `get_status` after SECONDS of watching them.
+           frame, side by side in one JPEG and as one JPEG per eye (layout views): the three
+           streams open at 10 fps, render- and encode-time percentiles from `get_status` after
+           SECONDS of watching them.
   fair     frames rendered per second of two 30 fps and two 10 fps 512² streams (four views)
            on a machine that cannot render them all (80 frames a second asked for): the 30:10
            ratio of what they get should stay near 3.
@@ -78,10 +79,13 @@ class Daemon:
 def stereo(daemon, seconds):
     daemon.open("mono", "--size", "512x512", "--fps", "10")
     daemon.open("stereo", "--size", "1024x512", "--stereo", "--fps", "10")
+    daemon.open("views", "--size", "1024x512", "--stereo", "--layout", "views", "--fps", "10", "--yaw", "1")
     daemon.watch(seconds)
     streams = daemon.streams()
-    result = {name: {k: round(streams[name]["renderMs"].get(k, 0), 2) for k in ("p50", "p90")} for name in ("mono", "stereo")}
-    result["stereo/mono p50"] = round(result["stereo"]["p50"] / max(result["mono"]["p50"], 1e-9), 2)
+    result = {name: {f"{what}_{k}": round(streams[name][f"{what}Ms"].get(k, 0), 2) for what in ("render", "encode") for k in ("p50", "p90")}
+              for name in ("mono", "stereo", "views")}
+    result["stereo/mono render p50"] = round(result["stereo"]["render_p50"] / max(result["mono"]["render_p50"], 1e-9), 2)
+    result["views/stereo encode p50"] = round(result["views"]["encode_p50"] / max(result["stereo"]["encode_p50"], 1e-9), 2)
     return result
 
 
