@@ -41,4 +41,37 @@ final class WatchFolderTests: XCTestCase {
         XCTAssertEqual(lines.count, 3)
         XCTAssertTrue(lines.allSatisfy { $0.contains("\"streamId\":\"tiny\"") }, "\(lines)")
     }
+
+    /// A stereo stream with one image per eye: each eye's file, frame-000000-view0.ppm and
+    /// -view1.ppm, each one eye's size; --verify checks both.
+    func testEachViewOfAViewsStreamIsSavedOnItsOwn() throws {
+        var configuration = DaemonConfiguration.ephemeralLoopback
+        configuration.defaultStream = false
+        var logger = Logger(label: "splatctl-test")
+        logger.logLevel = .critical
+        let service = try SplatService(configuration: configuration, logger: logger)
+        let endpoints = try service.start()
+        defer { service.stop() }
+        let client = try ControlClient(endpoint: endpoints.control, timeout: 10)
+        try client.call(.openStream(.with {
+            $0.avatarID = "demo"; $0.streamID = "eyes"; $0.width = 48; $0.height = 16; $0.codec = .raw; $0.fps = 30
+            $0.stereo = .init(); $0.layout = .views
+        }), what: "open")
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("splatctl-views-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var command = try SplatctlCommand.parseAsRoot(["watch", "eyes", "--count", "2", "--seconds", "30", "--out", folder.path, "--verify",
+                                                       "--control", endpoints.control, "--frames", endpoints.frames])
+        try command.run()
+
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        XCTAssertEqual(names, ["frame-000000-view0.ppm", "frame-000000-view1.ppm", "frame-000001-view0.ppm", "frame-000001-view1.ppm",
+                               "frames.jsonl"])
+        let header = Array("P6\n24 16\n255\n".utf8)
+        for name in names.dropLast() {
+            let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+            XCTAssertEqual(Array(bytes.prefix(header.count)), header, name)
+            XCTAssertEqual(bytes.count, header.count + 24 * 16 * 3, name)
+        }
+    }
 }

@@ -33,9 +33,11 @@ static void usage(FILE *out)
             "  ping [PAYLOAD]                                  liveness, daemon version and clock\n"
             "  list_avatars                                    the avatars loaded\n"
             "  list_streams                                    the streams open\n"
-            "  open_stream STREAM_ID [AVATAR_ID [WxH [CODEC [FPS]]]]\n"
+            "  open_stream STREAM_ID [AVATAR_ID [WxH [CODEC [FPS [VIEWS]]]]]\n"
             "                                                  CODEC: jpeg, png or raw (default: the\n"
-            "                                                  daemon's, 512x512 JPEG from avatar demo)\n"
+            "                                                  daemon's, 512x512 JPEG from avatar demo);\n"
+            "                                                  VIEWS: stereo (both eyes side by side)\n"
+            "                                                  or stereo-views (one image per eye)\n"
             "  close_stream STREAM_ID\n"
             "  get_status                                      avatars, streams and daemon counters\n"
             "  garbage [TEXT]                                  sends bytes that are not a Request\n"
@@ -59,6 +61,7 @@ typedef struct {
     Splatd__V1__ListAvatars list_avatars;
     Splatd__V1__ListStreams list_streams;
     Splatd__V1__OpenStream open_stream;
+    Splatd__V1__Stereo stereo;
     Splatd__V1__CloseStream close_stream;
     Splatd__V1__GetStatus get_status;
 } request_parts_t;
@@ -104,7 +107,7 @@ static int build_request(request_parts_t *parts, const char *command, int argc, 
         splatd__v1__list_streams__init(&parts->list_streams);
         request->body_case = SPLATD__V1__REQUEST__BODY_LIST_STREAMS;
         request->list_streams = &parts->list_streams;
-    } else if (strcmp(command, "open_stream") == 0 && argc >= 1 && argc <= 5) {
+    } else if (strcmp(command, "open_stream") == 0 && argc >= 1 && argc <= 6) {
         Splatd__V1__OpenStream *open = &parts->open_stream;
         splatd__v1__open_stream__init(open);
         open->stream_id = argv[0];
@@ -124,6 +127,16 @@ static int build_request(request_parts_t *parts, const char *command, int argc, 
                 return -1;
             }
             open->fps = (float)fps;
+        }
+        if (argc >= 6) {
+            if (strcmp(argv[5], "stereo") != 0 && strcmp(argv[5], "stereo-views") != 0) {
+                fprintf(stderr, "splatd_ctl: views '%s' is not stereo or stereo-views\n", argv[5]);
+                return -1;
+            }
+            splatd__v1__stereo__init(&parts->stereo);  /* ipd 0: the daemon's 63 mm */
+            open->stereo = &parts->stereo;
+            if (strcmp(argv[5], "stereo-views") == 0)
+                open->layout = SPLATD__V1__LAYOUT__LAYOUT_VIEWS;
         }
         request->body_case = SPLATD__V1__REQUEST__BODY_OPEN_STREAM;
         request->open_stream = open;

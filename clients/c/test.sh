@@ -192,6 +192,18 @@ step "watch -l -c -s 1 of H.264: 3 frames" 15 ./splatd_watch -l -c "$control" -s
         fail "watch -l H.264: fresh keyframes after each pause, asked for (ages: $(ages "$work/out" | tr '\n' ' '))"
     fi
 
+# ─── one image per view ──────────────────────────────────────────────────────
+mkdir -p "$work/views"
+step "ctl open_stream cviews 64x32 raw, stereo one image per eye" 10 \
+    ./splatd_ctl "$control" open_stream cviews demo 64x32 raw 30 stereo-views
+step "watch 2 frames of cviews" 15 ./splatd_watch -t 10 "$frames" cviews 2 "$work/views" &&
+    eyes=("$work/views"/cviews-*-view[01].raw) &&
+    if ((${#eyes[@]} == 4)) && [[ $(stat -c %s "${eyes[@]}" | sort -u) == "$((32 * 32 * 3))" ]]; then
+        pass "watch: each eye saved on its own, 32x32 RGB"
+    else
+        fail "watch: each eye saved on its own, 32x32 RGB (${#eyes[@]} files: $(ls "$work/views" | tr '\n' ' '))"
+    fi
+
 step "ctl get_status" 10 ./splatd_ctl "$control" get_status &&
     check "get_status: $STREAM shows frames sent" "stream $STREAM: avatar=demo ${SIZE}x${SIZE} CODEC_PNG .*sent=[1-9]" &&
     check "get_status: demo received drive frames" 'avatar demo: .*received=[1-9]'

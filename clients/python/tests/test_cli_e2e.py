@@ -169,6 +169,22 @@ def test_watch_saves_frames(splatd_daemon, control, tmp_path):
     assert "5 frames" in r.stderr
 
 
+def test_watch_saves_each_view(splatd_daemon, control, tmp_path):
+    """A stereo stream with one PNG per eye: frame-NNNNNN-view0.png and -view1.png, each one eye."""
+    control.open_stream("demo", stream_id="eyescam", width=96, height=48, codec="png", fps=30, stereo=True, layout="views")
+    try:
+        out = tmp_path / "frames"
+        r = run_cli("watch", "eyescam", "--frames", splatd_daemon.frames, "--control", splatd_daemon.control,
+                    "--out", str(out), "--count", "3", "--timeout", "10")
+    finally:
+        control.close_stream("eyescam")
+    assert r.returncode == 0, r.stderr
+    files = sorted(out.glob("*.png"))
+    assert [f.name for f in files] == [f"frame-00000{i}-view{v}.png" for i in range(3) for v in range(2)]
+    for f in files:
+        assert png_size(f.read_bytes()) == (48, 48)
+
+
 def test_watch_reports_latency_while_publishing(splatd_daemon, control, fresh_avatar):
     control.open_stream(fresh_avatar, stream_id="latcam", width=64, height=64, fps=30)
     env = python_env()
