@@ -13,11 +13,7 @@ final class MixCommandTests: XCTestCase {
     private var control = ""
 
     override func setUpWithError() throws {
-        var configuration = DaemonConfiguration.ephemeralLoopback
-        configuration.defaultStream = false
-        var logger = Logger(label: "splatctl-test")
-        logger.logLevel = .critical
-        service = try SplatService(configuration: configuration, logger: logger)
+        service = try SplatService.quiet()
         control = try service.start().control
     }
 

@@ -19,13 +19,8 @@ final class RecordTests: XCTestCase {
 
     override func setUpWithError() throws {
         _ = try Tool.require("ffprobe")
-        var configuration = DaemonConfiguration.ephemeralLoopback
-        configuration.defaultStream = false
         // One render thread, so that two 512² streams at 60 fps cannot both reach 60 fps.
-        configuration.renderThreads = 1
-        var logger = Logger(label: "splatctl-test")
-        logger.logLevel = .critical
-        service = try SplatService(configuration: configuration, logger: logger)
+        service = try SplatService.quiet { $0.renderThreads = 1 }
         endpoints = try service.start()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("splatctl-record-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

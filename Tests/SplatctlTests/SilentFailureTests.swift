@@ -27,11 +27,7 @@ final class SilentFailureTests: XCTestCase {
     }
 
     func testSpeakToAnUnknownAvatarFails() throws {
-        var configuration = DaemonConfiguration.ephemeralLoopback
-        configuration.defaultStream = false
-        var logger = Logger(label: "splatctl-test")
-        logger.logLevel = .critical
-        let service = try SplatService(configuration: configuration, logger: logger)
+        let service = try SplatService.quiet()
         let endpoints = try service.start()
         defer { service.stop() }
         let file = try wav()

@@ -11,11 +11,7 @@ import XCTest
 /// raw frames as PPM files, with one FrameMeta per line in frames.jsonl.
 final class WatchFolderTests: XCTestCase {
     func testRawFramesAreSavedAsNumberedPPMFiles() throws {
-        var configuration = DaemonConfiguration.ephemeralLoopback
-        configuration.defaultStream = false
-        var logger = Logger(label: "splatctl-test")
-        logger.logLevel = .critical
-        let service = try SplatService(configuration: configuration, logger: logger)
+        let service = try SplatService.quiet()
         let endpoints = try service.start()
         defer { service.stop() }
         let client = try ControlClient(endpoint: endpoints.control, timeout: 10)
@@ -45,11 +41,7 @@ final class WatchFolderTests: XCTestCase {
     /// A stereo stream with one image per eye: each eye's file, frame-000000-view0.ppm and
     /// -view1.ppm, each one eye's size; --verify checks both.
     func testEachViewOfAViewsStreamIsSavedOnItsOwn() throws {
-        var configuration = DaemonConfiguration.ephemeralLoopback
-        configuration.defaultStream = false
-        var logger = Logger(label: "splatctl-test")
-        logger.logLevel = .critical
-        let service = try SplatService(configuration: configuration, logger: logger)
+        let service = try SplatService.quiet()
         let endpoints = try service.start()
         defer { service.stop() }
         let client = try ControlClient(endpoint: endpoints.control, timeout: 10)

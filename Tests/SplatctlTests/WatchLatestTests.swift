@@ -14,11 +14,7 @@ final class WatchLatestTests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        var configuration = DaemonConfiguration.ephemeralLoopback
-        configuration.defaultStream = false
-        var logger = Logger(label: "splatctl-test")
-        logger.logLevel = .critical
-        service = try SplatService(configuration: configuration, logger: logger)
+        service = try SplatService.quiet()
         endpoints = try service.start()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("splatctl-latest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
