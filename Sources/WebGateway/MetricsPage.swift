@@ -14,6 +14,9 @@ enum MetricsPage {
         gauge("splatd_cpu_seconds", "Process user and system CPU seconds", [], s.cpuSeconds)
         gauge("splatd_rss_bytes", "Resident memory of the daemon", [], Double(s.rssBytes))
         gauge("splatd_render_threads", "Threads that share each frame", [], Double(s.renderThreads))
+        gauge("splatd_render_load", "Share of the render thread the watched streams need at their fps (above 1: not all get it)",
+              [], s.renderLoad)
+        gauge("splatd_poses", "Avatar poses computed (streams of one avatar and rate share one per tick)", [], Double(s.poses))
         gauge("splatd_requests", "Control requests received", [], Double(s.requests))
         gauge("splatd_requests_malformed", "Control requests that did not decode", [], Double(s.malformedRequests))
         gauge("splatd_drive_frames_malformed", "Drive frames that did not decode", [], Double(s.driveFramesMalformed))
@@ -40,6 +43,9 @@ enum MetricsPage {
             gauge("splatd_stream_frames_sent", "Frames published", l, Double(st.framesSent))
             gauge("splatd_stream_frames_skipped", "Ticks skipped because rendering fell behind", l, Double(st.framesSkipped))
             gauge("splatd_stream_bytes_sent", "Encoded bytes published", l, Double(st.bytesSent))
+            gauge("splatd_stream_render_load", "Share of the render thread the stream needs at its fps", l, st.renderLoad)
+            gauge("splatd_stream_fps_shortfall", "Requested minus measured fps while watched and more than 5 % short", l,
+                  Double(st.fpsShortfall))
             for (q, p) in [("0.5", st.latencyMs.p50), ("0.9", st.latencyMs.p90), ("0.99", st.latencyMs.p99)] {
                 gauge("splatd_stream_latency_ms", "Drive frame sent to frame published, ms", l + [("quantile", q)], p)
             }

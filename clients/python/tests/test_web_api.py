@@ -72,6 +72,11 @@ def test_metrics_parse_and_agree_with_splatctl_status(gateway):
     assert samples[("splatd_rss_bytes", ())] == pytest.approx(int(status["rssBytes"]), rel=0.5)
     assert samples[("splatd_requests", ())] <= int(status["requests"])
     assert ("splatd_stream_latency_ms", tuple(sorted(labels + (("quantile", "0.99"),)))) in samples
+    # Capacity: the stream rendered, so it needs a share of the render thread, and poses were made.
+    assert samples[("splatd_stream_render_load", labels)] > 0
+    assert ("splatd_render_load", ()) in samples  # the watched streams' sum: 0 once the viewer left
+    assert 0 < samples[("splatd_poses", ())] <= int(status["poses"])
+    assert ("splatd_stream_fps_shortfall", labels) in samples
 
 
 def _error(ws):
