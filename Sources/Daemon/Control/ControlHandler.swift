@@ -378,7 +378,7 @@ final class ControlHandler: Sendable {
         s.cpuSeconds = ProcessStats.cpuSeconds()
         s.rssBytes = ProcessStats.residentBytes()
         s.renderThreads = UInt32(scheduler.renderThreads)
-        s.poses = scheduler.poseCount.value
+        s.poses = scheduler.poses.poses
         s.renderLoad = registry.allStreams.filter(\.isWatched).reduce(0) { $0 + $1.renderLoad }
         return s
     }

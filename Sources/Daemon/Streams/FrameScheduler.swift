@@ -24,10 +24,8 @@ final class FrameScheduler: Sendable {
     /// Two single-threaded renderers for two frames side by side (none on a one-core machine):
     /// the render thread uses the first, a helper thread the second.
     private let lanes: [Renderer]
-    /// Poses made (both threads' caches).
-    let poseCount = PoseCount()
-    /// The render thread's poses, and the helper lane's.
-    private let poses: PoseCache, helperPoses: PoseCache
+    /// The latest pose of each level of detail, shared by the streams and both threads.
+    let poses = PoseCache()
     private let logger: Logger
     private let control = Locked(Control())
     private let renderErrors = Locked(LogThrottle())
@@ -45,8 +43,6 @@ final class FrameScheduler: Sendable {
         self.outbox = outbox
         renderer = Renderer(threadCount: renderThreads)
         lanes = renderThreads >= 2 ? [Renderer(threadCount: 1), Renderer(threadCount: 1)] : []
-        poses = PoseCache(counting: poseCount)
-        helperPoses = PoseCache(counting: poseCount)
         self.logger = logger
     }
 
@@ -165,21 +161,19 @@ final class FrameScheduler: Sendable {
     /// a helper thread); returns the states of every stream served.
     private func renderSideBySide(_ jobs: [RenderJob], now: Double) -> [StreamRenderState] {
         if jobs.count == 1 {
-            run(jobs[0], now: now, renderer: renderer, poses: poses)
+            run(jobs[0], now: now, renderer: renderer)
         } else {
             let beside = DispatchGroup()
             let second = jobs[1]
-            DispatchQueue.global(qos: .userInteractive).async(group: beside) { [self] in
-                run(second, now: now, renderer: lanes[1], poses: helperPoses)
-            }
-            run(jobs[0], now: now, renderer: lanes[0], poses: poses)
+            DispatchQueue.global(qos: .userInteractive).async(group: beside) { [self] in run(second, now: now, renderer: lanes[1]) }
+            run(jobs[0], now: now, renderer: lanes[0])
             beside.wait()
         }
         return jobs.flatMap(\.finished)
     }
 
-    private func run(_ job: RenderJob, now: Double, renderer: Renderer, poses: PoseCache) {
-        let shared = renderFrame(job.stream, state: &job.state, now: now, companions: job.companions, renderer: renderer, poses: poses)
+    private func run(_ job: RenderJob, now: Double, renderer: Renderer) {
+        let shared = renderFrame(job.stream, state: &job.state, now: now, companions: job.companions, renderer: renderer)
         job.finished = [job.state] + shared
     }
 
@@ -204,15 +198,14 @@ final class FrameScheduler: Sendable {
     /// Renders `stream`'s next frame, and the same picture for `companions` (due streams that
     /// show the same view), each encoded its own way.
     private func renderFrame(_ stream: StreamSlot, state: inout StreamRenderState, now: Double,
-                             companions: [(stream: StreamSlot, state: StreamRenderState)], renderer: Renderer,
-                             poses: PoseCache) -> [StreamRenderState] {
+                             companions: [(stream: StreamSlot, state: StreamRenderState)], renderer: Renderer) -> [StreamRenderState] {
         let settings = stream.settings
         let (tick, skipped) = state.ticks.take(now: now, period: 1 / Double(settings.fps))
         guard let slot = registry.avatar(settings.avatarID) else { return [] }
         let picture: Picture
         do {
             var resources = try prepare(&state, settings: settings, slot: slot)
-            picture = try render(settings, slot: slot, resources: resources, tick: tick, renderer: renderer, poses: poses)
+            picture = try render(settings, slot: slot, resources: resources, tick: tick, renderer: renderer)
             try publish(stream, state: &state, resources: &resources, picture: picture, tick: tick, skipped: skipped)
             state.resources = resources
         } catch {
@@ -239,7 +232,7 @@ final class FrameScheduler: Sendable {
     /// Poses the avatar as it is at `tick` and renders the stream's views (both eyes of a stereo
     /// pair, every camera of a rig) into its framebuffer.
     private func render(_ settings: StreamSettings, slot: AvatarSlot, resources: RenderResources, tick: Double,
-                        renderer: Renderer, poses: PoseCache) throws -> Picture {
+                        renderer: Renderer) throws -> Picture {
         let renderStartUs = wallClockMicroseconds()
         let renderStart = monotonicSeconds()
         // The face as it is at the tick, the time the frame is stamped with: a render that
@@ -253,21 +246,22 @@ final class FrameScheduler: Sendable {
         }
         let background = settings.background ?? slot.avatar.defaultBackground
         let options = RenderOptions(convention: convention, background: background)
-        let report = try poses.withPose(level: resources.level, values: snapshot.values,
-                                        pose: { try slot.avatar.pose(snapshot.values, level: resources.level, into: &$0) }) { cloud in
-            if resources.views.isEmpty {
-                return renderer.render(cloud, camera: resources.camera, options: options, into: resources.framebuffer)
-            }
+        let cloud = try poses.posed(level: resources.level, values: snapshot.values) {
+            try slot.avatar.pose(snapshot.values, level: resources.level, into: &$0)
+        }
+        var report = RenderReport()
+        if resources.views.isEmpty {
+            report = renderer.render(cloud, camera: resources.camera, options: options, into: resources.framebuffer)
+        } else {
             // One pose, one render per view, placed side by side (live outputs and side-by-side
             // encoders take the whole frame; separate views are encoded from their own images).
-            var report = RenderReport(), visible = 0
+            var visible = 0
             for (index, view) in resources.views.enumerated() {
                 report = renderer.render(cloud, camera: view.camera, options: options, into: view.framebuffer)
                 visible = max(visible, report.visible)
                 resources.framebuffer.place(view.framebuffer, atColumn: index * view.framebuffer.width)
             }
             report.visible = visible
-            return report
         }
         return Picture(framebuffer: resources.framebuffer, views: resources.views.map(\.framebuffer), slot: slot,
                        snapshot: snapshot, report: report, tick: tick,
