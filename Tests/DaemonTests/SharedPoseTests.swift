@@ -22,10 +22,17 @@ final class SharedPoseTests: XCTestCase {
         var received = 0
         while received < 60, try sub.receiveMultipart() != nil { received += 1 }
         let after = try d.ok { $0.getStatus = .init() }.daemonStatus
-        let rendered = after.streams.filter { ids.contains($0.info.streamID) }.reduce(UInt64(0)) { $0 + $1.framesRendered }
-            - before.streams.filter { ids.contains($0.info.streamID) }.reduce(UInt64(0)) { $0 + $1.framesRendered }
+        func total(_ s: Splatd_V1_DaemonStatus, _ field: (Splatd_V1_StreamStatus) -> UInt64) -> UInt64 {
+            s.streams.filter { ids.contains($0.info.streamID) }.reduce(0) { $0 + field($1) }
+        }
+        let rendered = total(after, \.framesRendered) - total(before, \.framesRendered)
         let posed = after.poses - before.poses
         XCTAssertGreaterThanOrEqual(rendered, 40, "the streams ran")
+        // A machine that renders the four frames of a tick slower than a period (a sanitizer
+        // build) skips ticks, and each stream shows the newest one when its turn comes: then
+        // they rarely show the same instant, and there is nothing to share.
+        let skipped = total(after, \.framesSkipped) - total(before, \.framesSkipped)
+        if skipped > 0 { throw XCTSkip("the streams fell behind (\(skipped) ticks skipped), so their ticks differ: \(posed) poses for \(rendered) frames") }
         // One pose per tick for the four frames (the first frames, due at once, each show their
         // own instant); without sharing, one pose per frame.
         XCTAssertLessThanOrEqual(Double(posed), 0.5 * Double(rendered), "\(posed) poses for \(rendered) frames")
