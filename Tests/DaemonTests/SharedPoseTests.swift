@@ -1,4 +1,4 @@
-import Daemon
+@testable import Daemon
 import Foundation
 import SplatProtocol
 import XCTest
@@ -37,5 +37,20 @@ final class SharedPoseTests: XCTestCase {
         // own instant); without sharing, one pose per frame.
         XCTAssertLessThanOrEqual(Double(posed), 0.5 * Double(rendered), "\(posed) poses for \(rendered) frames")
         XCTAssertGreaterThan(posed, 0)
+    }
+
+    /// The kept poses of an avatar go when it is unloaded: its Gaussians are freed.
+    func testAnUnloadedAvatarsPosesAreLetGo() throws {
+        let d = try DaemonHarness()
+        try d.ok { $0.loadAvatar = .with { $0.avatarID = "other"; $0.path = "demo" } }
+        try d.ok { $0.openStream = .with { $0.streamID = "o"; $0.avatarID = "other"; $0.width = 64; $0.height = 64; $0.codec = .raw } }
+        let sub = try d.subscriber([Topic.frames("o")])
+        for _ in 0..<3 { XCTAssertNotNil(try sub.nextFrame(topic: Topic.frames("o"))) }
+        let poses = d.service.scheduler.poses
+        XCTAssertEqual(poses.levels.count, 1, "the stream's level is kept while it renders")
+        try d.ok { $0.unloadAvatar = .with { $0.avatarID = "other" } }
+        let end = Date().addingTimeInterval(5)
+        while !poses.levels.isEmpty, Date() < end { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertTrue(poses.levels.isEmpty, "the unloaded avatar's pose is still kept")
     }
 }

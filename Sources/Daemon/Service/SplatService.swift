@@ -26,7 +26,8 @@ public final class SplatService: Sendable {
     private let outbox: Outbox
     private let handler: ControlHandler
     private let io: IOLoop
-    private let scheduler: FrameScheduler
+    /// Internal, not private: tests look at what it keeps.
+    let scheduler: FrameScheduler
     private let counters: DaemonCounters
     private let outputs: OutputTable
     private let access: AccessControl

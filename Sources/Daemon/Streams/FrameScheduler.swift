@@ -137,7 +137,9 @@ final class FrameScheduler: Sendable {
                 states[ObjectIdentifier(stream)] = state
                 continue
             }
-            // Sleep until the next tick of a watched stream, or until kicked.
+            // Nothing due: let go of poses no stream renders any more, then sleep until the next
+            // tick of a watched stream, or until kicked.
+            poses.keep(only: states.values.compactMap { $0.resources?.level })
             let next = watched.map { states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0 }.min() ?? (now + 0.25)
             _ = wake.wait(timeout: .now() + max(0.0005, min(next - now, 0.25)))
         }

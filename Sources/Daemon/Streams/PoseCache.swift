@@ -34,6 +34,15 @@ final class PoseCache: Sendable {
     /// Poses made since start.
     var poses: UInt64 { state.withLock { $0.poses } }
 
+    /// The levels whose poses are kept.
+    var levels: [Avatar] { state.withLock { $0.entries.map(\.level) } }
+
+    /// Drops the poses of every level but `levels` (the ones streams render now), so that the
+    /// Gaussians of an avatar unloaded or replaced, or of a stream closed, are freed.
+    func keep(only levels: [Avatar]) {
+        state.withLock { s in s.entries.removeAll { entry in !levels.contains { $0 === entry.level } } }
+    }
+
     /// `level` posed for `values`: the pose kept from a frame that showed the same face, or one
     /// made now with `pose` (into the kept cloud).
     func posed(level: Avatar, values: DriveValues, pose: (inout GaussianCloud) throws -> Void) throws -> GaussianCloud {
