@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SplatProtocol
 import XCTest
 @testable import splatctl
@@ -45,6 +46,43 @@ final class ArgumentParsingTests: XCTestCase {
             XCTAssertEqual(SplatctlCommand.exitCode(for: error).rawValue, 64)
         }
         XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["ping", "--frames", "10"]))
+    }
+
+    /// `--camera-rig FILE` reads protobuf JSON; a missing, malformed, truncated or wrongly
+    /// shaped file is refused naming the file, and the layout and stereo options are checked.
+    func testCameraRigFileAndLayout() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("splatctl-rig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func file(_ name: String, _ text: String) throws -> String {
+            let url = folder.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+        let camera = #"{"fx": 300, "fy": 300, "cx": 128, "cy": 128, "worldToCamera": [1,0,0,0, 0,-1,0,0, 0,0,-1,1, 0,0,0,1]}"#
+        let rig = try file("rig.json", #"{"cameras": [\#(camera), \#(camera)]}"#)
+        let open = try parse(OpenCommand.self, ["open", "demo", "--camera-rig", rig, "--layout", "views", "--size", "512x256"])
+        let request = open.settings.openRequest(avatar: "demo", streamID: nil)
+        XCTAssertEqual(request.cameraRig.cameras.count, 2)
+        XCTAssertEqual(request.cameraRig.cameras[1].worldToCamera.count, 16)
+        XCTAssertEqual(request.cameraRig.cameras[0].fx, 300)
+        XCTAssertEqual(request.layout, .views)
+
+        let bad = [folder.appendingPathComponent("missing.json").path,
+                   try file("number.json", #"{"cameras": 5}"#),
+                   try file("text.json", "not JSON at all"),
+                   try file("truncated.json", String(#"{"cameras": [\#(camera)]}"#.prefix(40))),
+                   try file("nan.json", #"{"cameras": [{"fx": "NaN-ish"}]}"#)]
+        for path in bad {
+            XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["open", "demo", "--camera-rig", path])) { error in
+                let message = SplatctlCommand.message(for: error)
+                XCTAssertTrue(message.contains(path), message)
+                XCTAssertEqual(SplatctlCommand.exitCode(for: error).rawValue, 64)
+            }
+        }
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["open", "demo", "--camera-rig", rig, "--stereo"]))
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["update", "cam", "--camera-rig", rig, "--mono"]))
+        XCTAssertThrowsError(try SplatctlCommand.parseAsRoot(["open", "demo", "--layout", "diagonal"]))
     }
 
     func testEndpointsFlagOverEnvironmentOverDefault() throws {
