@@ -51,14 +51,37 @@ package struct Projection: Sendable {
     /// Projects Gaussians `range` of `cloud`. For each, writes the splat, the depth key (the
     /// float bits of camera-space z, which sort like the float because z > 0) and the tile
     /// rectangle; an invisible Gaussian gets an empty rectangle.
+    ///
+    /// Eight Gaussians at a time: the geometry (camera-space position, covariance, its 2D
+    /// projection and the SH basis of the view direction) is computed with one Gaussian per
+    /// `SIMD8` lane, which is all vertical arithmetic; what needs per-Gaussian branches and
+    /// rounding (visibility, the tile box, the colour sum over its own coefficients) follows per lane.
     package func project(
-        _ cloud: borrowing CloudView, range: Range<Int>,
+        _ cloud: CloudView, range: Range<Int>,
         splats: UnsafeMutablePointer<ProjectedSplat>, depthKeys: UnsafeMutablePointer<UInt32>,
         rects: UnsafeMutablePointer<TileRect>
     ) {
+        guard !range.isEmpty else { return }
+        // The SH basis of each lane's view direction: basis[8·j + lane], j = 1…15.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * 8) { basis in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                projectBlock(cloud, start: start, lanes: min(8, range.upperBound - start), basis: basis.baseAddress!,
+                             splats: splats, depthKeys: depthKeys, rects: rects)
+                start += 8
+            }
+        }
+    }
+
+    @inline(__always)
+    private func projectBlock(
+        _ cloud: CloudView, start: Int, lanes: Int, basis: UnsafeMutablePointer<Float>,
+        splats: UnsafeMutablePointer<ProjectedSplat>, depthKeys: UnsafeMutablePointer<UInt32>,
+        rects: UnsafeMutablePointer<TileRect>
+    ) {
+        typealias V = SIMD8<Float>
         let (r0, r1, r2) = setup.rotationRows
-        let viewTranslation = setup.translation
-        let centre = setup.centre
+        let t = setup.translation
         let fx = setup.fx, fy = setup.fy, cx = setup.cx, cy = setup.cy
         let width = Float(setup.width), height = Float(setup.height)
         let inria = setup.inria
@@ -73,50 +96,99 @@ package struct Projection: Sendable {
             limXPos = (width - cx) / fx + 0.3 * tanFovX; limXNeg = cx / fx + 0.3 * tanFovX
             limYPos = (height - cy) / fy + 0.3 * tanFovY; limYNeg = cy / fy + 0.3 * tanFovY
         }
-        @inline(__always) func rotate(_ v: SIMD3<Float>) -> SIMD3<Float> { SIMD3((r0 * v).sum(), (r1 * v).sum(), (r2 * v).sum()) }
+        let last = lanes - 1
+
+        // Inputs, one Gaussian per lane (a short last block repeats its last Gaussian).
+        let (px, py, pz, _) = Self.lanes(UnsafeRawPointer(cloud.positions), start, last)
+        let (qw, qx, qy, qz) = Self.lanes(UnsafeRawPointer(cloud.rotations), start, last)
+        let (sx, sy, sz, _) = Self.lanes(UnsafeRawPointer(cloud.scales), start, last)
+
+        // Camera space.
+        let pcx = (px * r0.x).addingProduct(py, r0.y).addingProduct(pz, r0.z) + t.x
+        let pcy = (px * r1.x).addingProduct(py, r1.y).addingProduct(pz, r1.z) + t.y
+        let z = (px * r2.x).addingProduct(py, r2.y).addingProduct(pz, r2.z) + t.z
+        var visible = inria ? z .> V(repeating: near) : (z .>= V(repeating: near)) .& (z .<= V(repeating: RasterConstants.farPlane))
+        if !any(visible) {
+            for l in 0..<lanes { rects[start + l] = TileRect(x0: 0, y0: 0, x1: 0, y1: 0) }
+            return
+        }
+
+        // M = W_R · R(q) · S, as columns m0, m1, m2; Σc = M Mᵀ.
+        let xx = qx * qx, yy = qy * qy, zz = qz * qz
+        let xy = qx * qy, xz = qx * qz, yz = qy * qz
+        let wx = qw * qx, wy = qw * qy, wz = qw * qz
+        let rc0 = (1 - 2 * (yy + zz), 2 * (xy + wz), 2 * (xz - wy))
+        let rc1 = (2 * (xy - wz), 1 - 2 * (xx + zz), 2 * (yz + wx))
+        let rc2 = (2 * (xz + wy), 2 * (yz - wx), 1 - 2 * (xx + yy))
+        @inline(__always) func rotate(_ v: (V, V, V), _ s: V) -> (V, V, V) {
+            (((v.0 * r0.x).addingProduct(v.1, r0.y).addingProduct(v.2, r0.z)) * s,
+             ((v.0 * r1.x).addingProduct(v.1, r1.y).addingProduct(v.2, r1.z)) * s,
+             ((v.0 * r2.x).addingProduct(v.1, r2.y).addingProduct(v.2, r2.z)) * s)
+        }
+        let m0 = rotate(rc0, sx), m1 = rotate(rc1, sy), m2 = rotate(rc2, sz)
+
+        // Jacobian at the clamped position; rows of J·M.
+        let invZ = 1 / z
+        // (`clamped(lowerBound:upperBound:)` compiles to calls here.)
+        @inline(__always) func clamp(_ v: V, _ low: Float, _ high: Float) -> V {
+            let l = V(repeating: low), h = V(repeating: high)
+            let above = v.replacing(with: l, where: v .< l)
+            return above.replacing(with: h, where: above .> h)
+        }
+        let tx = z * clamp(pcx * invZ, -limXNeg, limXPos)
+        let ty = z * clamp(pcy * invZ, -limYNeg, limYPos)
+        let jxx = fx * invZ, jxz = fx * tx * invZ * invZ
+        let jyy = fy * invZ, jyz = fy * ty * invZ * invZ
+        let j00 = m0.0 * jxx - m0.2 * jxz, j01 = m1.0 * jxx - m1.2 * jxz, j02 = m2.0 * jxx - m2.2 * jxz
+        let j10 = m0.1 * jyy - m0.2 * jyz, j11 = m1.1 * jyy - m1.2 * jyz, j12 = m2.1 * jyy - m2.2 * jyz
+        let a = (j00 * j00).addingProduct(j01, j01).addingProduct(j02, j02) + RasterConstants.eps2d
+        let b = (j00 * j10).addingProduct(j01, j11).addingProduct(j02, j12)
+        let c = (j10 * j10).addingProduct(j11, j11).addingProduct(j12, j12) + RasterConstants.eps2d
+        let det = a * c - b * b
+        visible .&= det .> 0
+        let mx = (fx * pcx * invZ) + cx
+        let my = (fy * pcy * invZ) + cy
+
+        // The SH basis of the view direction (3DGS's basis and signs).
+        let shDegree = cloud.shDegree
+        if shDegree >= 1 {
+            let (cx, cy, cz) = (setup.centre.x, setup.centre.y, setup.centre.z)
+            let dx = px - cx, dy = py - cy, dz = pz - cz
+            let norm = (dx * dx + dy * dy + dz * dz).squareRoot()
+            let x = dx / norm, y = dy / norm, z = dz / norm
+            @inline(__always) func put(_ j: Int, _ v: V) { UnsafeMutableRawPointer(basis + 8 * j).storeBytes(of: v, as: V.self) }
+            let c1 = SphericalHarmonics.c1
+            put(1, -c1 * y); put(2, c1 * z); put(3, -c1 * x)
+            if shDegree >= 2 {
+                let xx = x * x, yy = y * y, zz = z * z
+                let xy = x * y, yz = y * z, xz = x * z
+                let c2 = SphericalHarmonics.c2
+                put(4, c2.0 * xy); put(5, c2.1 * yz); put(6, c2.2 * (2 * zz - xx - yy))
+                put(7, c2.3 * xz); put(8, c2.4 * (xx - yy))
+                if shDegree >= 3 {
+                    let c3 = SphericalHarmonics.c3
+                    put(9, c3.0 * y * (3 * xx - yy)); put(10, c3.1 * xy * z); put(11, c3.2 * y * (4 * zz - xx - yy))
+                    put(12, c3.3 * z * (2 * zz - 3 * xx - 3 * yy)); put(13, c3.4 * x * (4 * zz - xx - yy))
+                    put(14, c3.5 * z * (xx - yy)); put(15, c3.6 * x * (xx - 3 * yy))
+                }
+            }
+        }
+
+        // Per lane: opacity, the tile box, the colour.
         let tile = Float(RasterConstants.tileSize)
-        let empty = TileRect(x0: 0, y0: 0, x1: 0, y1: 0)
         let coefficients = cloud.coefficientsPerChannel
-
-        for i in range {
-            rects[i] = empty
-            let p = cloud.positions[i]
-            let pc = SIMD3((r0 * p).sum(), (r1 * p).sum(), (r2 * p).sum()) + viewTranslation
-            let z = pc.z
-            if inria ? !(z > near) : !(z >= near && z <= RasterConstants.farPlane) { continue }
-
-            // M = W_R · R(q) · S, as columns; Σc = M Mᵀ.
-            let q = cloud.rotations[i]
-            let (w, x, y, zq) = (q[0], q[1], q[2], q[3])
-            let rc0 = SIMD3(1 - 2 * (y * y + zq * zq), 2 * (x * y + w * zq), 2 * (x * zq - w * y))
-            let rc1 = SIMD3(2 * (x * y - w * zq), 1 - 2 * (x * x + zq * zq), 2 * (y * zq + w * x))
-            let rc2 = SIMD3(2 * (x * zq + w * y), 2 * (y * zq - w * x), 1 - 2 * (x * x + y * y))
-            let s = cloud.scales[i]
-            let m0 = rotate(rc0) * s.x
-            let m1 = rotate(rc1) * s.y
-            let m2 = rotate(rc2) * s.z
-
-            // Jacobian at the clamped position; rows of J·M.
-            let invZ = 1 / z
-            let tx = z * min(limXPos, max(-limXNeg, pc.x * invZ))
-            let ty = z * min(limYPos, max(-limYNeg, pc.y * invZ))
-            let rowX = SIMD3(m0.x, m1.x, m2.x), rowY = SIMD3(m0.y, m1.y, m2.y), rowZ = SIMD3(m0.z, m1.z, m2.z)
-            let j0 = rowX * (fx * invZ) - rowZ * (fx * tx * invZ * invZ)
-            let j1 = rowY * (fy * invZ) - rowZ * (fy * ty * invZ * invZ)
-            let a = (j0 * j0).sum() + RasterConstants.eps2d
-            let b = (j0 * j1).sum()
-            let c = (j1 * j1).sum() + RasterConstants.eps2d
-            let det = a * c - b * b
-            if !(det > 0) { continue }
-
-            let mx = fx * pc.x * invZ + cx
-            let my = fy * pc.y * invZ + cy
+        for l in 0..<lanes {
+            let i = start + l
+            rects[i] = TileRect(x0: 0, y0: 0, x1: 0, y1: 0)
+            if !visible[l] { continue }
+            let a = a[l], c = c[l], mx = mx[l], my = my[l]
             let opacity = cloud.opacities[i]
             // α ≥ 1/255 exactly where σ ≤ ln(255·opacity).
             let lnOpacity = log(opacity)
             let sigmaMax = lnOpacity + 5.541263545158426  // ln 255
             var rect: TileRect
             if inria {
+                let det = det[l]
                 let mid = 0.5 * (a + c)
                 let lambda = mid + max(0.1, mid * mid - det).squareRoot()
                 let radius = (3 * lambda.squareRoot()).rounded(.up)
@@ -146,22 +218,37 @@ package struct Projection: Sendable {
                 extentX = (2 * sigmaMax * a).squareRoot() * 1.0001 + 0.01
                 extentY = (2 * sigmaMax * c).squareRoot() * 1.0001 + 0.01
             }
-            let direction = p - centre
             let colour = SphericalHarmonics.colour(
-                degree: cloud.shDegree, direction: direction / (direction * direction).sum().squareRoot(),
-                coefficients: cloud.sh + i * coefficients * 3)
+                coefficients: cloud.sh + i * coefficients * 3, count: coefficients, basis: basis + l)
             // The compositor works in base 2 (`α = 2^(log2 o − log2(e)·σ)`).
             let log2e: Float = 1.4426950408889634
-            let scaledInvDet = log2e / det
+            let scaledInvDet = log2e / det[l]
             splats[i] = ProjectedSplat(
                 meanX: mx, meanY: my,
-                conicA: 0.5 * c * scaledInvDet, conicB: -b * scaledInvDet, conicC: 0.5 * a * scaledInvDet,
+                conicA: 0.5 * c * scaledInvDet, conicB: -b[l] * scaledInvDet, conicC: 0.5 * a * scaledInvDet,
                 log2Opacity: lnOpacity * log2e,
                 red: colour.x, green: colour.y, blue: colour.z,
                 extentX: extentX, extentY: extentY)
-            depthKeys[i] = z.bitPattern
+            depthKeys[i] = z[l].bitPattern
             rects[i] = rect
         }
+    }
+
+    /// The four floats of 16-byte elements `start…start + last` (`SIMD3<Float>` or `SIMD4<Float>`),
+    /// one element per lane, lanes past `last` repeating it: a 4 × 8 transpose in shuffles.
+    @inline(__always)
+    private static func lanes(_ base: UnsafeRawPointer, _ start: Int, _ last: Int)
+        -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+        @inline(__always) func at(_ l: Int) -> SIMD4<Float> {
+            base.loadUnaligned(fromByteOffset: 16 * (start + min(l, last)), as: SIMD4<Float>.self)
+        }
+        @inline(__always) func pair(_ l: Int) -> SIMD8<Float> { SIMD8(lowHalf: at(l), highHalf: at(l + 1)) }
+        let ab = pair(0), cd = pair(2), ef = pair(4), gh = pair(6)
+        // x z of each element, then y w.
+        let xz0 = SIMD8(lowHalf: ab.evenHalf, highHalf: cd.evenHalf), xz1 = SIMD8(lowHalf: ef.evenHalf, highHalf: gh.evenHalf)
+        let yw0 = SIMD8(lowHalf: ab.oddHalf, highHalf: cd.oddHalf), yw1 = SIMD8(lowHalf: ef.oddHalf, highHalf: gh.oddHalf)
+        return (SIMD8(lowHalf: xz0.evenHalf, highHalf: xz1.evenHalf), SIMD8(lowHalf: yw0.evenHalf, highHalf: yw1.evenHalf),
+                SIMD8(lowHalf: xz0.oddHalf, highHalf: xz1.oddHalf), SIMD8(lowHalf: yw0.oddHalf, highHalf: yw1.oddHalf))
     }
 }
 

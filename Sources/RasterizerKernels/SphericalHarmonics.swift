@@ -9,38 +9,23 @@ package enum SphericalHarmonics {
         (-0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154,
          -0.4570457994644658, 1.445305721320277, -0.5900435899266435)
 
-    /// Colour of one Gaussian seen along the unit direction `d`, `max(c + 0.5, 0)`.
-    /// `k` points at the Gaussian's `(degree+1)²` RGB coefficient triples.
+    /// Colour of one Gaussian from its `count` RGB coefficient triples at `k` and the basis values
+    /// of its view direction at `basis[8·j]` for `j ≥ 1` (one lane of the projection's
+    /// `SIMD8` basis), `max(c + 0.5, 0)`; the same sum, in the same order, as
+    /// the reference renderers.
     ///
-    /// The basis values are computed once, then each coefficient triple is loaded as a vector
-    /// and accumulated with one FMA (the per-term scalar form cost three times as much).
+    /// Each triple is read as four floats (the fourth belongs to the next triple and is ignored),
+    /// except the last, which may end the array.
     @inline(__always)
-    package static func colour(degree: Int, direction d: SIMD3<Float>, coefficients k: UnsafePointer<Float>) -> SIMD3<Float> {
-        @inline(__always) func coef(_ i: Int) -> SIMD3<Float> { SIMD3(k[3 * i], k[3 * i + 1], k[3 * i + 2]) }
-        var c = c0 * coef(0)
-        if degree >= 1 {
-            let x = d.x, y = d.y, z = d.z
-            c = c.addingProduct(coef(1), -c1 * y)
-            c = c.addingProduct(coef(2), c1 * z)
-            c = c.addingProduct(coef(3), -c1 * x)
-            if degree >= 2 {
-                let xx = x * x, yy = y * y, zz = z * z
-                let xy = x * y, yz = y * z, xz = x * z
-                c = c.addingProduct(coef(4), c2.0 * xy)
-                c = c.addingProduct(coef(5), c2.1 * yz)
-                c = c.addingProduct(coef(6), c2.2 * (2 * zz - xx - yy))
-                c = c.addingProduct(coef(7), c2.3 * xz)
-                c = c.addingProduct(coef(8), c2.4 * (xx - yy))
-                if degree >= 3 {
-                    c = c.addingProduct(coef(9), c3.0 * y * (3 * xx - yy))
-                    c = c.addingProduct(coef(10), c3.1 * xy * z)
-                    c = c.addingProduct(coef(11), c3.2 * y * (4 * zz - xx - yy))
-                    c = c.addingProduct(coef(12), c3.3 * z * (2 * zz - 3 * xx - 3 * yy))
-                    c = c.addingProduct(coef(13), c3.4 * x * (4 * zz - xx - yy))
-                    c = c.addingProduct(coef(14), c3.5 * z * (xx - yy))
-                    c = c.addingProduct(coef(15), c3.6 * x * (xx - 3 * yy))
-                }
+    package static func colour(coefficients k: UnsafePointer<Float>, count: Int, basis: UnsafePointer<Float>) -> SIMD3<Float> {
+        var c = c0 * SIMD4(k[0], k[1], k[2], 0)
+        if count > 1 {
+            let raw = UnsafeRawPointer(k)
+            for j in 1..<(count - 1) {
+                c = c.addingProduct(raw.loadUnaligned(fromByteOffset: 12 * j, as: SIMD4<Float>.self), basis[8 * j])
             }
+            let j = count - 1
+            c = c.addingProduct(SIMD4(k[3 * j], k[3 * j + 1], k[3 * j + 2], 0), basis[8 * j])
         }
         let v = c + 0.5
         return SIMD3(max(v.x, 0), max(v.y, 0), max(v.z, 0))

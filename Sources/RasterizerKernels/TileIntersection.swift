@@ -23,9 +23,7 @@ package struct TileIntersection {
     private var starts = ScratchBuffer<Int>()          // [tile + 1]
     private var copies = ScratchBuffer<ProjectedSplat>()
 
-    package init() {
-        histogram.reserve(2048)
-    }
+    package init() {}
 
     package func deallocate() {
         for b in [sortKeys, sortValues, tempKeys, tempValues] { b.deallocate() }
@@ -51,14 +49,14 @@ package struct TileIntersection {
     ) -> (visible: Int, instances: Int) {
         let tileCount = tilesX * tilesY
         sortKeys.reserve(n); sortValues.reserve(n); tempKeys.reserve(n); tempValues.reserve(n)
-        sortedRects.reserve(n)
+        sortedRects.reserve(n); histogram.reserve(RadixSort.bucketCount * workers)
         tileCounts.reserve(tileCount * workers); starts.reserve(max(tileCount + 1, workers + 1))
 
-        // Compaction, gathering and binning run on every worker; the radix sort sorts only the
-        // bits in which the depths differ (usually two passes instead of three).
+        // Every step runs on every worker; the radix sort sorts only the bits in which the
+        // depths differ (usually two passes instead of three).
         let visible = compactVisible(depthKeys: depthKeys, rects: rects, count: n, workers: workers)
         RadixSort.sort(keys: sortKeys.pointer, values: sortValues.pointer, tempKeys: tempKeys.pointer,
-                       tempValues: tempValues.pointer, count: visible, histogram: histogram.pointer)
+                       tempValues: tempValues.pointer, count: visible, histogram: histogram.pointer, workers: workers)
         let order = sortValues.pointer, sortedRects = self.sortedRects.pointer
         Parallel.run(workers, Gather(order: order, rects: rects, sortedRects: sortedRects, count: visible, workers: workers))
         let instances = bin(splats: splats, visible: visible, tileCount: tileCount, tilesX: tilesX, workers: workers)
