@@ -11,25 +11,28 @@ import ZeroMQ
 /// The render thread: runs every watched stream on the monotonic clock at its frame rate.
 ///
 /// One frame at a time uses every core (the renderer splits tiles across threads), which keeps
-/// each frame's latency low. When two streams of different views are due at once (the machine
-/// is busy), they render side by side instead, one core each: small frames split across cores
-/// waste part of each in hand-overs, so this serves more frames a second. When rendering falls
-/// behind, a stream skips the ticks it missed and renders the newest drive state; nothing waits
-/// in a queue.
+/// each frame's latency low. When more streams of different views are due than one (the
+/// machine is busy), they render on lanes instead, one core each, each lane taking the next
+/// stream due as soon as it is free: small frames split across cores waste part of each in
+/// hand-overs, and a lane never waits for another's frame, so this serves the most frames a
+/// second. When rendering falls behind, a stream skips the ticks it missed and renders the
+/// newest drive state; nothing waits in a queue.
 final class FrameScheduler: Sendable {
     private let registry: Registry
     private let outbox: Outbox
     /// Used by the render thread only (the renderer is not reentrant).
     private let renderer: Renderer
-    /// Two single-threaded renderers for two frames side by side (none on a one-core machine):
-    /// the render thread uses the first, a helper thread the second.
-    private let lanes: [Renderer]
-    /// The latest pose of each level of detail, shared by the streams and both threads.
+    /// One single-threaded renderer per core, each on its own serial queue (none on a one-core
+    /// machine). A lane renders one job at a time; the render thread hands them out.
+    private let lanes: [RenderLane]
+    /// Jobs the lanes have finished, for the render thread to take back.
+    private let finished = Locked<[(lane: Int, job: RenderJob)]>([])
+    /// The latest pose of each level of detail, shared by the streams and every lane.
     let poses = PoseCache()
     private let logger: Logger
     private let control = Locked(Control())
     private let renderErrors = Locked(LogThrottle())
-    /// Signalled by `kick` and `stop`; the loop sleeps on it between ticks.
+    /// Signalled by `kick`, `stop` and finished lanes; the loop sleeps on it between ticks.
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
 
@@ -38,11 +41,20 @@ final class FrameScheduler: Sendable {
         var stopping = false
     }
 
+    /// A single-threaded renderer and the serial queue its frames run on.
+    private struct RenderLane: Sendable {
+        let renderer: Renderer
+        let queue: DispatchQueue
+    }
+
     init(registry: Registry, outbox: Outbox, renderThreads: Int, logger: Logger) {
         self.registry = registry
         self.outbox = outbox
         renderer = Renderer(threadCount: renderThreads)
-        lanes = renderThreads >= 2 ? [Renderer(threadCount: 1), Renderer(threadCount: 1)] : []
+        lanes = renderThreads < 2 ? [] : (0..<renderThreads).map { index in
+            RenderLane(renderer: Renderer(threadCount: 1),
+                       queue: DispatchQueue(label: "splatd-render-lane-\(index)", qos: .userInteractive))
+        }
         self.logger = logger
     }
 
@@ -76,10 +88,31 @@ final class FrameScheduler: Sendable {
 
     /// The render thread. Its per-stream state lives here, in a local, so no other thread can
     /// reach it; streams are keyed by identity, so a stream closed and reopened under the same
-    /// id starts afresh.
+    /// id starts afresh. A stream on a lane is in flight: its state travels with its job and
+    /// comes back when the lane has finished.
     private func loop() {
         var states: [ObjectIdentifier: StreamRenderState] = [:]
+        /// Streams on a lane, with the pass their frame takes them to.
+        var inFlight: [ObjectIdentifier: Double] = [:]
+        var laneBusy = [Bool](repeating: false, count: lanes.count)
+        func takeBack() {
+            let taken: [(lane: Int, job: RenderJob)] = finished.withLock { f in
+                let all = f
+                f.removeAll()
+                return all
+            }
+            for (lane, job) in taken {
+                if lane >= 0 { laneBusy[lane] = false }
+                inFlight[ObjectIdentifier(job.stream)] = nil
+                for c in job.companions { inFlight[ObjectIdentifier(c.stream)] = nil }
+                for var done in job.finished {
+                    done.pass += 1 / Double(done.stream.settings.fps)
+                    states[ObjectIdentifier(done.stream)] = done
+                }
+            }
+        }
         while !isStopping {
+            takeBack()
             let now = monotonicSeconds()
             let watched = registry.allStreams.filter(\.isWatched)
             if states.count > watched.count {
@@ -88,60 +121,80 @@ final class FrameScheduler: Sendable {
             }
             // A stream that (re)joins starts at the others' virtual time: it gets its share from
             // now on, with no credit for the time it was not watched.
-            let joined = states.values.map(\.pass).min() ?? 0
-            for stream in watched {
+            let earliest = min(states.values.map(\.pass).min() ?? .infinity, inFlight.values.min() ?? .infinity)
+            let joined = earliest.isFinite ? earliest : 0
+            func state(_ stream: StreamSlot) -> StreamRenderState {
+                states[ObjectIdentifier(stream)] ?? StreamRenderState(stream: stream, pass: joined)
+            }
+            // Streams in flight keep their marks until their state is back.
+            let idle = watched.filter { inFlight[ObjectIdentifier($0)] == nil }
+            for stream in idle {
                 let marks = stream.takeMarks()
                 let period = 1 / Double(stream.settings.fps)
                 if marks.frameWanted { states[ObjectIdentifier(stream), default: .init(stream: stream, pass: joined)].ticks.frameWanted() }
                 if marks.driveArrived { states[ObjectIdentifier(stream), default: .init(stream: stream, pass: joined)].ticks.driveArrived(now: now, period: period) }
             }
             // Of the streams due, the one furthest behind in its own frames (proportional share:
-            // see StreamRenderState.pass); the earliest tick breaks ties.
-            let due = watched.map { stream -> (StreamSlot, pass: Double, tick: Double) in
-                let state = states[ObjectIdentifier(stream)]
-                return (stream, state?.pass ?? joined, state?.ticks.nextTick ?? 0)
-            }.filter { $0.tick <= now }.sorted { ($0.pass, $0.tick) < ($1.pass, $1.tick) }.map(\.0)
-            if let stream = due.first {
-                var state = states[ObjectIdentifier(stream)] ?? StreamRenderState(stream: stream, pass: joined)
-                if !postponeForDrive(stream, ticks: &state.ticks, now: now) {
-                    // Streams due now that show the same view take the same picture.
-                    func job(_ stream: StreamSlot, _ state: StreamRenderState) -> RenderJob {
-                        let view = stream.settings.viewKey
-                        let companions = watched.filter { other in
-                            other !== stream && other.settings.viewKey == view
-                                && (states[ObjectIdentifier(other)]?.ticks.nextTick ?? 0) <= now
-                        }.map { ($0, states[ObjectIdentifier($0)] ?? StreamRenderState(stream: $0, pass: joined)) }
-                        return RenderJob(stream: stream, state: state, companions: companions)
-                    }
-                    var jobs = [job(stream, state)]
-                    // The next due stream of another view renders beside it — if it would be
-                    // next anyway, before this one's following frame: with two lanes and two
-                    // streams, pairing always would give a 10 and a 30 fps stream the same rate.
-                    let turn = state.pass + 1 / Double(stream.settings.fps) + 1e-9
-                    if lanes.count == 2, let second = due.dropFirst().first(where: {
-                        $0.settings.viewKey != stream.settings.viewKey && (states[ObjectIdentifier($0)]?.pass ?? joined) <= turn
-                    }) {
-                        var secondState = states[ObjectIdentifier(second)] ?? StreamRenderState(stream: second, pass: joined)
-                        if !postponeForDrive(second, ticks: &secondState.ticks, now: now) {
-                            jobs.append(job(second, secondState))
-                        } else {
-                            states[ObjectIdentifier(second)] = secondState
-                        }
-                    }
-                    for var done in renderSideBySide(jobs, now: now) {
-                        done.pass += 1 / Double(done.stream.settings.fps)
-                        states[ObjectIdentifier(done.stream)] = done
-                    }
+            // see StreamRenderState.pass) goes first; the earliest tick breaks ties.
+            var due = idle.filter { (states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0) <= now }
+                .sorted { (state($0).pass, state($0).ticks.nextTick) < (state($1).pass, state($1).ticks.nextTick) }
+            var waiting = false  // a stream is due but must wait for a lane to finish
+            while let stream = due.first {
+                due.removeFirst()
+                var first = state(stream)
+                // A stream starts beside the ones in flight only if it would be next anyway
+                // before the next frame of each: with two lanes and two streams, starting
+                // whatever is due would give a 10 and a 30 fps stream the same rate.
+                if let turn = inFlight.values.min(), first.pass > turn + 1e-9 {
+                    waiting = true
+                    break
+                }
+                if postponeForDrive(stream, ticks: &first.ticks, now: now) {
+                    states[ObjectIdentifier(stream)] = first
                     continue
                 }
-                states[ObjectIdentifier(stream)] = state
-                continue
+                // Due streams that show the same view take the same picture.
+                let view = stream.settings.viewKey
+                let companions = due.filter { $0.settings.viewKey == view }
+                due.removeAll { $0.settings.viewKey == view }
+                let job = RenderJob(stream: stream, state: first, companions: companions.map { ($0, state($0)) })
+                let turn = first.pass + 1 / Double(stream.settings.fps)
+                let partner = due.contains { state($0).pass <= turn + 1e-9 }
+                if inFlight.isEmpty && !partner || lanes.isEmpty {
+                    // Alone: every core on this frame.
+                    run(job, now: now, renderer: renderer)
+                    finished.withLock { $0.append((-1, job)) }
+                    break
+                }
+                guard let lane = laneBusy.firstIndex(of: false) else {
+                    waiting = true
+                    break
+                }
+                for s in [stream] + companions {
+                    states[ObjectIdentifier(s)] = nil
+                    inFlight[ObjectIdentifier(s)] = turn
+                }
+                laneBusy[lane] = true
+                let renderer = lanes[lane].renderer
+                lanes[lane].queue.async { [self] in
+                    run(job, now: now, renderer: renderer)
+                    finished.withLock { $0.append((lane, job)) }
+                    wake.signal()
+                }
             }
-            // Nothing due: let go of poses no stream renders any more, then sleep until the next
-            // tick of a watched stream, or until kicked.
-            poses.keep(only: states.values.compactMap { $0.resources?.level })
-            let next = watched.map { states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0 }.min() ?? (now + 0.25)
+            if !finished.withLock({ $0.isEmpty }) { continue }
+            // Nothing more to start: when no lane is busy, let go of poses no stream renders any
+            // more. Then sleep until the next tick of a stream not in flight, or until kicked or
+            // a lane finishes.
+            if inFlight.isEmpty { poses.keep(only: states.values.compactMap { $0.resources?.level }) }
+            let ticks = idle.map { states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0 }.filter { !waiting || $0 > now }
+            let next = ticks.min() ?? (now + 0.25)
             _ = wake.wait(timeout: .now() + max(0.0005, min(next - now, 0.25)))
+        }
+        // Let the lanes finish their frames before the streams' resources go.
+        while laneBusy.contains(true) {
+            _ = wake.wait(timeout: .now() + 0.05)
+            takeBack()
         }
     }
 
@@ -157,21 +210,6 @@ final class FrameScheduler: Sendable {
         init(stream: StreamSlot, state: StreamRenderState, companions: [(stream: StreamSlot, state: StreamRenderState)]) {
             self.stream = stream; self.state = state; self.companions = companions
         }
-    }
-
-    /// Renders one job with every core, or two side by side with one core each (the second on
-    /// a helper thread); returns the states of every stream served.
-    private func renderSideBySide(_ jobs: [RenderJob], now: Double) -> [StreamRenderState] {
-        if jobs.count == 1 {
-            run(jobs[0], now: now, renderer: renderer)
-        } else {
-            let beside = DispatchGroup()
-            let second = jobs[1]
-            DispatchQueue.global(qos: .userInteractive).async(group: beside) { [self] in run(second, now: now, renderer: lanes[1]) }
-            run(jobs[0], now: now, renderer: lanes[0])
-            beside.wait()
-        }
-        return jobs.flatMap(\.finished)
     }
 
     private func run(_ job: RenderJob, now: Double, renderer: Renderer) {
