@@ -155,7 +155,11 @@ package struct TileCompositor {
             }
         }
 
-        // Write the tile out: colour = C + T·background, alpha = 1 − T.
+        // Write the tile out: colour = C + T·background, alpha = 1 − T, and the colour in 8 bits.
+        // A whole half (8 pixels) is written with vector stores: the interleaved colour as three
+        // vectors, the 8-bit pixels as 32-bit words 3 bytes apart, each word's fourth byte
+        // overwritten by the next pixel (the last pixel's written as 3 bytes: the next belongs
+        // to another tile). Written lane by lane, this was an eighth of the compositor's time.
         for row in 0..<rows {
             for half in 0..<2 {
                 let h = 2 * row + half
@@ -167,6 +171,21 @@ package struct TileCompositor {
                 let lanes = min(8, columns - 8 * half)
                 if lanes <= 0 { continue }
                 let pixel = (y0 + row) * output.width + x0 + 8 * half
+                if lanes == 8 {
+                    UnsafeMutableRawPointer(output.alpha + pixel).storeBytes(of: 1 - T, as: SIMD8<Float>.self)
+                    let colour = UnsafeMutableRawPointer(output.color + 3 * pixel)
+                    colour.storeBytes(of: SIMD8(cr[0], cg[0], cb[0], cr[1], cg[1], cb[1], cr[2], cg[2]), as: SIMD8<Float>.self)
+                    colour.storeBytes(of: SIMD8(cb[2], cr[3], cg[3], cb[3], cr[4], cg[4], cb[4], cr[5]), toByteOffset: 32,
+                                      as: SIMD8<Float>.self)
+                    colour.storeBytes(of: SIMD8(cg[5], cb[5], cr[6], cg[6], cb[6], cr[7], cg[7], cb[7]), toByteOffset: 64,
+                                      as: SIMD8<Float>.self)
+                    let words = quantise(cr) | quantise(cg) &<< 8 | quantise(cb) &<< 16
+                    let bytes = UnsafeMutableRawPointer(output.rgb8 + 3 * pixel)
+                    for l in 0..<7 { bytes.storeBytes(of: words[l], toByteOffset: 3 * l, as: UInt32.self) }
+                    bytes.storeBytes(of: UInt16(truncatingIfNeeded: words[7]), toByteOffset: 21, as: UInt16.self)
+                    bytes.storeBytes(of: UInt8(truncatingIfNeeded: words[7] &>> 16), toByteOffset: 23, as: UInt8.self)
+                    continue
+                }
                 for l in 0..<lanes {
                     let o = pixel + l
                     output.color[3 * o] = cr[l]; output.color[3 * o + 1] = cg[l]; output.color[3 * o + 2] = cb[l]
@@ -178,6 +197,19 @@ package struct TileCompositor {
             }
         }
     }
+}
+
+/// Eight colour values → 0…255 in the low byte of each lane, exactly as ``quantise(_:)`` rounds
+/// them (`⌊min(max(v, 0), 1)·255 + 0.5⌋`), in vector arithmetic: the 1.5·2²³ trick rounds to
+/// nearest even, one less where that rounded up, and the integer then sits in the low bits.
+@inline(__always)
+package func quantise(_ v: SIMD8<Float>) -> SIMD8<UInt32> {
+    let magic = SIMD8<Float>(repeating: 12_582_912)  // 1.5 · 2^23
+    let clamped = v.replacing(with: 0, where: v .< 0)
+    let x = clamped.replacing(with: 1, where: clamped .> 1) * 255 + 0.5
+    let nearest = (x + magic) - magic
+    let floor = nearest.replacing(with: nearest - 1, where: nearest .> x)
+    return unsafeBitCast(floor + magic, to: SIMD8<UInt32>.self) & 0xFF
 }
 
 /// 0…1 → 0…255, rounded to nearest, clamped.

@@ -1,5 +1,6 @@
 import Foundation
 import Rasterizer
+import RasterizerKernels
 import SplatIO
 import XCTest
 
@@ -21,6 +22,16 @@ final class RendererBehaviourTests: XCTestCase {
         XCTAssertEqual(one.color, three.color)
         XCTAssertEqual(one.alpha, three.alpha)
         XCTAssertGreaterThan(one.alpha.max()!, 0.9, "the head is visible")
+    }
+
+    /// The 8-bit image is the float colour rounded, pixel by pixel, also in the tiles cut by the
+    /// image's edges (203 × 117: neither side a multiple of a tile or of 8 pixels).
+    func testTheEightBitImageIsTheColourRounded() throws {
+        let camera = try SyntheticScene.headCamera(width: 203, height: 117)
+        let fb = render(scene, camera, options: RenderOptions(background: [0.1, 0.7, 0.35]))
+        XCTAssertEqual(fb.rgb8.count, 203 * 117 * 3)
+        XCTAssertEqual(fb.rgb8, fb.color.map(quantise))
+        XCTAssertGreaterThan(Set(fb.rgb8).count, 100, "a picture, not a flat colour")
     }
 
     func testRendererReuseGivesIdenticalFrames() throws {
