@@ -240,7 +240,7 @@ package struct Projection: Sendable {
     private static func lanes(_ base: UnsafeRawPointer, _ start: Int, _ last: Int)
         -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
         @inline(__always) func at(_ l: Int) -> SIMD4<Float> {
-            base.loadUnaligned(fromByteOffset: 16 * (start + min(l, last)), as: SIMD4<Float>.self)
+            base.loadUnaligned(fromByteOffset: 16 * (start + (l < last ? l : last)), as: SIMD4<Float>.self)
         }
         @inline(__always) func pair(_ l: Int) -> SIMD8<Float> { SIMD8(lowHalf: at(l), highHalf: at(l + 1)) }
         let ab = pair(0), cd = pair(2), ef = pair(4), gh = pair(6)

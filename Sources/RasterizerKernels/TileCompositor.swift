@@ -202,7 +202,8 @@ package struct TileCompositor {
 /// Eight colour values → 0…255 in the low byte of each lane, exactly as ``quantise(_:)`` rounds
 /// them (`⌊min(max(v, 0), 1)·255 + 0.5⌋`), in vector arithmetic: the 1.5·2²³ trick rounds to
 /// nearest even, one less where that rounded up, and the integer then sits in the low bits.
-@inline(__always)
+/// (Transparent: as a call, its vector argument and result went through the stack.)
+@_transparent
 package func quantise(_ v: SIMD8<Float>) -> SIMD8<UInt32> {
     let magic = SIMD8<Float>(repeating: 12_582_912)  // 1.5 · 2^23
     let clamped = v.replacing(with: 0, where: v .< 0)
