@@ -19,6 +19,7 @@ public final class Renderer: @unchecked Sendable {
     private var splats = ScratchBuffer<ProjectedSplat>()
     private var depthKeys = ScratchBuffer<UInt32>()
     private var rects = ScratchBuffer<TileRect>()
+    private var visibleCounts = ScratchBuffer<Int>()
     private var intersection = TileIntersection()
     fileprivate let compositors: [TileCompositor]
     fileprivate let nextTile = Atomic<Int>(0)
@@ -30,7 +31,7 @@ public final class Renderer: @unchecked Sendable {
     }
 
     deinit {
-        splats.deallocate(); depthKeys.deallocate(); rects.deallocate()
+        splats.deallocate(); depthKeys.deallocate(); rects.deallocate(); visibleCounts.deallocate()
         intersection.deallocate()
         for c in compositors { c.deallocate() }
     }
@@ -53,7 +54,7 @@ public final class Renderer: @unchecked Sendable {
             width: camera.width, height: camera.height,
             inria: options.convention == .inria, nearPlane: options.nearPlane))
         let tileCount = Int(projection.tilesX * projection.tilesY)
-        splats.reserve(n); depthKeys.reserve(n); rects.reserve(n)
+        splats.reserve(n); depthKeys.reserve(n); rects.reserve(n); visibleCounts.reserve(threadCount)
         let workers = threadCount
 
         // 1. Projection, in contiguous chunks per worker.
@@ -69,19 +70,20 @@ public final class Renderer: @unchecked Sendable {
                                 sh: sh.baseAddress!, shDegree: cloud.shDegree, count: n)
                             Parallel.run(workers, ProjectStep(
                                 projection: projection, cloud: view, splats: splats.pointer,
-                                depthKeys: depthKeys.pointer, rects: rects.pointer, workers: workers))
+                                depthKeys: depthKeys.pointer, rects: rects.pointer, visible: visibleCounts.pointer,
+                                workers: workers))
                         }
                     }
                 }
             }
         }
         report.projectionSeconds = clock.lap()
+        for w in 0..<workers { report.visible += visibleCounts.pointer[w] }
 
-        // 2. Tile intersection: visible splats sorted by depth, per-tile lists.
-        let (visible, instances) = intersection.intersect(
+        // 2. Tile intersection: the splats that reach a pixel, sorted by depth, per-tile lists.
+        let (_, instances) = intersection.intersect(
             splats: splats.pointer, depthKeys: depthKeys.pointer, rects: rects.pointer, count: n,
             tilesX: Int(projection.tilesX), tilesY: Int(projection.tilesY), workers: workers)
-        report.visible = visible
         report.tileInstances = instances
         report.binningSeconds = clock.lap()
 
@@ -106,11 +108,11 @@ public final class Renderer: @unchecked Sendable {
 private struct ProjectStep: ParallelWork {
     let projection: Projection, cloud: CloudView
     let splats: UnsafeMutablePointer<ProjectedSplat>, depthKeys: UnsafeMutablePointer<UInt32>
-    let rects: UnsafeMutablePointer<TileRect>, workers: Int
+    let rects: UnsafeMutablePointer<TileRect>, visible: UnsafeMutablePointer<Int>, workers: Int
 
     func run(worker: Int) {
-        projection.project(cloud, range: Parallel.chunk(cloud.count, worker, workers),
-                           splats: splats, depthKeys: depthKeys, rects: rects)
+        visible[worker] = projection.project(cloud, range: Parallel.chunk(cloud.count, worker, workers),
+                                             splats: splats, depthKeys: depthKeys, rects: rects)
     }
 }
 

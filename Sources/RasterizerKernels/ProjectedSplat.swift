@@ -13,16 +13,21 @@ package struct ProjectedSplat: Sendable {
     package var log2Opacity: Float
     /// View-dependent colour (already `max(c + 0.5, 0)`).
     package var red: Float, green: Float, blue: Float
-    /// Half-extents (pixels) of the ellipse outside which `α < 1/255`; negative when no pixel can reach it.
-    package var extentX: Float, extentY: Float
+    /// The columns and rows (of the image, inclusive) whose pixel centres lie in the box of the
+    /// ellipse outside which `α < 1/255`, clamped to `−1…width` and `−1…height`; none when the
+    /// first is past the last. Integers, so that the compositor and the tile rectangle agree on
+    /// them exactly, and a tile costs the compositor two subtractions to place a splat.
+    package var firstColumn: Int16, lastColumn: Int16, firstRow: Int16, lastRow: Int16
 
     package init(meanX: Float, meanY: Float, conicA: Float, conicB: Float, conicC: Float, log2Opacity: Float,
-                 red: Float, green: Float, blue: Float, extentX: Float, extentY: Float) {
+                 red: Float, green: Float, blue: Float,
+                 firstColumn: Int16, lastColumn: Int16, firstRow: Int16, lastRow: Int16) {
         self.meanX = meanX; self.meanY = meanY
         self.conicA = conicA; self.conicB = conicB; self.conicC = conicC
         self.log2Opacity = log2Opacity
         self.red = red; self.green = green; self.blue = blue
-        self.extentX = extentX; self.extentY = extentY
+        self.firstColumn = firstColumn; self.lastColumn = lastColumn
+        self.firstRow = firstRow; self.lastRow = lastRow
     }
 }
 

@@ -50,26 +50,30 @@ package struct Projection: Sendable {
 
     /// Projects Gaussians `range` of `cloud`. For each, writes the splat, the depth key (the
     /// float bits of camera-space z, which sort like the float because z > 0) and the tile
-    /// rectangle; an invisible Gaussian gets an empty rectangle.
+    /// rectangle; an invisible Gaussian gets an empty rectangle, and so does a visible one
+    /// whose ellipse holds no pixel centre. Returns how many are visible (by the convention's
+    /// box, as the reference renderers count them).
     ///
     /// Eight Gaussians at a time: the geometry (camera-space position, covariance, its 2D
     /// projection and the SH basis of the view direction) is computed with one Gaussian per
     /// `SIMD8` lane, which is all vertical arithmetic; what needs per-Gaussian branches and
     /// rounding (visibility, the tile box, the colour sum over its own coefficients) follows per lane.
+    @discardableResult
     package func project(
         _ cloud: CloudView, range: Range<Int>,
         splats: UnsafeMutablePointer<ProjectedSplat>, depthKeys: UnsafeMutablePointer<UInt32>,
         rects: UnsafeMutablePointer<TileRect>
-    ) {
-        guard !range.isEmpty else { return }
+    ) -> Int {
+        guard !range.isEmpty else { return 0 }
         // The SH basis of each lane's view direction: basis[8·j + lane], j = 1…15.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * 8) { basis in
-            var start = range.lowerBound
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * 8) { basis in
+            var start = range.lowerBound, visible = 0
             while start < range.upperBound {
-                projectBlock(cloud, start: start, lanes: min(8, range.upperBound - start), basis: basis.baseAddress!,
-                             splats: splats, depthKeys: depthKeys, rects: rects)
+                visible += projectBlock(cloud, start: start, lanes: min(8, range.upperBound - start),
+                                        basis: basis.baseAddress!, splats: splats, depthKeys: depthKeys, rects: rects)
                 start += 8
             }
+            return visible
         }
     }
 
@@ -78,7 +82,7 @@ package struct Projection: Sendable {
         _ cloud: CloudView, start: Int, lanes: Int, basis: UnsafeMutablePointer<Float>,
         splats: UnsafeMutablePointer<ProjectedSplat>, depthKeys: UnsafeMutablePointer<UInt32>,
         rects: UnsafeMutablePointer<TileRect>
-    ) {
+    ) -> Int {
         typealias V = SIMD8<Float>
         let (r0, r1, r2) = setup.rotationRows
         let t = setup.translation
@@ -110,7 +114,7 @@ package struct Projection: Sendable {
         var visible = inria ? z .> V(repeating: near) : (z .>= V(repeating: near)) .& (z .<= V(repeating: RasterConstants.farPlane))
         if !any(visible) {
             for l in 0..<lanes { rects[start + l] = TileRect(x0: 0, y0: 0, x1: 0, y1: 0) }
-            return
+            return 0
         }
 
         // M = W_R · R(q) · S, as columns m0, m1, m2; Σc = M Mᵀ.
@@ -177,6 +181,7 @@ package struct Projection: Sendable {
         // Per lane: opacity, the tile box, the colour.
         let tile = Float(RasterConstants.tileSize)
         let coefficients = cloud.coefficientsPerChannel
+        var visibleCount = 0
         for l in 0..<lanes {
             let i = start + l
             rects[i] = TileRect(x0: 0, y0: 0, x1: 0, y1: 0)
@@ -211,12 +216,26 @@ package struct Projection: Sendable {
                 rect = TileRect(x0: lo(mx - rx, tilesX), y0: lo(my - ry, tilesY), x1: hi(mx + rx, tilesX), y1: hi(my + ry, tilesY))
             }
             if rect.x1 <= rect.x0 || rect.y1 <= rect.y0 { continue }
+            visibleCount += 1
 
-            // Exact ellipse extents where α ≥ 1/255 is possible: σ ≤ ln(255·opacity).
-            var extentX: Float = -1, extentY: Float = -1
+            // The pixels whose centres lie in the box of the ellipse where α ≥ 1/255 is possible
+            // (σ ≤ ln(255·opacity)); a little wider than exact, so that rounding never drops a
+            // pixel that contributes.
+            var columns: (Int16, Int16) = (1, 0), rows: (Int16, Int16) = (1, 0)
             if sigmaMax > 0 {
-                extentX = (2 * sigmaMax * a).squareRoot() * 1.0001 + 0.01
-                extentY = (2 * sigmaMax * c).squareRoot() * 1.0001 + 0.01
+                let extentX = (2 * sigmaMax * a).squareRoot() * 1.0001 + 0.01
+                let extentY = (2 * sigmaMax * c).squareRoot() * 1.0001 + 0.01
+                @inline(__always) func pixel(_ v: Float, _ limit: Float) -> Int16 { Int16(max(-1, min(limit, v))) }
+                columns = (pixel((mx - extentX - 0.5).rounded(.up), width), pixel((mx + extentX - 0.5).rounded(.down), width))
+                rows = (pixel((my - extentY - 0.5).rounded(.up), height), pixel((my + extentY - 0.5).rounded(.down), height))
+            }
+            if !inria {
+                // Only the tiles that hold one of those pixels. (INRIA's renderer draws every
+                // tile of its square; so does this one under its convention.)
+                let shift = RasterConstants.tileShift
+                rect = TileRect(x0: max(rect.x0, Int32(columns.0) >> shift), y0: max(rect.y0, Int32(rows.0) >> shift),
+                                x1: min(rect.x1, (Int32(columns.1) >> shift) + 1), y1: min(rect.y1, (Int32(rows.1) >> shift) + 1))
+                if rect.x1 <= rect.x0 || rect.y1 <= rect.y0 { continue }
             }
             let colour = SphericalHarmonics.colour(
                 coefficients: cloud.sh + i * coefficients * 3, count: coefficients, basis: basis + l)
@@ -228,10 +247,11 @@ package struct Projection: Sendable {
                 conicA: 0.5 * c * scaledInvDet, conicB: -b[l] * scaledInvDet, conicC: 0.5 * a * scaledInvDet,
                 log2Opacity: lnOpacity * log2e,
                 red: colour.x, green: colour.y, blue: colour.z,
-                extentX: extentX, extentY: extentY)
+                firstColumn: columns.0, lastColumn: columns.1, firstRow: rows.0, lastRow: rows.1)
             depthKeys[i] = z[l].bitPattern
             rects[i] = rect
         }
+        return visibleCount
     }
 
     /// The four floats of 16-byte elements `start…start + last` (`SIMD3<Float>` or `SIMD4<Float>`),

@@ -81,13 +81,12 @@ package struct TileCompositor {
         while k < count && activeHalves != 0 {
             let s = splats[k]
             k += 1
-            if s.extentY < 0 { continue }
-            // Rows and columns whose centre lies within the ellipse's extent.
-            let first = max(0, Int((s.meanY - s.extentY - rowTop).rounded(.up)))
-            let last = min(rows - 1, Int((s.meanY + s.extentY - rowTop).rounded(.down)))
+            // Rows and columns of this tile whose centre lies within the ellipse's box.
+            let first = max(0, Int(s.firstRow) - y0)
+            let last = min(rows - 1, Int(s.lastRow) - y0)
             if first > last { continue }
-            let firstColumn = max(0, Int((s.meanX - s.extentX - columnLeft).rounded(.up)))
-            let lastColumn = min(tile - 1, Int((s.meanX + s.extentX - columnLeft).rounded(.down)))
+            let firstColumn = max(0, Int(s.firstColumn) - x0)
+            let lastColumn = min(tile - 1, Int(s.lastColumn) - x0)
             if firstColumn > lastColumn { continue }
             let ca = SIMD8(repeating: s.conicA), cb = SIMD8(repeating: s.conicB), cc = SIMD8(repeating: s.conicC)
             let logOpacity = SIMD8(repeating: s.log2Opacity)

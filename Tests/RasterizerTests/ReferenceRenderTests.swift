@@ -21,8 +21,9 @@ final class ReferenceRenderTests: XCTestCase {
         XCTAssertLessThanOrEqual(colour.fractionOff, 1e-4, "colour values > 2 levels off", file: file, line: line)
         XCTAssertLessThanOrEqual(alpha.fractionOff, 1e-4, "alpha values > 2 levels off", file: file, line: line)
         XCTAssertEqual(report.visible, fixture.stats["n_visible"] as? Int, "visible Gaussians", file: file, line: line)
-        // The reference bins with gsplat's plain 3.33σ box; the opacity-aware box is never larger
-        // and leaves out only tiles where α < 1/255 everywhere (the image above proves it).
+        // The reference bins with gsplat's plain 3.33σ box; the opacity-aware box, cut to the tiles
+        // holding a pixel centre inside it, is never larger and leaves out only tiles where
+        // α < 1/255 at every pixel (the image above proves it).
         let referenceInstances = fixture.stats["n_tile_instances"] as! Int
         if fixture.options.convention == .inria {
             XCTAssertEqual(report.tileInstances, referenceInstances, "tile instances", file: file, line: line)

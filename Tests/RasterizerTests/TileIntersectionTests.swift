@@ -89,6 +89,6 @@ final class TileIntersectionTests: XCTestCase {
 
     private func splat(id: Int) -> ProjectedSplat {
         ProjectedSplat(meanX: Float(id), meanY: 0, conicA: 0, conicB: 0, conicC: 0, log2Opacity: 0,
-                       red: 0, green: 0, blue: 0, extentX: 0, extentY: 0)
+                       red: 0, green: 0, blue: 0, firstColumn: 0, lastColumn: 0, firstRow: 0, lastRow: 0)
     }
 }
