@@ -181,6 +181,9 @@ package struct Projection: Sendable {
         // Per lane: opacity, the tile box, the colour.
         let tile = Float(RasterConstants.tileSize)
         let coefficients = cloud.coefficientsPerChannel
+        // A whole number of tiles clamped to `0…limit`, clamped as a float so that converting
+        // it is one instruction (NaN gives 0).
+        @inline(__always) func tileIndex(_ v: Float, _ limit: Int32) -> Int32 { Int32(min(Float(limit), max(0, v))) }
         var visibleCount = 0
         for l in 0..<lanes {
             let i = start + l
@@ -199,8 +202,8 @@ package struct Projection: Sendable {
                 let radius = (3 * lambda.squareRoot()).rounded(.up)
                 // INRIA's pixel coordinates put pixel centres on integers.
                 let px = mx - 0.5, py = my - 0.5
-                func lo(_ v: Float, _ limit: Int32) -> Int32 { min(limit, max(0, Int32(clamping: Int64(((v - radius) / tile).rounded(.towardZero))))) }
-                func hi(_ v: Float, _ limit: Int32) -> Int32 { min(limit, max(0, Int32(clamping: Int64(((v + radius + tile - 1) / tile).rounded(.towardZero))))) }
+                func lo(_ v: Float, _ limit: Int32) -> Int32 { tileIndex(((v - radius) / tile).rounded(.towardZero), limit) }
+                func hi(_ v: Float, _ limit: Int32) -> Int32 { tileIndex(((v + radius + tile - 1) / tile).rounded(.towardZero), limit) }
                 guard radius.isFinite, px.isFinite, py.isFinite else { continue }
                 rect = TileRect(x0: lo(px, tilesX), y0: lo(py, tilesY), x1: hi(px, tilesX), y1: hi(py, tilesY))
             } else {
@@ -210,8 +213,8 @@ package struct Projection: Sendable {
                 let ry = (extend * c.squareRoot()).rounded(.up)
                 if rx <= 0 && ry <= 0 { continue }
                 if mx + rx <= 0 || mx - rx >= width || my + ry <= 0 || my - ry >= height { continue }
-                func lo(_ v: Float, _ limit: Int32) -> Int32 { min(limit, max(0, Int32(clamping: Int64((v / tile).rounded(.down))))) }
-                func hi(_ v: Float, _ limit: Int32) -> Int32 { min(limit, max(0, Int32(clamping: Int64((v / tile).rounded(.up))))) }
+                func lo(_ v: Float, _ limit: Int32) -> Int32 { tileIndex((v / tile).rounded(.down), limit) }
+                func hi(_ v: Float, _ limit: Int32) -> Int32 { tileIndex((v / tile).rounded(.up), limit) }
                 guard mx.isFinite, my.isFinite else { continue }
                 rect = TileRect(x0: lo(mx - rx, tilesX), y0: lo(my - ry, tilesY), x1: hi(mx + rx, tilesX), y1: hi(my + ry, tilesY))
             }
