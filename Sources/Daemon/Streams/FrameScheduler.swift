@@ -187,7 +187,8 @@ final class FrameScheduler: Sendable {
             // more. Then sleep until the next tick of a stream not in flight, or until kicked or
             // a lane finishes.
             if inFlight.isEmpty { poses.keep(only: states.values.compactMap { $0.resources?.level }) }
-            let ticks = idle.map { states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0 }.filter { !waiting || $0 > now }
+            let ticks = idle.filter { inFlight[ObjectIdentifier($0)] == nil }  // not the ones just started
+                .map { states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0 }.filter { !waiting || $0 > now }
             let next = ticks.min() ?? (now + 0.25)
             _ = wake.wait(timeout: .now() + max(0.0005, min(next - now, 0.25)))
         }
