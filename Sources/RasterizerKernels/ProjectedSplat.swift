@@ -16,7 +16,8 @@ package struct ProjectedSplat: Sendable {
     /// The columns and rows (of the image, inclusive) whose pixel centres lie in the box of the
     /// ellipse outside which `α < 1/255`, clamped to `−1…width` and `−1…height`; none when the
     /// first is past the last. Integers, so that the compositor and the tile rectangle agree on
-    /// them exactly, and a tile costs the compositor two subtractions to place a splat.
+    /// them exactly, and a tile costs the compositor two subtractions to place a splat. (Images
+    /// are at most 16 384 pixels a side, so `Int16` holds them.)
     package var firstColumn: Int16, lastColumn: Int16, firstRow: Int16, lastRow: Int16
 
     package init(meanX: Float, meanY: Float, conicA: Float, conicB: Float, conicC: Float, log2Opacity: Float,
