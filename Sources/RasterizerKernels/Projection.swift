@@ -103,9 +103,9 @@ package struct Projection: Sendable {
         let last = lanes - 1
 
         // Inputs, one Gaussian per lane (a short last block repeats its last Gaussian).
-        let (px, py, pz, _) = Self.lanes(UnsafeRawPointer(cloud.positions), start, last)
-        let (qw, qx, qy, qz) = Self.lanes(UnsafeRawPointer(cloud.rotations), start, last)
-        let (sx, sy, sz, _) = Self.lanes(UnsafeRawPointer(cloud.scales), start, last)
+        let (px, py, pz, _) = Self.transposed(UnsafeRawPointer(cloud.positions), start, last)
+        let (qw, qx, qy, qz) = Self.transposed(UnsafeRawPointer(cloud.rotations), start, last)
+        let (sx, sy, sz, _) = Self.transposed(UnsafeRawPointer(cloud.scales), start, last)
 
         // Camera space.
         let pcx = (px * r0.x).addingProduct(py, r0.y).addingProduct(pz, r0.z) + t.x
@@ -153,29 +153,10 @@ package struct Projection: Sendable {
         let mx = (fx * pcx * invZ) + cx
         let my = (fy * pcy * invZ) + cy
 
-        // The SH basis of the view direction (3DGS's basis and signs).
-        let shDegree = cloud.shDegree
-        if shDegree >= 1 {
-            let (cx, cy, cz) = (setup.centre.x, setup.centre.y, setup.centre.z)
-            let dx = px - cx, dy = py - cy, dz = pz - cz
-            let norm = (dx * dx + dy * dy + dz * dz).squareRoot()
-            let x = dx / norm, y = dy / norm, z = dz / norm
-            @inline(__always) func put(_ j: Int, _ v: V) { UnsafeMutableRawPointer(basis + 8 * j).storeBytes(of: v, as: V.self) }
-            let c1 = SphericalHarmonics.c1
-            put(1, -c1 * y); put(2, c1 * z); put(3, -c1 * x)
-            if shDegree >= 2 {
-                let xx = x * x, yy = y * y, zz = z * z
-                let xy = x * y, yz = y * z, xz = x * z
-                let c2 = SphericalHarmonics.c2
-                put(4, c2.0 * xy); put(5, c2.1 * yz); put(6, c2.2 * (2 * zz - xx - yy))
-                put(7, c2.3 * xz); put(8, c2.4 * (xx - yy))
-                if shDegree >= 3 {
-                    let c3 = SphericalHarmonics.c3
-                    put(9, c3.0 * y * (3 * xx - yy)); put(10, c3.1 * xy * z); put(11, c3.2 * y * (4 * zz - xx - yy))
-                    put(12, c3.3 * z * (2 * zz - 3 * xx - 3 * yy)); put(13, c3.4 * x * (4 * zz - xx - yy))
-                    put(14, c3.5 * z * (xx - yy)); put(15, c3.6 * x * (xx - 3 * yy))
-                }
-            }
+        // The SH basis of each lane's view direction.
+        if cloud.shDegree >= 1 {
+            let c = setup.centre
+            SphericalHarmonics.basis(degree: cloud.shDegree, x: px - c.x, y: py - c.y, z: pz - c.z, into: basis)
         }
 
         // Per lane: opacity, the tile box, the colour.
@@ -260,7 +241,7 @@ package struct Projection: Sendable {
     /// The four floats of 16-byte elements `start…start + last` (`SIMD3<Float>` or `SIMD4<Float>`),
     /// one element per lane, lanes past `last` repeating it: a 4 × 8 transpose in shuffles.
     @inline(__always)
-    private static func lanes(_ base: UnsafeRawPointer, _ start: Int, _ last: Int)
+    private static func transposed(_ base: UnsafeRawPointer, _ start: Int, _ last: Int)
         -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
         @inline(__always) func at(_ l: Int) -> SIMD4<Float> {
             base.loadUnaligned(fromByteOffset: 16 * (start + (l < last ? l : last)), as: SIMD4<Float>.self)

@@ -66,7 +66,7 @@ package struct TileCompositor {
         let stopBelow = inclusiveStop ? RasterConstants.minTransmittance.nextUp : RasterConstants.minTransmittance
         let stopT = SIMD8<Float>(repeating: stopBelow)
         let zero = SIMD8<Float>.zero
-        let rowTop = Float(y0) + 0.5, columnLeft = Float(x0) + 0.5
+        let rowTop = Float(y0) + 0.5
         // Pixel centres within a window. (Subtracting `laneIndex` instead, whose lane 0 is 0,
         // let the optimiser special-case that lane with shuffles and blends.)
         let laneCentre = laneIndex + 0.5
