@@ -95,6 +95,15 @@ final class FrameScheduler: Sendable {
         /// Streams on a lane, with the pass their frame takes them to.
         var inFlight: [ObjectIdentifier: Double] = [:]
         var laneBusy = [Bool](repeating: false, count: lanes.count)
+        /// Takes back the states of a job's streams after its frame.
+        func settle(_ job: RenderJob) {
+            inFlight[ObjectIdentifier(job.stream)] = nil
+            for c in job.companions { inFlight[ObjectIdentifier(c.stream)] = nil }
+            for var done in job.finished {
+                done.pass += 1 / Double(done.stream.settings.fps)
+                states[ObjectIdentifier(done.stream)] = done
+            }
+        }
         func takeBack() {
             let taken: [(lane: Int, job: RenderJob)] = finished.withLock { f in
                 let all = f
@@ -102,13 +111,8 @@ final class FrameScheduler: Sendable {
                 return all
             }
             for (lane, job) in taken {
-                if lane >= 0 { laneBusy[lane] = false }
-                inFlight[ObjectIdentifier(job.stream)] = nil
-                for c in job.companions { inFlight[ObjectIdentifier(c.stream)] = nil }
-                for var done in job.finished {
-                    done.pass += 1 / Double(done.stream.settings.fps)
-                    states[ObjectIdentifier(done.stream)] = done
-                }
+                laneBusy[lane] = false
+                settle(job)
             }
         }
         while !isStopping {
@@ -139,6 +143,7 @@ final class FrameScheduler: Sendable {
             var due = idle.filter { (states[ObjectIdentifier($0)]?.ticks.nextTick ?? 0) <= now }
                 .sorted { (state($0).pass, state($0).ticks.nextTick) < (state($1).pass, state($1).ticks.nextTick) }
             var waiting = false  // a stream is due but must wait for a lane to finish
+            var rendered = false  // a frame was rendered here, on every core
             while let stream = due.first {
                 due.removeFirst()
                 var first = state(stream)
@@ -163,7 +168,8 @@ final class FrameScheduler: Sendable {
                 if inFlight.isEmpty && !partner || lanes.isEmpty {
                     // Alone: every core on this frame.
                     run(job, now: now, renderer: renderer)
-                    finished.withLock { $0.append((-1, job)) }
+                    settle(job)
+                    rendered = true
                     break
                 }
                 guard let lane = laneBusy.firstIndex(of: false) else {
@@ -182,7 +188,7 @@ final class FrameScheduler: Sendable {
                     wake.signal()
                 }
             }
-            if !finished.withLock({ $0.isEmpty }) { continue }
+            if rendered || !finished.withLock({ $0.isEmpty }) { continue }
             // Nothing more to start: when no lane is busy, let go of poses no stream renders any
             // more. Then sleep until the next tick of a stream not in flight, or until kicked or
             // a lane finishes.
