@@ -20,7 +20,7 @@ import Darwin
 ///
 /// With `latest`, it behaves as a live display should: a viewer that was busy (or paused) must
 /// not then show seconds-old frames that queued up meanwhile. The receive queue is small, and
-/// at each wake-up everything already received is drained: of JPEG, PNG or raw frames only the
+/// at each wake-up the backlog is drained (while messages keep coming back to back): of JPEG, PNG or raw frames only the
 /// newest is handled (the others are counted as `stale`); H.264 frames depend on each other, so
 /// all of them are handled, but after a gap in `frame_sequence` frames are skipped until a
 /// keyframe, which is asked for with `request_keyframe`.
@@ -50,6 +50,15 @@ final class FrameWatcher {
     /// A live display's receive queue: two messages (ZeroMQ drops the rest at the daemon's
     /// end, which never holds more than its own four per viewer).
     static let latestReceiveHighWaterMark = 2
+    /// A message that follows the last one within this is backlog, not a live frame.
+    /// (The Python and C clients drain the same way, with the same figures.)
+    static let backlogGap: Duration = .milliseconds(5)
+    /// The longest a `latest` watcher drains a backlog before it shows the newest frame.
+    static let backlogDrainLimit = 0.5
+
+    private static func moreFollows(on socket: ZMQSocket) -> Bool {
+        (try? ZMQ.poll([ZMQPollItem(socket)], timeout: backlogGap))?.first?.contains(.pollIn) ?? false
+    }
 
     let settings: Settings
     private let socket: ZMQSocket
@@ -157,12 +166,20 @@ final class FrameWatcher {
 
     /// `latest`: receives everything queued, handles events in order and, of the frames, the
     /// newest image frame or every decodable H.264 frame.
+    ///
+    /// The receive queue holds only two messages; a backlog waits in the kernel's socket buffer
+    /// and ZeroMQ moves it in as the queue empties, within microseconds. So the drain goes on
+    /// while another message follows within `backlogGap` (live frames come tens of
+    /// milliseconds apart), for at most `backlogDrainLimit`.
     private func drainKeepingTheNewest() throws {
         var frames: [[[UInt8]]] = []
-        while let message = try? socket.receiveMultipart(dontWait: true) {
-            guard let first = message.first else { continue }
-            if first == topic { frames.append(message) } else if first == eventsTopic { handleEvent(message) }
-        }
+        let drainDeadline = monotonicSeconds() + Self.backlogDrainLimit
+        repeat {
+            while let message = try? socket.receiveMultipart(dontWait: true) {
+                guard let first = message.first else { continue }
+                if first == topic { frames.append(message) } else if first == eventsTopic { handleEvent(message) }
+            }
+        } while monotonicSeconds() < drainDeadline && Self.moreFollows(on: socket)
         let receivedUs = wallClockMicroseconds(), time = monotonicSeconds()
         var handled: [[[UInt8]]] = []
         var newestImage: [[UInt8]]?

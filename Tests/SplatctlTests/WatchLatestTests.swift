@@ -54,6 +54,7 @@ final class WatchLatestTests: XCTestCase {
         _ = try recorder.run()
         let old = { (frames: [Splatd_V1_FrameMeta]) in frames.filter { $0.frameTimeUs < back }.count }
         let shown = try handled("latest"), all = try handled("all")
+        print("--latest handled \(old(shown)) old frames \(shown.map(\.frameSequence)), skipped \(live.statistics.stale); the recorder \(old(all))")
         // A few batches arrive as the backlog drains (more on a loaded machine), each giving one
         // old frame; the recorder handles every old frame there is.
         XCTAssertLessThanOrEqual(old(shown), 10, "--latest handles few old frames: \(shown.map(\.frameSequence))")
