@@ -3,22 +3,32 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Persistent worker threads that ``Parallel/run(_:_:)`` hands a frame's chunks to.
 ///
 /// `DispatchQueue.concurrentPerform` allocates on every call (3–5 mallocs, a block copy and
 /// continuations), and so does handing a closure to another thread (`withoutActuallyEscaping`
-/// boxes it); a frame makes about seven such calls. Here the job is a ``ParallelWork`` value on
-/// the caller's stack, passed by pointer with its type to threads parked on a condition
+/// boxes it); a frame makes about a dozen such calls. Here the job is a ``ParallelWork`` value
+/// on the caller's stack, passed by pointer with its type to threads parked on a condition
 /// variable between jobs: a frame allocates nothing. The caller works as worker 0;
 /// one job runs at a time, and a call made while another runs (from another thread, or nested
 /// inside a job) runs its chunks inline instead of waiting, so it can never deadlock.
+///
+/// Waking a parked thread costs tens of microseconds in a virtual machine, once for the helper
+/// and once more for the caller when the helper finishes last, on every step of a frame. So
+/// both first watch an atomic for up to ``spinSeconds`` (longer than the gaps between a frame's
+/// steps, far shorter than the gap between frames) and park only after that.
 final class WorkerPool: @unchecked Sendable {
-    // @unchecked: every mutable field is read and written with `mutex` held, except `job`'s
-    // call, which workers make after copying it under the lock, while the caller waits.
+    // @unchecked: `job`, `jobType` and `workers` are written with `mutex` held while no helper
+    // runs, and read by helpers under `mutex`; `generation` and `remaining` are atomics, changed
+    // under `mutex` too so that a parked thread cannot miss its wake-up.
 
     /// The process-wide pool: one helper thread per core beyond the first.
     static let shared = WorkerPool(helpers: max(0, Parallel.coreCount - 1))
+
+    /// How long a helper waits for the next job, and the caller for its helpers, before parking.
+    static let spinSeconds = 50e-6
 
     /// Helper threads (the caller is the extra worker).
     let helpers: Int
@@ -32,9 +42,11 @@ final class WorkerPool: @unchecked Sendable {
     /// The current job: its value on the caller's stack and its type.
     private var job: UnsafeRawPointer?
     private var jobType: (any ParallelWork.Type)?
-    private var generation: UInt64 = 0
     private var workers = 0
-    private var remaining = 0
+    /// Bumped for every job.
+    private let generation = Atomic<UInt64>(0)
+    /// Helpers of the current job that have not finished.
+    private let remaining = Atomic<Int>(0)
     private var started = false
 
     private init(helpers: Int) {
@@ -64,19 +76,35 @@ final class WorkerPool: @unchecked Sendable {
             job = UnsafeRawPointer(pointer)
             jobType = Work.self
             self.workers = workers
-            remaining = workers - 1
-            generation &+= 1
+            remaining.store(workers - 1, ordering: .relaxed)
+            generation.add(1, ordering: .releasing)
             pthread_cond_broadcast(workAvailable)
             pthread_mutex_unlock(mutex)
 
             work.run(worker: 0)
 
+            Self.spin { remaining.load(ordering: .acquiring) == 0 }
             pthread_mutex_lock(mutex)
-            while remaining > 0 { pthread_cond_wait(workDone, mutex) }
+            while remaining.load(ordering: .acquiring) > 0 { pthread_cond_wait(workDone, mutex) }
             job = nil   // the pointer is valid only inside `withUnsafePointer`
             jobType = nil
             pthread_mutex_unlock(mutex)
         }
+    }
+
+    /// Polls `done` for up to `spinSeconds`; returns whether it came true.
+    @discardableResult
+    private static func spin(until done: () -> Bool) -> Bool {
+        var deadline = 0.0
+        var polls = 0
+        while !done() {
+            polls += 1
+            // Read the clock every 64 polls: a poll is a few nanoseconds, the clock tens.
+            guard polls & 63 == 0 else { continue }
+            let now = monotonicSeconds()
+            if deadline == 0 { deadline = now + spinSeconds } else if now >= deadline { return false }
+        }
+        return true
     }
 
     private func startHelpersOnce() {
@@ -98,26 +126,19 @@ final class WorkerPool: @unchecked Sendable {
     /// A helper thread: waits for a job, runs its chunk if the job has one for it, reports back.
     private func helperLoop(index: Int) -> Never {
         var seen: UInt64 = 0
-        pthread_mutex_lock(mutex)
         while true {
-            while generation == seen { pthread_cond_wait(workAvailable, mutex) }
-            seen = generation
-            guard index < workers else { continue }
-            pthread_mutex_unlock(mutex)
-            perform(index)
+            Self.spin { generation.load(ordering: .acquiring) != seen }
             pthread_mutex_lock(mutex)
-            remaining -= 1
-            if remaining == 0 { pthread_cond_signal(workDone) }
+            while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(workAvailable, mutex) }
+            seen = generation.load(ordering: .acquiring)
+            let (pointer, type) = index < workers ? (job, jobType) : (nil, nil)
+            pthread_mutex_unlock(mutex)
+            guard let pointer, let type else { continue }
+            Self.call(type, pointer, index)
+            pthread_mutex_lock(mutex)
+            if remaining.subtract(1, ordering: .releasing).newValue == 0 { pthread_cond_signal(workDone) }
+            pthread_mutex_unlock(mutex)
         }
-    }
-
-    /// Runs the current job's chunk `index`.
-    private func perform(_ index: Int) {
-        pthread_mutex_lock(mutex)
-        let (pointer, type) = (job, jobType)
-        pthread_mutex_unlock(mutex)
-        guard let pointer, let type else { return }
-        Self.call(type, pointer, index)
     }
 
     /// Opens the job's type: `pointer` points at a `Work` value.

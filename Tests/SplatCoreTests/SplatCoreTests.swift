@@ -41,6 +41,35 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(Parallel.workers(for: 100, threads: 8, minimumPerWorker: 2048), 1)
         XCTAssertEqual(Parallel.workers(for: 1 << 20, threads: 2), 2)
     }
+
+    /// The pool's helpers first spin for the next job, then park: jobs back to back (caught
+    /// while spinning), jobs spaced out (the helpers parked in between) and jobs from several
+    /// threads at once (all but one run inline) each run every worker's part exactly once.
+    func testJobsBackToBackSpacedAndConcurrentEachRunEveryPartOnce() {
+        let workers = 2, callers = 3, jobs = 2000
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: callers * workers)
+        defer { hits.deallocate() }
+        hits.initialize(repeating: 0, count: callers * workers)
+        struct Hit: ParallelWork, @unchecked Sendable {   // each worker writes only its own slot
+            let hits: UnsafeMutablePointer<Int>
+            func run(worker: Int) { hits[worker] += 1 }
+        }
+        let all = Hit(hits: hits)
+        for _ in 0..<jobs { Parallel.run(workers, Hit(hits: hits)) }
+        for _ in 0..<5 {
+            usleep(2000)   // far longer than the spin: the helpers park
+            Parallel.run(workers, Hit(hits: hits))
+        }
+        XCTAssertEqual((0..<workers).map { hits[$0] }, Array(repeating: jobs + 5, count: workers))
+        // Each caller counts in its own slots.
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            let mine = Hit(hits: all.hits + caller * workers)
+            for _ in 0..<jobs { Parallel.run(workers, mine) }
+        }
+        XCTAssertEqual(hits[0], 2 * jobs + 5)
+        XCTAssertEqual((1..<callers * workers).map { hits[$0] - ($0 < workers ? jobs + 5 : 0) },
+                       Array(repeating: jobs, count: callers * workers - 1))
+    }
 }
 
 final class SplitMix64Tests: XCTestCase {
