@@ -257,7 +257,7 @@ struct StageSamples {
             Swift.print(name.padding(toLength: 14, withPad: " ", startingAt: 0)
                 + String(format: "median %7.2f ms   min %7.2f   max %7.2f", ms(v), s.first! * 1000, s.last! * 1000))
         }
-        Swift.print("scene: \(gaussians) Gaussians, \(visible) visible, \(tileInstances) tile instances; \(camera.width)×\(camera.height); \(threads) thread(s); \(render.count) frames")
+        Swift.print("scene: \(gaussians) Gaussians, \(visible) visible, \(tileInstances) tile instances; \(camera.width)×\(camera.height); \(threads) thread(s); \(render.count) frames; \(KernelTarget.name) kernels")
         row("projection", projection)
         row("sort+binning", binning)
         row("compositing", compositing)
@@ -273,7 +273,7 @@ struct StageSamples {
             "fps_with_encoding": (1 / totalMedian * 10).rounded() / 10,
             "gaussians": gaussians, "visible": visible, "tile_instances": tileInstances,
             "width": camera.width, "height": camera.height, "threads": threads, "frames": render.count,
-            "codec": codec.description, "encoded_bytes": encodedBytes,
+            "kernels": KernelTarget.name, "codec": codec.description, "encoded_bytes": encodedBytes,
             "projection_ms": ms(projection), "binning_ms": ms(binning), "compositing_ms": ms(compositing),
             "render_ms": ms(render), "encoding_ms": ms(encoding),
         ].merging(extra) { _, new in new }

@@ -1,8 +1,25 @@
 import ArgumentParser
+import Foundation
+import Rasterizer
 import SplatProtocol
 
 /// The `splatd` executable: renders animatable Gaussian head avatars on the CPU.
 @main
+enum SplatdMain {
+    /// Refuses a CPU that lacks the kernels' vector extensions (with a message, not SIGILL),
+    /// then runs the command line.
+    static func main() {
+        do {
+            try KernelTarget.checkThisCPU()
+        } catch {
+            FileHandle.standardError.write(Data("splatd: \(error)\n".utf8))
+            exit(1)
+        }
+        SplatdCommand.main()
+    }
+}
+
+/// The command line: `serve` by default, `render` and the bench commands.
 struct SplatdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "splatd",
