@@ -1,7 +1,6 @@
 // swift-tools-version:6.0
-import PackageDescription
-
 import Foundation
+import PackageDescription
 
 /// Kernel targets hold the hot loops (projection, tile intersection, compositing, rig skinning
 /// and deformation) and only them. They are compiled with full optimisation in every

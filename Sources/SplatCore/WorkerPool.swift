@@ -92,9 +92,8 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Polls `done` for up to `spinSeconds`; returns whether it came true.
-    @discardableResult
-    private static func spin(until done: () -> Bool) -> Bool {
+    /// Polls `done` until it comes true, for at most `spinSeconds`.
+    private static func spin(until done: () -> Bool) {
         var deadline = 0.0
         var polls = 0
         while !done() {
@@ -102,9 +101,8 @@ final class WorkerPool: @unchecked Sendable {
             // Read the clock every 64 polls: a poll is a few nanoseconds, the clock tens.
             guard polls & 63 == 0 else { continue }
             let now = monotonicSeconds()
-            if deadline == 0 { deadline = now + spinSeconds } else if now >= deadline { return false }
+            if deadline == 0 { deadline = now + spinSeconds } else if now >= deadline { return }
         }
-        return true
     }
 
     private func startHelpersOnce() {

@@ -20,10 +20,11 @@ import Darwin
 ///
 /// With `latest`, it behaves as a live display should: a viewer that was busy (or paused) must
 /// not then show seconds-old frames that queued up meanwhile. The receive queue is small, and
-/// at each wake-up the backlog is drained (while messages keep coming back to back): of JPEG, PNG or raw frames only the
-/// newest is handled (the others are counted as `stale`); H.264 frames depend on each other, so
-/// all of them are handled, but after a gap in `frame_sequence` frames are skipped until a
-/// keyframe, which is asked for with `request_keyframe`.
+/// at each wake-up the backlog is drained (while messages keep coming back to back): of JPEG,
+/// PNG or raw frames only the newest is handled (the others are counted as `stale`); H.264
+/// frames depend on each other, so all of them are handled, but after a gap in
+/// `frame_sequence` frames are skipped until a keyframe, which is asked for with
+/// `request_keyframe`.
 final class FrameWatcher {
     /// What to do with the frames.
     struct Settings {
@@ -47,8 +48,8 @@ final class FrameWatcher {
         var requestKeyframe: (() -> Void)?
     }
 
-    /// A live display's receive queue: two messages (ZeroMQ drops the rest at the daemon's
-    /// end, which never holds more than its own four per viewer).
+    /// A live display's receive queue: two messages. The backlog behind it (the daemon's queue
+    /// for this viewer, both kernels' socket buffers) is drained by `drainKeepingTheNewest`.
     static let latestReceiveHighWaterMark = 2
     /// A message that follows the last one within this is backlog, not a live frame.
     /// (The Python and C clients drain the same way, with the same figures.)
