@@ -25,7 +25,8 @@ public enum KernelTarget {
     }
 
     /// Throws ``KernelTargetError`` when this CPU lacks one of ``extensions`` (read from
-    /// `/proc/cpuinfo`; where that cannot be read, nothing is checked).
+    /// `/proc/cpuinfo`'s `flags` line, as `Package.swift` reads it on the building machine;
+    /// where that cannot be read, nothing is checked).
     public static func checkThisCPU(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) throws {
         guard let cpuinfo, let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return }
         let flags = Set(line.split(separator: " ").map(String.init))

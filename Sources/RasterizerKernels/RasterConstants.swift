@@ -1,9 +1,9 @@
 /// Constants shared by both conventions.
 package enum RasterConstants {
-    /// Side of a square tile, in pixels: `1 << tileShift`.
-    package static let tileSize = 16
     /// `log2(tileSize)`: pixel → tile by an arithmetic shift (which floors, also below zero).
     package static let tileShift: Int32 = 4
+    /// Side of a square tile, in pixels.
+    package static let tileSize = 1 << Int(tileShift)
     /// Added to both diagonal entries of every 2D covariance (anti-aliasing low-pass).
     package static let eps2d: Float = 0.3
     /// Smallest α that contributes.
