@@ -14,6 +14,7 @@ final class KernelTargetTests: XCTestCase {
     func testACPUWithTheExtensionsPasses() throws {
         try KernelTarget.checkThisCPU(cpuinfo: cpuinfo(KernelTarget.extensions))
         try KernelTarget.checkThisCPU(cpuinfo: nil)   // unreadable: nothing to check
+        try KernelTarget.checkThisCPU(cpuinfo: "garbage\u{0}\nno flags here")   // no flags line: nothing to check
     }
 
     func testACPUWithoutAVX2IsRefusedByName() throws {
